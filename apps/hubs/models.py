@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.taxonomy.models import in_active_language
+
+
+class HubQuerySet(models.QuerySet):
+    def coordinated_by(self, user):
+        """Hubs whose region the user coordinates; programme coordinators coordinate all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.is_programme_coordinator:
+            return self
+        return self.filter(coordinators=user)
+
+
+class Hub(models.Model):
+    """A regional AI hub: matchmaker for the provinces it covers."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    provinces = models.ManyToManyField(
+        "taxonomy.Province", related_name="hubs", verbose_name=_("provinces")
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="HubCoordinator",
+        related_name="coordinated_hubs",
+        blank=True,
+        verbose_name=_("coordinators"),
+    )
+
+    objects = HubQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("AI hub")
+        verbose_name_plural = _("AI hubs")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("hubs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def description(self) -> str:
+        return in_active_language(self.description_nl, self.description_en)
+
+
+class HubCoordinator(models.Model):
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="coordinator_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hub_links"
+    )
+    since = models.DateField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hub coordinator")
+        verbose_name_plural = _("hub coordinators")
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "user"], name="hubcoordinator_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.hub}"

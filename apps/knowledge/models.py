@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.challenges.models import Visibility
+
+
+class KnowledgeItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.filter(visibility=Visibility.PUBLIC)
+        if user.is_superuser or user.is_programme_coordinator:
+            return self
+        from apps.hubs.models import Hub
+        from apps.organisations.models import Membership
+
+        member_provinces = Membership.objects.filter(
+            user=user, state=Membership.State.ACTIVE
+        ).values("organisation__province")
+        condition = (
+            models.Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+            | models.Q(author=user)
+            | models.Q(source_community__memberships__user=user)
+            | models.Q(source_community__hub__in=Hub.objects.coordinated_by(user))
+            | models.Q(
+                visibility=Visibility.HUB,
+                source_community__hub__provinces__in=member_provinces,
+            )
+        )
+        return self.filter(pk__in=self.filter(condition).values("pk"))
+
+
+class KnowledgeItem(models.Model):
+    class Kind(models.TextChoices):
+        CASE = "case", _("case")
+        TOOL = "tool", _("tool")
+        INSTRUMENT = "instrument", _("instrument")
+        LESSON = "lesson", _("lesson learned")
+        TEACHING_MATERIAL = "teaching-material", _("teaching material")
+
+    class Licence(models.TextChoices):
+        CC_BY = "cc-by-4.0", "CC BY 4.0"
+        CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"
+        CC_BY_NC = "cc-by-nc-4.0", "CC BY-NC 4.0"
+        CC0 = "cc0-1.0", "CC0 1.0"
+        ALL_RIGHTS_RESERVED = "all-rights-reserved", _("all rights reserved")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    summary = models.TextField(_("summary"), max_length=2000)
+    body = models.TextField(_("text"), max_length=50000, blank=True)
+    file = models.FileField(_("file"), upload_to="knowledge/%Y/%m/", blank=True)
+    link = models.URLField(_("link"), blank=True)
+    topics = models.ManyToManyField(
+        "taxonomy.AITopic", blank=True, related_name="knowledge_items", verbose_name=_("AI topics")
+    )
+    sectors = models.ManyToManyField(
+        "taxonomy.Sector", blank=True, related_name="knowledge_items", verbose_name=_("sectors")
+    )
+    licence = models.CharField(
+        _("licence"), max_length=20, choices=Licence.choices, default=Licence.CC_BY
+    )
+    source_community = models.ForeignKey(
+        "communities.LearningCommunity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="knowledge_items",
+        verbose_name=_("source community"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = KnowledgeItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("knowledge item")
+        verbose_name_plural = _("knowledge items")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=["case", "tool", "instrument", "lesson", "teaching-material"]
+                ),
+                name="knowledgeitem_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

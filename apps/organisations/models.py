@@ -1,0 +1,158 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def suppliers(self):
+        return self.filter(kind__role="supply")
+
+    def demanders(self):
+        return self.filter(kind__role="demand")
+
+    def in_hubs(self, hubs):
+        return self.filter(province__hubs__in=hubs).distinct()
+
+    def administered_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            memberships__user=user,
+            memberships__role=Membership.Role.ADMIN,
+            memberships__state=Membership.State.ACTIVE,
+        )
+
+    def visible_to(self, user):
+        """The public directory holds active organisations; their own members and the
+        coordinators of their region also see inactive ones."""
+        from apps.hubs.models import Hub
+
+        if user.is_authenticated and (user.is_superuser or user.is_programme_coordinator):
+            return self
+        visible = models.Q(is_active=True)
+        if user.is_authenticated:
+            visible |= models.Q(memberships__user=user, memberships__state=Membership.State.ACTIVE)
+            visible |= models.Q(province__hubs__in=Hub.objects.coordinated_by(user))
+        return self.filter(pk__in=self.filter(visible).values("pk"))
+
+
+class Organisation(models.Model):
+    ref = models.CharField(
+        _("external reference"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Key used by spreadsheet imports; re-importing the same ref updates."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    kind = models.ForeignKey(
+        "taxonomy.OrganisationKind",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("kind"),
+    )
+    province = models.ForeignKey(
+        "taxonomy.Province",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("province"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+        help_text=_("For example the hogeschool a lectoraat belongs to."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    topics = models.ManyToManyField(
+        "taxonomy.AITopic",
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("AI topics"),
+    )
+    sectors = models.ManyToManyField(
+        "taxonomy.Sector", blank=True, related_name="organisations", verbose_name=_("sectors")
+    )
+    formats = models.ManyToManyField(
+        "taxonomy.Format",
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("formats offered"),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        default=0,
+        help_text=_("How many challenges it can take on at once."),
+    )
+    serves_nationally = models.BooleanField(_("serves the whole country"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=0), name="organisation_capacity_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="organisation_not_own_parent"
+            ),
+            models.CheckConstraint(condition=~models.Q(ref=""), name="organisation_ref_not_empty"),
+        ]
+        indexes = [models.Index(fields=["is_active", "province"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        MEMBER = "member", _("member")
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        ACTIVE = "active", _("active")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_per_user_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"

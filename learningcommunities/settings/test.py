@@ -1,0 +1,22 @@
+"""Test settings: the real PostgreSQL and Redis from the environment, faster hashing, mail kept
+in memory (Django's locmem backend, which the test runner installs anyway)."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from learningcommunities.settings.base import *  # noqa: F403
+from learningcommunities.settings.base import CACHES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+# Tests share the Redis server with a running `make run`; keep their keys apart.
+CACHES["default"]["KEY_PREFIX"] = "lc-test-" + os.environ.get("PYTEST_DB_SUFFIX", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
