@@ -12,3 +12,55 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     if suffix:
         test_settings = settings.DATABASES["default"].setdefault("TEST", {})
         test_settings["NAME"] = f"test_learningcommunities_{suffix}"
+
+
+@pytest.fixture
+def sme(db):
+    """An SME in Zuid-Holland (hub zuid-holland)."""
+    from tests.organisations.factories import OrganisationFactory
+
+    return OrganisationFactory(
+        name="Bakkerij De Korenbloem", kind_slug="sme", province_code="NL-ZH"
+    )
+
+
+@pytest.fixture
+def member(sme):
+    """An active member of `sme`."""
+    from tests.organisations.factories import MembershipFactory
+
+    return MembershipFactory(organisation=sme).user
+
+
+@pytest.fixture
+def outsider(db):
+    """A member of another organisation, in another hub's region (Groningen)."""
+    from tests.organisations.factories import MembershipFactory, OrganisationFactory
+
+    other = OrganisationFactory(name="Zuivel Noord", kind_slug="sme", province_code="NL-GR")
+    return MembershipFactory(organisation=other).user
+
+
+@pytest.fixture
+def coordinator(db):
+    """Coordinator of hub zuid-holland, the region of `sme`."""
+    from tests.accounts.factories import UserFactory
+    from tests.hubs.factories import make_coordinator
+
+    return make_coordinator(UserFactory(is_staff=True), "zuid-holland")
+
+
+@pytest.fixture
+def other_hub_coordinator(db):
+    """Coordinator of hub noord-nederland: must not see Zuid-Holland's hub-only objects."""
+    from tests.accounts.factories import UserFactory
+    from tests.hubs.factories import make_coordinator
+
+    return make_coordinator(UserFactory(is_staff=True), "noord-nederland")
+
+
+@pytest.fixture
+def programme_coordinator(db):
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(is_staff=True, is_programme_coordinator=True)
