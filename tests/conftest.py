@@ -14,6 +14,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         test_settings["NAME"] = f"test_learningcommunities_{suffix}"
 
 
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate limits and cached sessions live in the real Redis: start every test clean.
+
+    Only this run's keys are removed, so a `make run` sharing the server keeps its own."""
+    import redis
+    from django.conf import settings
+
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    yield
+
+
 @pytest.fixture
 def sme(db):
     """An SME in Zuid-Holland (hub zuid-holland)."""

@@ -1,0 +1,101 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from apps.accounts.models import User
+from tests.accounts.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_up(client, email="anne@bakkerij.nl"):
+    return client.post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "full_name": "Anne de Vries",
+            "password1": "een-lang-wachtwoord-2026",
+            "password2": "een-lang-wachtwoord-2026",
+        },
+    )
+
+
+def test_sign_up_sends_verification_mail_and_verified_person_can_log_in(client, mailoutbox):
+    response = sign_up(client)
+    assert response.status_code == 302
+    user = User.objects.get(email="anne@bakkerij.nl")
+    assert user.full_name == "Anne de Vries"
+    assert user.preferred_language == "nl"
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["anne@bakkerij.nl"]
+
+    # Not verified yet: logging in only leads to the "verify your email" page.
+    client.logout()
+    response = client.post(
+        reverse("account_login"),
+        {"login": "anne@bakkerij.nl", "password": "een-lang-wachtwoord-2026"},
+    )
+    assert "_auth_user_id" not in client.session
+
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", message.body).group(0)
+    path = link.split("testserver", 1)[-1]
+    response = client.post(path)
+    assert response.status_code == 302
+    assert user.emailaddress_set.get().verified
+
+    client.logout()
+    response = client.post(
+        reverse("account_login"),
+        {"login": "Anne@Bakkerij.nl", "password": "een-lang-wachtwoord-2026"},
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_signing_up_with_a_taken_email_in_other_case_creates_no_second_account(client, mailoutbox):
+    UserFactory(email="piet@zuivel.nl")
+    sign_up(client, email="Piet@Zuivel.nl")
+    assert User.objects.filter(email__iexact="piet@zuivel.nl").count() == 1
+    # allauth does not reveal that the account exists; it mails the owner instead.
+    assert [m.to for m in mailoutbox] == [["piet@zuivel.nl"]]
+
+
+def test_sign_up_in_english_stores_english_as_preferred_language(client):
+    client.post(
+        "/en/accounts/signup/",
+        {
+            "email": "john@example.com",
+            "full_name": "John Smith",
+            "password1": "a-long-password-2026",
+            "password2": "a-long-password-2026",
+        },
+    )
+    assert User.objects.get(email="john@example.com").preferred_language == "en"
+
+
+def test_repeated_failed_logins_are_rate_limited(client):
+    user = UserFactory()
+    for _attempt in range(6):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    # allauth re-renders the form (status 200) instead of logging in while limited.
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_sends_a_mail(client, mailoutbox):
+    user = UserFactory()
+    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+def test_logout_needs_post_and_ends_the_session(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
