@@ -1,0 +1,322 @@
+"""Challenges to and from CSV (PRODUCT.md section 6). `manage.py import_challenges` and the
+admin upload both call `challenges_import`; the admin's preview is `dry_run=True`.
+
+As for organisations: the whole file is checked first with a fixed number of queries, then
+written in one transaction, keyed on `ref`. A status in the file is where the challenge
+should be: a new challenge starts there, an existing one moves there through
+`challenge_change_status`, so an import cannot make a move the workflow forbids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.csv_exchange import (
+    CsvRow,
+    CsvSource,
+    ImportResult,
+    RowReader,
+    find_duplicates,
+    index_by_ref,
+    join_list,
+    many_to_many_replace,
+    max_length,
+    read_rows,
+    ref_or_synthetic,
+    refs_filter,
+    write_rows,
+)
+from apps.organisations.exchange import REF_PREFIX as ORGANISATION_REF_PREFIX
+from apps.organisations.exchange import TaxonomyIndex
+from apps.organisations.models import Organisation
+from apps.taxonomy.models import OrganisationKind
+
+from .models import ALLOWED_TRANSITIONS, OPEN_STATUSES, Challenge, ChallengeStatus
+from .services import challenge_can_change_status, challenge_change_status
+
+COLUMNS = (
+    "ref",
+    "organisation_ref",
+    "title",
+    "description",
+    "province",
+    "topics",
+    "sectors",
+    "formats",
+    "status",
+)
+REF_PREFIX = "challenge"
+SCALAR_FIELDS = ("organisation_id", "title", "description", "province_id")
+MANY_TO_MANY_FIELDS = ("topics", "sectors", "formats")
+
+
+@dataclass
+class _Row:
+    line: int
+    ref: str
+    status: str  # empty: keep the stored status (draft for a new challenge)
+    scalars: dict[str, object]
+    related: dict[str, set[int]]
+
+
+@dataclass
+class _Change:
+    row: _Row
+    challenge: Challenge
+    is_new: bool
+    scalars_changed: bool = False
+    new_status: str | None = None
+    related_changed: dict[str, set[int]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return self.scalars_changed or bool(self.new_status) or bool(self.related_changed)
+
+
+class _StatusRefused(Exception):
+    """The workflow refused a status change while writing (the challenge moved since the
+    check); raised to roll the whole import back."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def challenges_import(*, file: CsvSource, dry_run: bool = False) -> ImportResult:
+    """Create or update the challenges in a CSV file, or with `dry_run` only check it and
+    count what would happen. With any error nothing is written and `result.errors` holds them
+    all."""
+    result = ImportResult(dry_run=dry_run)
+    csv_rows = read_rows(file, columns=COLUMNS, result=result)
+    if not csv_rows:  # an empty file, or one whose header or encoding is unusable
+        return result
+    try:
+        with transaction.atomic():
+            stored = index_by_ref(
+                REF_PREFIX,
+                Challenge.objects.filter(
+                    refs_filter(REF_PREFIX, (row["ref"] for row in csv_rows))
+                ).prefetch_related(*MANY_TO_MANY_FIELDS),
+                ref=lambda challenge: challenge.ref,
+                pk=lambda challenge: challenge.pk,
+            )
+            rows = _validate(csv_rows, stored=stored, result=result)
+            if not result.ok:
+                result.sort_errors()
+                return result
+            changes = [_change_for(row, stored.get(row.ref)) for row in rows]
+            if not dry_run:
+                _write(changes)
+    except _StatusRefused as refused:
+        result.add_error(refused.line, "status", refused.message)
+        return result
+    result.created = sum(change.is_new for change in changes)
+    result.updated = sum(change.changed and not change.is_new for change in changes)
+    result.unchanged = len(changes) - result.created - result.updated
+    return result
+
+
+def _validate(
+    csv_rows: list[CsvRow], *, stored: dict[str, Challenge], result: ImportResult
+) -> list[_Row]:
+    taxonomy = TaxonomyIndex.load()
+    organisations = index_by_ref(
+        ORGANISATION_REF_PREFIX,
+        Organisation.objects.filter(
+            refs_filter(ORGANISATION_REF_PREFIX, (row["organisation_ref"] for row in csv_rows))
+        ).select_related("kind"),
+        ref=lambda organisation: organisation.ref,
+        pk=lambda organisation: organisation.pk,
+    )
+    rows = [
+        row
+        for csv_row in csv_rows
+        if (row := _parse(csv_row, taxonomy, organisations, stored, result))
+    ]
+    find_duplicates(((row.line, row["ref"]) for row in csv_rows), column="ref", result=result)
+    return rows
+
+
+def _parse(
+    csv_row: CsvRow,
+    taxonomy: TaxonomyIndex,
+    organisations: dict[str, Organisation],
+    stored: dict[str, Challenge],
+    result: ImportResult,
+) -> _Row | None:
+    cells = RowReader(csv_row, result)
+    ref = cells.text("ref", required=True, max_length=max_length(Challenge, "ref"))
+    organisation = cells.one_of(
+        "organisation_ref",
+        organisations,
+        unknown=_("unknown organisation '%(value)s'"),
+        normalise=str,  # refs are matched exactly
+    )
+    if organisation and organisation.kind.role != OrganisationKind.Role.DEMAND:
+        cells.error(
+            "organisation_ref",
+            _(
+                "organisation '%(ref)s' cannot post challenges: its kind '%(kind)s' is not a "
+                "demand kind"
+            )
+            % {"ref": csv_row["organisation_ref"], "kind": organisation.kind.slug},
+        )
+    scalars = {
+        "organisation_id": organisation.pk if organisation else None,
+        "title": cells.text("title", required=True, max_length=max_length(Challenge, "title")),
+        "description": cells.text(
+            "description", required=True, max_length=max_length(Challenge, "description")
+        ),
+        "province_id": cells.one_of(
+            "province",
+            taxonomy.provinces,
+            unknown=_("unknown province '%(value)s'"),
+            normalise=str.upper,
+        ),
+    }
+    related = {
+        "topics": cells.many_of(
+            "topics",
+            taxonomy.topics,
+            unknown=_("unknown topic '%(value)s'"),
+            required=_("a challenge needs at least one topic"),
+        ),
+        "sectors": cells.many_of(
+            "sectors", taxonomy.sectors, unknown=_("unknown sector '%(value)s'")
+        ),
+        "formats": cells.many_of(
+            "formats", taxonomy.formats, unknown=_("unknown format '%(value)s'")
+        ),
+    }
+    status = _check_status(cells, stored.get(ref) if ref else None)
+    if not cells.ok:
+        return None
+    return _Row(csv_row.line, ref, status, scalars, related)
+
+
+def _check_status(cells: RowReader, existing: Challenge | None) -> str:
+    status = cells.row["status"].lower()
+    if status and status not in ChallengeStatus.values:
+        cells.error(
+            "status",
+            _("unknown status '%(value)s'; the statuses are: %(statuses)s")
+            % {"value": cells.row["status"], "statuses": ", ".join(ChallengeStatus.values)},
+        )
+        return status
+    if existing is not None and status in ("", existing.status):
+        return ""
+    if status == ChallengeStatus.REJECTED:
+        # The file has no column for the reason that a rejection must carry.
+        cells.error("status", _("cannot import a rejected challenge without a reason"))
+    elif existing is not None and not challenge_can_change_status(
+        challenge=existing, to_status=status
+    ):
+        allowed = sorted(ALLOWED_TRANSITIONS.get(existing.status, ()))
+        cells.error(
+            "status",
+            _(
+                "cannot change the status from '%(from)s' to '%(to)s'; from '%(from)s' it can "
+                "go to: %(allowed)s"
+            )
+            % {
+                "from": existing.status,
+                "to": status,
+                "allowed": ", ".join(allowed) or _("nowhere, it is final"),
+            },
+        )
+    return status
+
+
+def _change_for(row: _Row, existing: Challenge | None) -> _Change:
+    if existing is None:
+        return _Change(
+            row,
+            _new_challenge(row),
+            is_new=True,
+            related_changed={name: ids for name, ids in row.related.items() if ids},
+        )
+    change = _Change(row, existing, is_new=False, new_status=row.status or None)
+    for name, value in row.scalars.items():
+        if getattr(existing, name) != value:
+            setattr(existing, name, value)
+            change.scalars_changed = True
+    for name, ids in row.related.items():
+        if ids != {item.pk for item in getattr(existing, name).all()}:
+            change.related_changed[name] = ids
+    return change
+
+
+def _new_challenge(row: _Row) -> Challenge:
+    """A challenge that starts at the file's status, with the dates that the workflow would
+    have set on the way there."""
+    status = row.status or ChallengeStatus.DRAFT
+    now = timezone.now()
+    challenge = Challenge(ref=row.ref, status=status, **row.scalars)
+    if status != ChallengeStatus.DRAFT:
+        challenge.submitted_at = now
+    if status in OPEN_STATUSES:
+        challenge.published_at = now
+    if status == ChallengeStatus.CLOSED:
+        challenge.closed_at = now
+    return challenge
+
+
+def _write(changes: list[_Change]) -> None:
+    Challenge.objects.bulk_create([change.challenge for change in changes if change.is_new])
+    now = timezone.now()
+    updated = [change.challenge for change in changes if change.scalars_changed]
+    for challenge in updated:
+        challenge.updated_at = now
+    Challenge.objects.bulk_update(updated, [*SCALAR_FIELDS, "updated_at"])
+    for change in changes:
+        if change.new_status:
+            try:
+                challenge_change_status(challenge=change.challenge, to_status=change.new_status)
+            except ValidationError as exc:
+                raise _StatusRefused(change.row.line, exc.messages[0]) from exc
+    for name in MANY_TO_MANY_FIELDS:
+        many_to_many_replace(
+            Challenge,
+            name,
+            {
+                change.challenge.pk: change.related_changed[name]
+                for change in changes
+                if name in change.related_changed
+            },
+        )
+
+
+def challenges_export(*, out: IO[str], queryset: QuerySet[Challenge] | None = None) -> int:
+    """Write challenges in the import format; returns the number of rows. A row without a ref
+    is written with `challenge-<pk>`, which an import into this database recognises."""
+    if queryset is None:
+        queryset = Challenge.objects.order_by("pk")
+    queryset = queryset.select_related("organisation", "province").prefetch_related(
+        *MANY_TO_MANY_FIELDS
+    )
+    return write_rows(out, columns=COLUMNS, rows=(_export_row(challenge) for challenge in queryset))
+
+
+def _export_row(challenge: Challenge) -> dict[str, str]:
+    organisation = challenge.organisation
+    return {
+        "ref": ref_or_synthetic(REF_PREFIX, challenge.ref, challenge.pk),
+        "organisation_ref": ref_or_synthetic(
+            ORGANISATION_REF_PREFIX, organisation.ref, organisation.pk
+        ),
+        "title": challenge.title,
+        "description": challenge.description,
+        "province": challenge.province.code,
+        "topics": join_list(topic.slug for topic in challenge.topics.all()),
+        "sectors": join_list(sector.slug for sector in challenge.sectors.all()),
+        "formats": join_list(item.slug for item in challenge.formats.all()),
+        "status": challenge.status,
+    }
