@@ -1,0 +1,50 @@
+import os
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.core.demo import DEFAULT_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load or refresh the fictional Dutch demo dataset (organisations, challenges, "
+        "communities, knowledge, matches and one login per role). Safe to run on every "
+        "start: rows are found again by their natural keys, never duplicated."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            help=(
+                "Password for every demo login; default: the DEMO_PASSWORD environment "
+                f'variable, else "{DEFAULT_PASSWORD}".'
+            ),
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even with DEBUG off. The demo has superusers with a known password.",
+        )
+
+    def handle(self, *args, password: str | None, force: bool, **options):
+        # A known password on staff accounts must never reach production by accident.
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off: it creates staff logins with a "
+                "known password. Pass --force if this really is a demo environment."
+            )
+        password = password or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        started = time.monotonic()
+        summary = demo_load(password=password)
+        elapsed = time.monotonic() - started
+        changes = f"{summary.writes} rows written" if summary.writes else "already up to date"
+        self.stdout.write(
+            f"Demo data: {summary.organisations} organisations, {summary.people} people, "
+            f"{summary.challenges} challenges, {summary.matches} matches, "
+            f"{summary.communities} communities ({summary.community_members} members, "
+            f"{summary.join_requests} join requests, {summary.activities} activities, "
+            f"{summary.updates} updates), {summary.knowledge_items} knowledge items; "
+            f"{changes} in {elapsed:.1f}s."
+        )

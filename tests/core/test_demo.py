@@ -1,0 +1,302 @@
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from apps.accounts.models import User
+from apps.challenges.models import OPEN_STATUSES, Challenge, ChallengeStatus, Visibility
+from apps.communities.models import (
+    Activity,
+    CommunityMembership,
+    CommunityStatus,
+    JoinRequest,
+    LearningCommunity,
+    Update,
+)
+from apps.core.demo import DEMO_LOGINS, HUB_COORDINATOR, PROGRAMME_COORDINATOR, demo_load
+from apps.hubs.models import Hub, HubCoordinator
+from apps.knowledge.models import KnowledgeItem
+from apps.matching.models import Match, MatchStatus
+from apps.organisations.models import Membership, Organisation
+from apps.taxonomy.models import OrganisationKind, Province
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-test-wachtwoord"
+# A fixed "now", so two loads in one test see the same day even across midnight.
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+def load_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", "--force", *args, stdout=out)
+    return out.getvalue()
+
+
+def demo_organisations():
+    return Organisation.objects.filter(ref__startswith="demo-org-")
+
+
+def demo_challenges():
+    return Challenge.objects.filter(ref__startswith="demo-ch-")
+
+
+def row_counts() -> dict[str, int]:
+    models = [
+        Organisation,
+        Organisation.topics.through,
+        Organisation.formats.through,
+        Membership,
+        User,
+        EmailAddress,
+        HubCoordinator,
+        Challenge,
+        Challenge.topics.through,
+        LearningCommunity,
+        LearningCommunity.challenges.through,
+        CommunityMembership,
+        JoinRequest,
+        Activity,
+        Update,
+        KnowledgeItem,
+        Match,
+    ]
+    return {model._meta.label: model.objects.count() for model in models}
+
+
+def test_command_loads_a_believable_dataset():
+    output = load_demo("--password", PASSWORD)
+
+    assert 55 <= demo_organisations().count() <= 70
+    assert demo_challenges().count() == 40
+    assert 4 <= LearningCommunity.objects.count() <= 5
+    assert 10 <= Match.objects.count() <= 40
+    assert KnowledgeItem.objects.count() >= 5
+    assert User.objects.filter(email__endswith="@demo.aihubs.nl").count() >= 15
+    assert f"{demo_organisations().count()} organisations" in output
+    assert "40 challenges" in output
+
+
+def test_every_organisation_kind_and_province_is_present():
+    demo_load(password=PASSWORD, now=NOW)
+
+    kinds = set(demo_organisations().values_list("kind__slug", flat=True))
+    assert kinds == set(OrganisationKind.objects.values_list("slug", flat=True))
+    provinces = set(demo_organisations().values_list("province__code", flat=True))
+    assert provinces == set(Province.objects.values_list("code", flat=True))
+    assert demo_organisations().filter(serves_nationally=True).exists()
+
+
+def test_supply_organisations_have_capacity_formats_and_lectorates_a_parent():
+    demo_load(password=PASSWORD, now=NOW)
+
+    for organisation in demo_organisations().suppliers().prefetch_related("formats"):
+        assert 1 <= organisation.capacity <= 5, organisation
+        assert organisation.formats.all(), organisation
+    for organisation in demo_organisations().filter(kind__slug="lectorate"):
+        assert organisation.parent.kind.slug == "hbo"
+    assert not demo_organisations().demanders().filter(capacity__gt=0).exists()
+
+
+def test_every_challenge_status_and_visibility_is_present_with_a_consistent_history():
+    demo_load(password=PASSWORD, now=NOW)
+
+    assert set(demo_challenges().values_list("status", flat=True)) == set(ChallengeStatus.values)
+    assert set(demo_challenges().values_list("visibility", flat=True)) == set(Visibility.values)
+    for challenge in demo_challenges().select_related("organisation__kind"):
+        assert challenge.organisation.kind.role == "demand"
+        assert challenge.topics.exists()
+        assert (challenge.status == ChallengeStatus.REJECTED) == bool(challenge.rejection_reason)
+        assert (challenge.published_at is not None) == (challenge.status in OPEN_STATUSES)
+        assert (challenge.closed_at is not None) == (challenge.status == ChallengeStatus.CLOSED)
+        assert (challenge.submitted_at is None) == (challenge.status == ChallengeStatus.DRAFT)
+        moments = [
+            moment
+            for moment in (
+                challenge.created_at,
+                challenge.submitted_at,
+                challenge.published_at,
+                challenge.closed_at,
+            )
+            if moment is not None
+        ]
+        assert moments == sorted(moments), challenge.ref
+        assert moments[-1] <= NOW
+
+
+def test_communities_cover_every_status_role_and_kind_of_activity():
+    demo_load(password=PASSWORD, now=NOW)
+
+    statuses = set(LearningCommunity.objects.values_list("status", flat=True))
+    assert statuses == set(CommunityStatus.values)
+    hubs = LearningCommunity.objects.values_list("hub", flat=True).distinct()
+    assert len(hubs) >= 4
+    roles = set(CommunityMembership.objects.values_list("role", flat=True))
+    assert roles == set(CommunityMembership.Role.values)
+    assert JoinRequest.objects.filter(state=JoinRequest.State.PENDING).count() >= 2
+    assert Activity.objects.filter(starts_at__lt=NOW).exists()
+    assert Activity.objects.filter(starts_at__gt=NOW).exists()
+    for activity in Activity.objects.all():
+        assert activity.location or activity.online_url, activity
+    assert Update.objects.count() >= 5
+    for community in LearningCommunity.objects.prefetch_related("challenges"):
+        wanted = (
+            {ChallengeStatus.CLOSED}
+            if community.status == CommunityStatus.COMPLETED
+            else {ChallengeStatus.IN_COMMUNITY}
+        )
+        assert {c.status for c in community.challenges.all()} == wanted
+        assert community.organisations.count() >= 3
+    in_community = demo_challenges().filter(status=ChallengeStatus.IN_COMMUNITY)
+    assert not in_community.filter(communities__isnull=True).exists()
+
+
+def test_knowledge_items_come_from_communities_with_topics_and_licences():
+    demo_load(password=PASSWORD, now=NOW)
+
+    items = KnowledgeItem.objects.all()
+    assert {"case", "tool", "lesson", "teaching-material"} <= set(
+        items.values_list("kind", flat=True)
+    )
+    assert items.filter(source_community__isnull=False).count() >= 5
+    assert len(set(items.values_list("licence", flat=True))) >= 3
+    for item in items:
+        assert item.topics.exists(), item
+
+
+def test_matches_are_scored_and_explain_themselves_without_overbooking():
+    demo_load(password=PASSWORD, now=NOW)
+
+    matches = Match.objects.select_related("challenge", "organisation__kind")
+    assert {MatchStatus.SUGGESTED, MatchStatus.SHORTLISTED, MatchStatus.ACCEPTED} <= {
+        m.status for m in matches
+    }
+    for match in matches:
+        assert 0 <= match.score <= 1
+        assert match.algorithm_version == "demo"
+        assert match.organisation.kind.role == "supply"
+        assert match.challenge.status in OPEN_STATUSES
+        codes = {reason["code"]: reason["params"] for reason in match.reasons}
+        assert codes["shared_topics"]["topics"]
+        assert codes["region"]["relation"]
+    accepted = Counter(m.organisation for m in matches if m.status == MatchStatus.ACCEPTED)
+    for organisation, count in accepted.items():
+        assert count <= organisation.capacity, organisation
+    for match in matches.filter(status=MatchStatus.SUGGESTED):
+        assert accepted[match.organisation] < match.organisation.capacity, match
+
+
+@pytest.mark.parametrize("email", DEMO_LOGINS)
+def test_every_demo_login_can_sign_in_with_the_password(client, email):
+    load_demo("--password", PASSWORD)
+
+    assert EmailAddress.objects.filter(email=email, verified=True, primary=True).exists()
+    assert client.login(email=email, password=PASSWORD)
+
+
+def test_demo_roles_have_the_rights_the_demo_needs():
+    demo_load(password=PASSWORD, now=NOW)
+
+    owner = User.objects.get(email="mkb@demo.aihubs.nl")
+    assert owner.memberships.get().role == Membership.Role.ADMIN
+    assert owner.memberships.get().organisation.kind.slug == "sme"
+    lecturer = User.objects.get(email="docent@demo.aihubs.nl")
+    assert lecturer.memberships.get().organisation.kind.slug == "hbo"
+    assert lecturer.expertise_topics.exists() and lecturer.province is not None
+    lab = User.objects.get(email="lab@demo.aihubs.nl")
+    assert lab.memberships.get().organisation.kind.slug == "innovation-lab"
+    coordinator = User.objects.get(email=HUB_COORDINATOR)
+    assert coordinator.is_staff and not coordinator.is_superuser
+    assert list(Hub.objects.coordinated_by(coordinator)) == [Hub.objects.get(slug="zuid-holland")]
+    programme = User.objects.get(email=PROGRAMME_COORDINATOR)
+    assert programme.is_staff and programme.is_superuser and programme.is_programme_coordinator
+
+
+def test_hub_coordinator_joins_the_coordinator_group_where_the_hubs_app_has_one():
+    services = pytest.importorskip("apps.hubs.services")
+    if not hasattr(services, "coordinator_group_ensure"):
+        pytest.skip("apps.hubs.services has no coordinator_group_ensure yet")
+    demo_load(password=PASSWORD, now=NOW)
+
+    coordinator = User.objects.get(email=HUB_COORDINATOR)
+    assert coordinator.groups.filter(pk=services.coordinator_group_ensure().pk).exists()
+
+
+def test_loading_twice_duplicates_nothing_and_writes_nothing():
+    first = demo_load(password=PASSWORD, now=NOW)
+    counts = row_counts()
+
+    second = demo_load(password=PASSWORD, now=NOW)
+
+    assert row_counts() == counts
+    assert second.writes == 0
+    assert second == replace(first, writes=0)
+
+
+def test_second_load_is_a_few_queries(django_assert_max_num_queries):
+    demo_load(password=PASSWORD, now=NOW)
+
+    with django_assert_max_num_queries(60):
+        demo_load(password=PASSWORD, now=NOW)
+
+
+def test_a_later_day_moves_the_history_along_without_new_rows():
+    demo_load(password=PASSWORD, now=NOW)
+    counts = row_counts()
+    published = demo_challenges().get(ref="demo-ch-002").published_at
+
+    summary = demo_load(password=PASSWORD, now=NOW + timedelta(days=3))
+
+    assert row_counts() == counts
+    assert summary.writes > 0
+    assert demo_challenges().get(ref="demo-ch-002").published_at == published + timedelta(days=3)
+
+
+def test_a_rerun_restores_demo_rows_and_leaves_hub_websites_that_were_set(client):
+    Hub.objects.filter(slug="zuid-holland").update(website="https://zh.example.org")
+    demo_load(password=PASSWORD, now=NOW)
+    demo_challenges().filter(ref="demo-ch-004").update(status=ChallengeStatus.DRAFT)
+    demo_organisations().get(ref="demo-org-001").topics.clear()
+
+    demo_load(password="een-ander-wachtwoord", now=NOW)
+
+    assert Hub.objects.get(slug="zuid-holland").website == "https://zh.example.org"
+    assert Hub.objects.exclude(website="").count() == Hub.objects.count()
+    assert demo_challenges().get(ref="demo-ch-004").status == ChallengeStatus.SUBMITTED
+    assert demo_organisations().get(ref="demo-org-001").topics.exists()
+    assert client.login(email="mkb@demo.aihubs.nl", password="een-ander-wachtwoord")
+
+
+def test_password_comes_from_the_environment_when_not_given(client, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "uit-de-omgeving")
+
+    load_demo()
+
+    assert client.login(email="docent@demo.aihubs.nl", password="uit-de-omgeving")
+
+
+def test_demo_data_passes_model_validation():
+    demo_load(password=PASSWORD, now=NOW)
+
+    for organisation in demo_organisations():
+        organisation.full_clean()
+    for challenge in demo_challenges():
+        challenge.full_clean()
+    for community in LearningCommunity.objects.all():
+        community.full_clean()
+    for item in KnowledgeItem.objects.all():
+        item.full_clean()
+
+
+def test_command_refuses_to_run_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("load_demo", stdout=StringIO())
+    assert not demo_organisations().exists()
