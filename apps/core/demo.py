@@ -1331,6 +1331,10 @@ def _challenge_dates(
 
 
 @transaction.atomic
+def demo_is_loaded() -> bool:
+    return Organisation.objects.filter(ref=ORGANISATIONS[0].ref).exists()
+
+
 def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     """Load or refresh the demo dataset in one transaction (see the module docstring).
 

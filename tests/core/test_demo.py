@@ -300,3 +300,15 @@ def test_command_refuses_to_run_with_debug_off_unless_forced(settings):
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("load_demo", stdout=StringIO())
     assert not demo_organisations().exists()
+
+
+def test_command_keeps_an_already_loaded_demo_as_people_left_it():
+    load_demo()
+    demo_challenges().filter(ref="demo-ch-004").update(status=ChallengeStatus.DRAFT)
+
+    output = load_demo()
+
+    assert "already loaded" in output
+    assert demo_challenges().get(ref="demo-ch-004").status == ChallengeStatus.DRAFT
+    load_demo("--refresh")
+    assert demo_challenges().get(ref="demo-ch-004").status == ChallengeStatus.SUBMITTED

@@ -4,7 +4,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.core.demo import DEFAULT_PASSWORD, demo_load
+from apps.core.demo import DEFAULT_PASSWORD, demo_is_loaded, demo_load
 
 
 class Command(BaseCommand):
@@ -23,18 +23,30 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help=(
+                "Restore the demo rows to their original state (and move their dates to "
+                "today). Without it, an already loaded demo is kept as it is."
+            ),
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Load even with DEBUG off. The demo has superusers with a known password.",
         )
 
-    def handle(self, *args, password: str | None, force: bool, **options):
+    def handle(self, *args, password: str | None, force: bool, refresh: bool, **options):
         # A known password on staff accounts must never reach production by accident.
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to load demo data with DEBUG off: it creates staff logins with a "
                 "known password. Pass --force if this really is a demo environment."
             )
+        if not refresh and demo_is_loaded():
+            # `make run` calls this on every start; what people did in the demo stays.
+            self.stdout.write("Demo data already loaded; kept as it is (--refresh restores it).")
+            return
         password = password or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         started = time.monotonic()
         summary = demo_load(password=password)
