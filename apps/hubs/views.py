@@ -1,0 +1,35 @@
+from django.http import Http404
+from django.shortcuts import render
+
+from apps.challenges.selectors import challenge_list_for_hub
+from apps.organisations.selectors import organisation_list_for_hub
+
+from .selectors import hub_communities, hub_get, hub_list
+
+# The detail page shows a sample of each list and links to the filtered directory.
+ORGANISATIONS_ON_DETAIL = 12
+CHALLENGES_ON_DETAIL = 6
+
+
+def hub_index(request):
+    return render(request, "hubs/hub_list.html", {"hubs": hub_list(user=request.user)})
+
+
+def hub_detail(request, slug: str):
+    hub = hub_get(slug=slug)
+    if hub is None:
+        raise Http404
+    organisations = organisation_list_for_hub(user=request.user, hub=hub)
+    challenges = challenge_list_for_hub(user=request.user, hub=hub)
+    return render(
+        request,
+        "hubs/hub_detail.html",
+        {
+            "hub": hub,
+            "organisations": organisations[:ORGANISATIONS_ON_DETAIL],
+            "organisation_count": organisations.count(),
+            "challenges": challenges[:CHALLENGES_ON_DETAIL],
+            "challenge_count": challenges.count(),
+            "communities": hub_communities(user=request.user, hub=hub),
+        },
+    )

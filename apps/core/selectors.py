@@ -1,0 +1,46 @@
+"""Reads that span several apps: the figures on the home page and a counting helper."""
+
+from django.db import models
+from django.db.models import Count, Value
+
+from apps.challenges.selectors import challenge_listed_queryset
+from apps.communities.models import CommunityStatus, LearningCommunity
+from apps.organisations.models import Organisation
+
+
+def subquery_count(queryset: models.QuerySet) -> models.Subquery:
+    """`COUNT(*)` of a correlated queryset as an annotation.
+
+    Unlike `annotate(Count(...))` over several relations it cannot multiply rows, so a
+    list can carry more than one count in one query.
+    """
+    counted = queryset.order_by().annotate(
+        count=models.Func(models.F("pk"), function="COUNT", output_field=models.IntegerField())
+    )
+    return models.Subquery(counted.values("count"), output_field=models.IntegerField())
+
+
+def platform_figures(*, user) -> dict[str, int]:
+    """How many listed challenges, active communities and organisations the user can see.
+
+    One query (a UNION of three counts), so the home page does not pay per figure; only
+    what the user may open is counted, so the figures match the lists they link to.
+    """
+    parts = {
+        "challenges": challenge_listed_queryset(user=user),
+        "communities": LearningCommunity.objects.visible_to(user).filter(
+            status=CommunityStatus.ACTIVE
+        ),
+        "organisations": Organisation.objects.visible_to(user),
+    }
+    counts = [
+        queryset.order_by()
+        .annotate(figure=Value(name))
+        .values("figure")
+        .annotate(n=Count("pk"))
+        .values_list("figure", "n")
+        for name, queryset in parts.items()
+    ]
+    figures = dict.fromkeys(parts, 0)
+    figures.update(counts[0].union(*counts[1:], all=True))
+    return figures

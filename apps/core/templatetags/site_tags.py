@@ -1,0 +1,44 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def aria_current(context, view_name: str) -> str:
+    """`aria-current` for a navigation link to `view_name` ("challenges:list").
+
+    "page" on that very page; "true" anywhere else in the same section (a challenge's page
+    is in Challenges), so screen readers and the stylesheet can tell where the reader is.
+    """
+    match = getattr(context.get("request"), "resolver_match", None)
+    if match is None:
+        return ""
+    if match.view_name == view_name:
+        return format_html(' aria-current="{}"', "page")
+    namespace = view_name.rpartition(":")[0]
+    if namespace and namespace != "core" and match.namespace == namespace:
+        return format_html(' aria-current="{}"', "true")
+    return ""
+
+
+@register.simple_tag
+def page_numbers(page_obj) -> list:
+    """Page numbers around the current one, with `Paginator.ELLIPSIS` for the gaps."""
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def path_in_default_language(context) -> str:
+    """This page's path and query in the default language ("/en/x/?a=1" -> "/x/?a=1").
+
+    The language switch sends it as `next`: Django's `set_language` runs under the default
+    language (its URL has no prefix), so it can translate "/x/" to "/en/x/" but cannot
+    resolve "/en/x/" to go back to Dutch.
+    """
+    request = context["request"]
+    return translate_url(request.get_full_path(), settings.LANGUAGE_CODE)

@@ -1,0 +1,54 @@
+"""Reads of the regional AI hubs. Hubs are public; what they list is filtered per user."""
+
+from django.db.models import OuterRef, Prefetch, QuerySet
+
+from apps.accounts.models import User
+from apps.challenges.selectors import challenge_listed_queryset
+from apps.communities.models import LearningCommunity
+from apps.core.selectors import subquery_count
+from apps.organisations.models import Organisation
+from apps.taxonomy.models import Province
+
+from .models import Hub
+
+
+def _provinces_by_name() -> Prefetch:
+    return Prefetch("provinces", queryset=Province.objects.order_by("name_nl"))
+
+
+def hub_list(*, user) -> QuerySet[Hub]:
+    """All hubs with their provinces and how many open challenges and organisations in
+    their region the user can see, so each count matches the list it links to."""
+    challenges = challenge_listed_queryset(user=user).filter(province__hubs=OuterRef("pk"))
+    organisations = Organisation.objects.visible_to(user).filter(province__hubs=OuterRef("pk"))
+    return (
+        Hub.objects.annotate(
+            open_challenge_count=subquery_count(challenges),
+            organisation_count=subquery_count(organisations),
+        )
+        .prefetch_related(_provinces_by_name())
+        .order_by("name")
+    )
+
+
+def hub_get(*, slug: str) -> Hub | None:
+    """A hub with its provinces and the coordinators who show their name (their email
+    addresses never leave the admin)."""
+    named_coordinators = User.objects.filter(is_active=True).exclude(full_name="")
+    return (
+        Hub.objects.prefetch_related(
+            _provinces_by_name(),
+            Prefetch(
+                "coordinators",
+                queryset=named_coordinators.only("pk", "full_name").order_by("full_name"),
+                to_attr="named_coordinators",
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def hub_communities(*, user, hub: Hub) -> QuerySet[LearningCommunity]:
+    """The hub's learning communities that the user may see, newest first."""
+    return LearningCommunity.objects.visible_to(user).filter(hub=hub).order_by("-created_at")

@@ -1,0 +1,131 @@
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from apps.challenges.models import ChallengeStatus, Visibility
+from apps.hubs.models import Hub
+from tests.accounts.factories import UserFactory
+from tests.challenges.factories import ChallengeFactory
+from tests.communities.factories import LearningCommunityFactory
+from tests.hubs.factories import make_coordinator
+from tests.organisations.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("hubs:list")
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """Start in Dutch: a request to /en/ earlier in the run leaves English active."""
+    with translation.override("nl"):
+        yield
+
+
+def detail_url(slug):
+    return reverse("hubs:detail", kwargs={"slug": slug})
+
+
+def test_list_shows_all_seven_hubs_with_their_provinces(client):
+    response = client.get(LIST_URL)
+
+    assert response.status_code == 200
+    hubs = list(response.context["hubs"])
+    assert len(hubs) == 7
+    noord = next(hub for hub in hubs if hub.slug == "noord-nederland")
+    assert {province.code for province in noord.provinces.all()} == {"NL-GR", "NL-FR", "NL-DR"}
+    assert "Fryslân" in response.text
+    assert "<h1>" in response.text
+
+
+def test_list_counts_open_challenges_and_organisations_per_hub(client, sme):
+    ChallengeFactory(organisation=sme)
+    ChallengeFactory(organisation=sme, status=ChallengeStatus.IN_COMMUNITY)
+    ChallengeFactory(organisation=sme, status=ChallengeStatus.DRAFT)
+    ChallengeFactory(organisation=sme, status=ChallengeStatus.CLOSED)
+    ChallengeFactory(organisation=sme, visibility=Visibility.HUB)  # not for anonymous eyes
+    OrganisationFactory(kind_slug="hbo", province_code="NL-ZH")
+    OrganisationFactory(province_code="NL-FR")
+    OrganisationFactory(province_code="NL-GR", is_active=False)
+
+    hubs = {hub.slug: hub for hub in client.get(LIST_URL).context["hubs"]}
+
+    assert hubs["zuid-holland"].open_challenge_count == 2
+    assert hubs["zuid-holland"].organisation_count == 2  # sme and the hogeschool
+    assert hubs["noord-nederland"].organisation_count == 1
+    assert hubs["noord-nederland"].open_challenge_count == 0
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_list_query_count_does_not_grow_with_rows(
+    client, django_assert_max_num_queries, member, signed_in
+):
+    if signed_in:
+        client.force_login(member)
+    with django_assert_max_num_queries(3):
+        assert client.get(LIST_URL).status_code == 200
+
+    for code in ("NL-ZH", "NL-GR", "NL-LI", "NL-UT", "NL-NB"):
+        for _ in range(4):
+            ChallengeFactory(
+                organisation=OrganisationFactory(province_code=code), province_code=code
+            )
+    with django_assert_max_num_queries(3):
+        assert client.get(LIST_URL).status_code == 200
+
+
+def test_detail_shows_provinces_coordinator_names_but_never_their_email(client):
+    make_coordinator(UserFactory(full_name="Sanne Bakker", email="sanne@hub.nl"), "zuid-holland")
+    make_coordinator(UserFactory(full_name="", email="naamloos@hub.nl"), "zuid-holland")
+
+    response = client.get(detail_url("zuid-holland"))
+
+    assert response.status_code == 200
+    assert "<h1>AI Hub Zuid-Holland</h1>" in response.text
+    assert "Sanne Bakker" in response.text
+    assert "sanne@hub.nl" not in response.text
+    assert "naamloos@hub.nl" not in response.text
+    assert "Zuid-Holland, van Leiden tot Rotterdam" in response.text  # the description
+
+
+def test_detail_lists_region_organisations_challenges_and_communities_the_user_may_see(
+    client, sme, member
+):
+    ChallengeFactory(organisation=sme, title="Openbaar in de regio")
+    ChallengeFactory(organisation=sme, title="Regio-intern", visibility=Visibility.HUB)
+    ChallengeFactory(title="Elders", province_code="NL-LI")
+    LearningCommunityFactory(name="Publieke gemeenschap")
+    LearningCommunityFactory(name="Besloten gemeenschap", is_public=False)
+    LearningCommunityFactory(name="Andere hub", hub=Hub.objects.get(slug="brightlands-limburg"))
+
+    anonymous = client.get(detail_url("zuid-holland")).text
+    assert "Openbaar in de regio" in anonymous
+    assert "Regio-intern" not in anonymous
+    assert "Elders" not in anonymous
+    assert sme.name in anonymous
+    assert "Publieke gemeenschap" in anonymous
+    assert "Besloten gemeenschap" not in anonymous
+    assert "Andere hub" not in anonymous
+    assert "?hub=zuid-holland" in anonymous  # links to the filtered directories
+
+    client.force_login(member)
+    assert "Regio-intern" in client.get(detail_url("zuid-holland")).text
+
+
+def test_unknown_hub_is_404(client):
+    assert client.get(detail_url("atlantis")).status_code == 404
+
+
+def test_detail_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries, sme):
+    def fetch():
+        assert client.get(detail_url("zuid-holland")).status_code == 200
+
+    with django_assert_max_num_queries(10):
+        fetch()
+    for _ in range(15):
+        organisation = OrganisationFactory(topics=["ml", "nlp"])
+        ChallengeFactory(organisation=organisation, topics=["ml", "nlp"])
+        LearningCommunityFactory()
+        make_coordinator(UserFactory(), "zuid-holland")
+    with django_assert_max_num_queries(10):
+        fetch()
