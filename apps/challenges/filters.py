@@ -1,11 +1,9 @@
 import django_filters
-from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import TextFilter, TopicFilter
-from apps.hubs.models import Hub
-from apps.taxonomy.models import Format, Province, Sector
+from apps.core.filters import HubFilter, ProvincesFilter, SectorFilter, TextFilter, TopicFilter
+from apps.taxonomy.models import Format
 
 from .models import Challenge, ChallengeStatus
 
@@ -24,30 +22,10 @@ SORT_ORDERS = {
 
 class ChallengeFilterSet(django_filters.FilterSet):
     q = TextFilter(fields=("title", "description"))
-    province = django_filters.ModelMultipleChoiceFilter(
-        # With `to_field_name` django-filter compares that value, so name it in the path.
-        field_name="province__code",
-        to_field_name="code",
-        distinct=False,  # a foreign key: no duplicate rows to remove
-        queryset=Province.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Province"),
-    )
-    hub = django_filters.ModelChoiceFilter(
-        to_field_name="slug",
-        queryset=Hub.objects.all(),
-        method="filter_hub",
-        label=_("AI hub"),
-        empty_label=_("All hubs"),
-    )
+    province = ProvincesFilter()
+    hub = HubFilter()
     topic = TopicFilter()
-    sector = django_filters.ModelChoiceFilter(
-        field_name="sectors",
-        to_field_name="slug",
-        queryset=Sector.objects.all(),
-        label=_("Sector"),
-        empty_label=_("All sectors"),
-    )
+    sector = SectorFilter()
     format = django_filters.ModelChoiceFilter(
         field_name="formats",
         to_field_name="slug",
@@ -81,9 +59,6 @@ class ChallengeFilterSet(django_filters.FilterSet):
     class Meta:
         model = Challenge
         fields = []
-
-    def filter_hub(self, queryset, name, hub):
-        return queryset.filter(province__in=hub.provinces.all())
 
     def filter_status(self, queryset, name, value):
         if value == ALL_OPEN:

@@ -5,7 +5,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.taxonomy.models import AITopic
+from apps.hubs.models import Hub
+from apps.taxonomy.models import AITopic, Province, Sector
 
 
 def topics_matching(topic: AITopic) -> models.QuerySet[AITopic]:
@@ -64,3 +65,45 @@ class TextFilter(django_filters.CharFilter):
         for field in self.search_fields:
             matches |= models.Q(**{f"{field}__icontains": value})
         return queryset.filter(matches)
+
+
+class ProvincesFilter(django_filters.ModelMultipleChoiceFilter):
+    """`?province=NL-ZH&province=NL-UT` on a model with a `province` foreign key."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Province.objects.all())
+        # With `to_field_name` django-filter compares that value, so name it in the path.
+        kwargs.setdefault("field_name", "province__code")
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("distinct", False)  # a foreign key: no duplicate rows to remove
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("label", _("Province"))
+        super().__init__(*args, **kwargs)
+
+
+class HubFilter(django_filters.ModelChoiceFilter):
+    """`?hub=<slug>`: the provinces the hub covers, on a model with a `province`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Hub.objects.all())
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("label", _("AI hub"))
+        kwargs.setdefault("empty_label", _("All hubs"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset: models.QuerySet, value: Hub | None) -> models.QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(province__in=value.provinces.all())
+
+
+class SectorFilter(django_filters.ModelChoiceFilter):
+    """`?sector=<slug>` on a model with a `sectors` many-to-many (one value: no duplicates)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Sector.objects.all())
+        kwargs.setdefault("field_name", "sectors")
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("label", _("Sector"))
+        kwargs.setdefault("empty_label", _("All sectors"))
+        super().__init__(*args, **kwargs)

@@ -205,6 +205,17 @@ def test_signup_errors_are_tied_to_their_fields(client):
     assert 'id="id_email_error"' in response.text
 
 
+def test_account_management_pages_share_the_site_layout_and_an_account_menu(client):
+    client.force_login(UserFactory())
+    for name in ("account_email", "account_change_password", "mfa_index"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        page = outline(response)
+        assert page.first_focusable[1].get("class") == "skip-link"
+        assert page.h1_count == 1, name
+        assert re.search(rf'href="{reverse(name)}" aria-current="page"', response.text), name
+
+
 def test_account_pages_after_signing_up_and_logging_out_use_the_site_layout(client, mailoutbox):
     person = UserFactory()
     client.force_login(person)

@@ -175,3 +175,10 @@ def test_detail_query_count_is_fixed(client, django_assert_max_num_queries, sme)
         ChallengeFactory(organisation=sme, topics=["ml", "nlp"])
     with django_assert_max_num_queries(7):
         assert client.get(sme.get_absolute_url()).status_code == 200
+
+
+def test_a_website_that_is_not_a_web_address_is_not_linked(client):
+    organisation = OrganisationFactory(website="javascript:alert(1)")
+    response = client.get(organisation.get_absolute_url())
+    assert response.status_code == 200
+    assert "javascript:" not in response.text

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -42,3 +44,10 @@ def path_in_default_language(context) -> str:
     """
     request = context["request"]
     return translate_url(request.get_full_path(), settings.LANGUAGE_CODE)
+
+
+@register.filter
+def web_address(url: str) -> str:
+    """`url` if it is an http(s) address, else "": a website from a spreadsheet import must
+    not become a `javascript:` link."""
+    return url if urlsplit(url or "").scheme in {"http", "https"} else ""
