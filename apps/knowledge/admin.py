@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin import HubScopedAdminMixin, ReadonlyAfterCreationMixin
+from apps.hubs.permissions import scope_to_coordinated_hubs, sees_all_hubs
+
+from .models import KnowledgeItem
+
+
+@admin.register(KnowledgeItem)
+class KnowledgeItemAdmin(ReadonlyAfterCreationMixin, HubScopedAdminMixin, admin.ModelAdmin):
+    """The national knowledge base is curated by the programme; a hub coordinator keeps the
+    items of their hubs' communities and the ones they wrote."""
+
+    hub_scope_field = "source_community__hub"
+    list_display = ("title", "kind", "source_community", "licence", "visibility", "created_at")
+    list_filter = (
+        "kind",
+        "visibility",
+        "licence",
+        ("source_community__hub", admin.RelatedOnlyFieldListFilter),
+        ("topics", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("source_community",)
+    search_fields = ("title", "slug", "summary", "body")
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("topics", "sectors", "source_community", "author")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_after_creation = ("slug",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "kind", "summary")}),
+        (_("Content"), {"fields": ("body", "file", "link")}),
+        (_("Classification"), {"fields": ("topics", "sectors")}),
+        (
+            _("Origin and use"),
+            {"fields": ("source_community", "author", "licence", "visibility")},
+        ),
+        (_("History"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def scope_queryset(self, request, queryset):
+        if sees_all_hubs(request.user):
+            return queryset
+        own_hubs = scope_to_coordinated_hubs(queryset, request.user, self.hub_scope_field)
+        return queryset.filter(Q(pk__in=own_hubs.values("pk")) | Q(author=request.user))
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
