@@ -30,6 +30,16 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _dutch_by_default():
+    """A request to /en/ activates English in the thread; later tests must start in Dutch."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.activate("nl")
+
+
 @pytest.fixture
 def sme(db):
     """An SME in Zuid-Holland (hub zuid-holland)."""

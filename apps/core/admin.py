@@ -13,6 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 from django.urls import NoReverseMatch
@@ -24,6 +25,9 @@ from apps.taxonomy.models import Province
 admin.site.site_header = _("AI Learning Communities – administration")
 admin.site.site_title = _("AI Learning Communities – administration")
 admin.site.index_title = _("Hubs, challenges and communities")
+# Everyone signs in through allauth (rate limits, email verification and, for staff, the
+# second factor); the admin's own password form would bypass all of that.
+admin.site.login = login_required(admin.site.login)
 
 
 class RegionChoicesMixin:

@@ -520,3 +520,9 @@ def test_person_change_page_links_to_the_password_form(client, superuser, member
     assert 'href="../password/"' in response.content.decode()
     password_page = client.get(url(User, "change", member.pk).replace("change/", "password/"))
     assert password_page.status_code == 200
+
+
+def test_admin_login_goes_through_allauth_so_rate_limits_and_mfa_apply(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
