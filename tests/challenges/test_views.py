@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.challenges.models import ChallengeStatus, Visibility
 from apps.taxonomy.models import Format, Sector
@@ -10,13 +10,6 @@ from tests.challenges.factories import ChallengeFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _dutch():
-    """Start in Dutch: a request to /en/ earlier in the run leaves English active."""
-    with translation.override("nl"):
-        yield
 
 
 LIST_URL = reverse("challenges:list")

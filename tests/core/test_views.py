@@ -3,7 +3,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from apps.challenges.models import ChallengeStatus, Visibility
 from apps.communities.models import CommunityStatus
@@ -16,13 +15,6 @@ pytestmark = pytest.mark.django_db
 
 HOME = reverse("core:home")
 FOCUSABLE = {"a", "button", "input", "select", "textarea"}
-
-
-@pytest.fixture(autouse=True)
-def _dutch():
-    """Start in Dutch: a request to /en/ earlier in the run leaves English active."""
-    with translation.override("nl"):
-        yield
 
 
 class Outline(HTMLParser):

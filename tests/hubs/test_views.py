@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from apps.challenges.models import ChallengeStatus, Visibility
 from apps.hubs.models import Hub
@@ -13,13 +12,6 @@ from tests.organisations.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("hubs:list")
-
-
-@pytest.fixture(autouse=True)
-def _dutch():
-    """Start in Dutch: a request to /en/ earlier in the run leaves English active."""
-    with translation.override("nl"):
-        yield
 
 
 def detail_url(slug):
