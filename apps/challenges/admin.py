@@ -14,9 +14,10 @@ from django.utils.translation import ngettext
 
 from apps.core.admin import HubScopedAdminMixin
 from apps.matching.models import Match
+from apps.matching.services import match_run_for_challenge
 
 from . import services
-from .models import Challenge
+from .models import Challenge, ChallengeStatus
 
 
 class MatchInline(admin.TabularInline):
@@ -112,6 +113,13 @@ class ChallengeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Topics, sectors and formats are saved here, after the row: only now is the
+        # challenge complete enough to be matched again.
+        if form.instance.status == ChallengeStatus.PUBLISHED and form.has_changed():
+            match_run_for_challenge(challenge_id=form.instance.pk, trigger="edited in admin")
 
     def _apply_to_each(
         self,

@@ -33,6 +33,8 @@ from apps.core.csv_exchange import (
     refs_filter,
     write_rows,
 )
+from apps.matching.models import MatchRun
+from apps.matching.services import match_run_create
 from apps.organisations.exchange import REF_PREFIX as ORGANISATION_REF_PREFIX
 from apps.organisations.exchange import TaxonomyIndex
 from apps.organisations.models import Organisation
@@ -279,7 +281,11 @@ def _write(changes: list[_Change]) -> None:
     for change in changes:
         if change.new_status:
             try:
-                challenge_change_status(challenge=change.challenge, to_status=change.new_status)
+                challenge_change_status(
+                    challenge=change.challenge,
+                    to_status=change.new_status,
+                    schedule_matching=False,
+                )
             except ValidationError as exc:
                 raise _StatusRefused(change.row.line, exc.messages[0]) from exc
     for name in MANY_TO_MANY_FIELDS:
@@ -292,6 +298,15 @@ def _write(changes: list[_Change]) -> None:
                 if name in change.related_changed
             },
         )
+    # One matching run for every published challenge the file created or changed.
+    published = [
+        change.challenge.pk
+        for change in changes
+        if (change.is_new or change.changed)
+        and change.challenge.status == ChallengeStatus.PUBLISHED
+    ]
+    if published:
+        match_run_create(kind=MatchRun.Kind.CHALLENGE, challenge_ids=published, trigger="import")
 
 
 def challenges_export(*, out: IO[str], queryset: QuerySet[Challenge] | None = None) -> int:

@@ -1,7 +1,11 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.search import bilingual_search_vector
 
 
 class ChallengeStatus(models.TextChoices):
@@ -154,6 +158,13 @@ class Challenge(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Stemmed, stop-word-free lexemes of the text in Dutch and in English (challenges are
+    # written in either): full-text search and the matcher's text similarity use it.
+    search_document = models.GeneratedField(
+        expression=bilingual_search_vector("title", "description", "learning_goals"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ChallengeQuerySet.as_manager()
 
@@ -178,6 +189,7 @@ class Challenge(models.Model):
             models.CheckConstraint(condition=~models.Q(ref=""), name="challenge_ref_not_empty"),
         ]
         indexes = [
+            GinIndex(fields=["search_document"], name="challenge_search_gin"),
             models.Index(fields=["status", "province"]),
             models.Index(fields=["status", "-published_at"]),
         ]

@@ -26,10 +26,13 @@ def challenge_change_status(
     to_status: str,
     by: User | None = None,
     reason: str = "",
+    schedule_matching: bool = True,
 ) -> Challenge:
     """Move a challenge along its workflow, refusing moves the workflow does not allow.
 
     The row is locked so two coordinators clicking at once cannot both act on a stale status.
+    Publishing schedules the challenge's matching after commit; bulk callers that schedule
+    one run for many challenges pass `schedule_matching=False`.
     """
     locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not challenge_can_change_status(challenge=locked, to_status=to_status):
@@ -62,6 +65,10 @@ def challenge_change_status(
     elif to_status == ChallengeStatus.DRAFT:
         locked.submitted_at = None
     locked.save()
+    if to_status == ChallengeStatus.PUBLISHED and schedule_matching:
+        from apps.matching.services import match_run_for_challenge
+
+        match_run_for_challenge(challenge_id=locked.pk, trigger="published")
     challenge.__dict__.update(
         {
             field: getattr(locked, field)

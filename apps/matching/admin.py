@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import HubScopedAdminMixin
 
-from .models import Match
+from .models import Match, MatchRun
+from .reasons import reason_texts, taxonomy_labels
+from .services import match_set_status
 
 
 @admin.register(Match)
@@ -15,6 +19,7 @@ class MatchAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_scope_field = "challenge__province"
     list_display = (
         "challenge",
+        "rank",
         "partner",
         "score_display",
         "status",
@@ -40,7 +45,8 @@ class MatchAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         "organisation",
         "person",
         "score",
-        "reasons",
+        "rank",
+        "reasons_display",
         "algorithm_version",
         "computed_at",
         "status",
@@ -52,7 +58,8 @@ class MatchAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         "organisation",
         "person",
         "score",
-        "reasons",
+        "rank",
+        "reasons_display",
         "algorithm_version",
         "computed_at",
         "status_changed_at",
@@ -70,9 +77,60 @@ class MatchAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     def score_display(self, match: Match) -> str:
         return f"{match.score:.2f}"
 
+    @admin.display(description=_("reasons"))
+    def reasons_display(self, match: Match) -> str:
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}",
+            ((text,) for text in reason_texts(match.reasons, taxonomy_labels())),
+        )
+
     def save_model(self, request, obj, form, change):
-        # Recording who decided is what lets a recompute leave this match alone.
+        # The decision goes through the service a recompute respects.
         if "status" in form.changed_data:
-            obj.status_changed_at = timezone.now()
-            obj.status_changed_by = request.user
-        super().save_model(request, obj, form, change)
+            match_set_status(match=obj, status=obj.status, by=request.user)
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    """Recomputes, their progress and timings. Read-only: runs are started by publishing,
+    profile changes, the nightly schedule or `manage.py rematch`."""
+
+    list_display = (
+        "id",
+        "kind",
+        "hub",
+        "balanced",
+        "status",
+        "progress_display",
+        "challenges_total",
+        "matches_written",
+        "matches_removed",
+        "duration_display",
+        "created_at",
+    )
+    list_filter = ("kind", "status", "balanced", "hub")
+    list_select_related = ("hub",)
+    date_hierarchy = "created_at"
+    exclude = ()
+    readonly_fields = [field.name for field in MatchRun._meta.fields] + [
+        "progress_display",
+        "duration_display",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress_display(self, run: MatchRun) -> str:
+        return f"{run.chunks_done}/{run.chunks_total} ({run.progress:.0%})"
+
+    @admin.display(description=_("duration"))
+    def duration_display(self, run: MatchRun) -> str:
+        if not run.started_at:
+            return "–"
+        end = run.finished_at or timezone.now()
+        return f"{(end - run.started_at).total_seconds():.1f} s"

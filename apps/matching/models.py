@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,9 @@ class Match(models.Model):
         verbose_name=_("person"),
     )
     score = models.FloatField(_("score"))
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), null=True, blank=True, help_text=_("1 is the top suggestion.")
+    )
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     algorithm_version = models.CharField(_("algorithm version"), max_length=20)
     computed_at = models.DateTimeField(_("computed"))
@@ -68,7 +72,7 @@ class Match(models.Model):
     )
 
     class Meta:
-        ordering = ["challenge", "-score"]
+        ordering = ["challenge", "rank", "-score"]
         verbose_name = _("match")
         verbose_name_plural = _("matches")
         constraints = [
@@ -102,3 +106,93 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.challenge} ↔ {self.organisation or self.person} ({self.score:.2f})"
+
+
+class MatchRun(models.Model):
+    """One recompute of matches: a single challenge, the challenges a supplier change
+    affects, a hub, or the whole country. Split into chunks that workers claim one by one,
+    so several workers share a big run and a retried task picks up its own chunk."""
+
+    class Kind(models.TextChoices):
+        CHALLENGE = "challenge", _("one challenge")
+        SUPPLIER = "supplier", _("after a supplier changed")
+        HUB = "hub", _("one hub")
+        FULL = "full", _("whole country")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    balanced = models.BooleanField(
+        _("balanced"),
+        default=False,
+        help_text=_("Top suggestions distributed over the hub within suppliers' capacity."),
+    )
+    hub = models.ForeignKey(
+        "hubs.Hub", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    trigger = models.CharField(_("trigger"), max_length=200, blank=True)
+    top_n = models.PositiveSmallIntegerField(_("suggestions per challenge"), default=10)
+    algorithm_version = models.CharField(_("algorithm version"), max_length=20, blank=True)
+    chunks_total = models.PositiveIntegerField(_("parts"), default=0)
+    chunks_done = models.PositiveIntegerField(_("parts done"), default=0)
+    challenges_total = models.PositiveIntegerField(_("challenges"), default=0)
+    challenges_done = models.PositiveIntegerField(_("challenges done"), default=0)
+    matches_written = models.PositiveIntegerField(_("suggestions written"), default=0)
+    matches_removed = models.PositiveIntegerField(_("suggestions removed"), default=0)
+    scoring_seconds = models.FloatField(_("scoring time (s)"), default=0)
+    writing_seconds = models.FloatField(_("writing time (s)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("match run")
+        verbose_name_plural = _("match runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(chunks_done__lte=models.F("chunks_total")),
+                name="matchrun_progress_within_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def progress(self) -> float:
+        return self.chunks_done / self.chunks_total if self.chunks_total else 0.0
+
+
+class MatchRunChunk(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
+    position = models.PositiveIntegerField()
+    challenge_ids = ArrayField(models.BigIntegerField())
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The Celery task id that claimed the chunk: a retry of the same task may claim it again.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="matchrunchunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} part {self.position}"

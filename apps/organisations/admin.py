@@ -7,6 +7,7 @@ from apps.core.admin import (
     ReadonlyAfterCreationMixin,
     RegionChoicesMixin,
 )
+from apps.matching.services import match_schedule_for_suppliers
 
 from .models import Membership, Organisation
 
@@ -66,6 +67,29 @@ class OrganisationAdmin(ReadonlyAfterCreationMixin, HubScopedAdminMixin, admin.M
         (_("History"), {"fields": ("created_at", "updated_at")}),
     )
     inlines = (MembershipInline,)
+
+    # Profile fields that change which challenges an organisation is suggested for.
+    MATCHING_FIELDS = frozenset(
+        {
+            "kind",
+            "province",
+            "topics",
+            "sectors",
+            "formats",
+            "capacity",
+            "serves_nationally",
+            "is_active",
+            "description",
+            "name",
+        }
+    )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if self.MATCHING_FIELDS.intersection(form.changed_data):
+            match_schedule_for_suppliers(
+                organisation_ids=[form.instance.pk], trigger="edited in admin"
+            )
 
 
 @admin.register(Membership)

@@ -34,6 +34,7 @@ from apps.core.csv_exchange import (
     write_rows,
 )
 from apps.core.slugs import unique_slug
+from apps.matching.services import match_schedule_for_suppliers
 from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
 from .models import Organisation
@@ -144,6 +145,10 @@ def organisations_import(*, file: CsvSource, dry_run: bool = False) -> ImportRes
         result.unchanged = len(changes) - result.created - result.updated
         if not dry_run:
             _write(changes, stored)
+            match_schedule_for_suppliers(
+                organisation_ids=[c.organisation.pk for c in changes if c.is_new or c.changed],
+                trigger="import",
+            )
     return result
 
 

@@ -1,7 +1,11 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.search import bilingual_search_vector
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -98,6 +102,11 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_document = models.GeneratedField(
+        expression=bilingual_search_vector("name", "description"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -114,7 +123,10 @@ class Organisation(models.Model):
             ),
             models.CheckConstraint(condition=~models.Q(ref=""), name="organisation_ref_not_empty"),
         ]
-        indexes = [models.Index(fields=["is_active", "province"])]
+        indexes = [
+            models.Index(fields=["is_active", "province"]),
+            GinIndex(fields=["search_document"], name="organisation_search_gin"),
+        ]
 
     def __str__(self) -> str:
         return self.name

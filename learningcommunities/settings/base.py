@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -223,6 +224,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Entries here are copied into django-celery-beat's tables at start (editable in the admin).
+CELERY_BEAT_SCHEDULE = {
+    "matching-full-recompute": {
+        "task": "apps.matching.tasks.rematch_all",
+        "schedule": crontab(hour=env.int("MATCHING_FULL_RECOMPUTE_HOUR", default=3), minute=15),
+    },
+}
+
+# --- Matching -------------------------------------------------------------------------------
+MATCHING_TOP_N = env.int("MATCHING_TOP_N", default=10)
+# Challenges per chunk of a recompute; chunks are what workers share.
+MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Security -------------------------------------------------------------------------------

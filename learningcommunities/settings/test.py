@@ -20,3 +20,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A queue of the tests' own, so a `make run` worker on the same Redis never takes test tasks.
+CELERY_TASK_DEFAULT_QUEUE = "lc-test-" + os.environ.get("PYTEST_DB_SUFFIX", "main")
+MATCHING_CHUNK_SIZE = 3

@@ -118,3 +118,13 @@ def test_seven_hubs_cover_every_province_exactly_once():
     assert Hub.objects.count() == 7
     covered = list(Hub.objects.values_list("provinces__code", flat=True))
     assert sorted(covered) == sorted(PROVINCE_CODES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_data_comes_back_after_a_flush():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert Province.objects.count() == 12
+    assert Hub.objects.count() == 7
+    assert AITopic.objects.get(slug="nlp").parent.slug == "language"

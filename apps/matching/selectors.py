@@ -1,0 +1,284 @@
+"""Reads for the matcher: turn the database into the engine's integer-coded arrays with a
+few set-based queries (one per relation), never a query per challenge or supplier."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from apps.challenges.models import Challenge, ChallengeStatus
+from apps.communities.models import CommunityStatus
+from apps.hubs.models import Hub
+from apps.organisations.models import Organisation
+from apps.taxonomy.models import AITopic, Format, Province, Sector
+
+from . import engine
+from .models import HUMAN_DECIDED_STATUSES, Match, MatchStatus
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Database ids <-> engine indices for the reference data."""
+
+    topic_index: dict[int, int]
+    topic_slugs: list[str]
+    province_index: dict[int, int]
+    sector_index: dict[int, int]
+    sector_slugs: list[str]
+    format_index: dict[int, int]
+    format_slugs: list[str]
+    taxonomy: engine.Taxonomy
+    region: engine.Region
+
+
+@dataclass(frozen=True)
+class SupplyData:
+    ids: np.ndarray  # int64[m] organisation ids, row order of `supply`
+    refs: list[str | None]
+    supply: engine.Supply
+    vocabulary: dict[str, int]
+    terms: list[str]
+    idf: np.ndarray
+
+
+@dataclass(frozen=True)
+class DemandData:
+    ids: np.ndarray  # int64[n]
+    demand: engine.Demand
+
+
+def codebook_load() -> Codebook:
+    topics = list(AITopic.objects.order_by("id").values_list("id", "slug", "parent_id"))
+    topic_index = {topic_id: index for index, (topic_id, _slug, _parent) in enumerate(topics)}
+    group_ids = sorted(topic_id for topic_id, _slug, parent in topics if parent is None)
+    group_index = {topic_id: index for index, topic_id in enumerate(group_ids)}
+    topic_group = np.array(
+        [
+            group_index[parent if parent is not None else topic_id]
+            for topic_id, _s, parent in topics
+        ],
+        dtype=np.int32,
+    )
+    is_group = np.array([parent is None for _id, _slug, parent in topics], dtype=bool)
+
+    provinces = list(Province.objects.order_by("id").values_list("id", flat=True))
+    province_index = {province_id: index for index, province_id in enumerate(provinces)}
+    relation = np.full(
+        (len(provinces), len(provinces)), engine.RegionRelation.ELSEWHERE, dtype=np.int8
+    )
+    hub_provinces = Hub.provinces.through.objects.values_list("hub_id", "province_id")
+    provinces_by_hub: dict[int, list[int]] = {}
+    for hub_id, province_id in hub_provinces:
+        provinces_by_hub.setdefault(hub_id, []).append(province_index[province_id])
+    for members in provinces_by_hub.values():
+        relation[np.ix_(members, members)] = engine.RegionRelation.SAME_HUB
+    borders = Province.neighbours.through.objects.values_list("from_province_id", "to_province_id")
+    for a, b in borders:
+        relation[province_index[a], province_index[b]] = engine.RegionRelation.NEIGHBOURING
+    np.fill_diagonal(relation, engine.RegionRelation.SAME_PROVINCE)
+
+    sectors = list(Sector.objects.order_by("id").values_list("id", "slug"))
+    formats = list(Format.objects.order_by("id").values_list("id", "slug"))
+    return Codebook(
+        topic_index=topic_index,
+        topic_slugs=[slug for _id, slug, _parent in topics],
+        province_index=province_index,
+        sector_index={sector_id: i for i, (sector_id, _slug) in enumerate(sectors)},
+        sector_slugs=[slug for _id, slug in sectors],
+        format_index={format_id: i for i, (format_id, _slug) in enumerate(formats)},
+        format_slugs=[slug for _id, slug in formats],
+        taxonomy=engine.Taxonomy(topic_group=topic_group, is_group=is_group),
+        region=engine.Region(relation=relation),
+    )
+
+
+def _incidence(
+    pairs: Iterable[tuple[int, int]], row_index: dict[int, int], col_index: dict[int, int], shape
+) -> sp.csr_matrix:
+    rows, cols = [], []
+    for owner_id, item_id in pairs:
+        rows.append(row_index[owner_id])
+        cols.append(col_index[item_id])
+    data = np.ones(len(rows), dtype=np.float32)
+    matrix = sp.csr_matrix((data, (rows, cols)), shape=shape, dtype=np.float32)
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def _lexemes(table: str, ids: Sequence[int] | None) -> list[tuple[int, list[str]]]:
+    """(id, lexemes) from the stored search document: PostgreSQL did the stemming and the
+    stop-word removal in Dutch and English."""
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute(f"SELECT id, tsvector_to_array(search_document) FROM {table}")
+        else:
+            cursor.execute(
+                f"SELECT id, tsvector_to_array(search_document) FROM {table} WHERE id = ANY(%s)",
+                [list(ids)],
+            )
+        return cursor.fetchall()
+
+
+def _text_matrix(
+    lexemes: list[tuple[int, list[str]]], row_index: dict[int, int], vocabulary: dict[str, int]
+) -> sp.csr_matrix:
+    rows, cols = [], []
+    for owner_id, words in lexemes:
+        row = row_index[owner_id]
+        for word in words:
+            column = vocabulary.get(word)
+            if column is not None:
+                rows.append(row)
+                cols.append(column)
+    data = np.ones(len(rows), dtype=np.float32)
+    return sp.csr_matrix(
+        (data, (rows, cols)), shape=(len(row_index), len(vocabulary)), dtype=np.float32
+    )
+
+
+def remaining_capacity_by_organisation(organisation_ids: Sequence[int] | None = None) -> dict:
+    """Capacity still free: capacity minus accepted matches whose challenge is still open
+    (published, awaiting its community) or in a forming or active community."""
+    committed = Match.objects.filter(
+        status=MatchStatus.ACCEPTED, organisation__isnull=False
+    ).filter(
+        Q(challenge__status=ChallengeStatus.PUBLISHED)
+        | Q(
+            challenge__status=ChallengeStatus.IN_COMMUNITY,
+            challenge__communities__status__in=[CommunityStatus.FORMING, CommunityStatus.ACTIVE],
+        )
+    )
+    if organisation_ids is not None:
+        committed = committed.filter(organisation_id__in=organisation_ids)
+    used: dict[int, int] = {}
+    for organisation_id, _challenge_id in committed.values_list(
+        "organisation_id", "challenge_id"
+    ).distinct():
+        used[organisation_id] = used.get(organisation_id, 0) + 1
+    return used
+
+
+def supply_load(codebook: Codebook) -> SupplyData:
+    """Every active supply organisation, with its remaining capacity and profile text."""
+    rows = list(
+        Organisation.objects.active()
+        .suppliers()
+        .order_by("id")
+        .values_list(
+            "id",
+            "ref",
+            "province_id",
+            "serves_nationally",
+            "capacity",
+            "kind__is_education",
+            "kind__slug",
+        )
+    )
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    row_index = {organisation_id: i for i, organisation_id in enumerate(ids.tolist())}
+    used = remaining_capacity_by_organisation()
+    remaining = np.array([row[4] - used.get(row[0], 0) for row in rows], dtype=np.int32)
+    through = Organisation.topics.through.objects.filter(organisation_id__in=row_index)
+    topics = _incidence(
+        through.values_list("organisation_id", "aitopic_id"),
+        row_index,
+        codebook.topic_index,
+        (len(rows), len(codebook.topic_index)),
+    )
+    sectors = _incidence(
+        Organisation.sectors.through.objects.filter(organisation_id__in=row_index).values_list(
+            "organisation_id", "sector_id"
+        ),
+        row_index,
+        codebook.sector_index,
+        (len(rows), len(codebook.sector_index)),
+    )
+    formats = _incidence(
+        Organisation.formats.through.objects.filter(organisation_id__in=row_index).values_list(
+            "organisation_id", "format_id"
+        ),
+        row_index,
+        codebook.format_index,
+        (len(rows), len(codebook.format_index)),
+    )
+    lexemes = [row for row in _lexemes("organisations_organisation", None) if row[0] in row_index]
+    vocabulary: dict[str, int] = {}
+    for _owner, words in lexemes:
+        for word in words:
+            vocabulary.setdefault(word, len(vocabulary))
+    text = _text_matrix(lexemes, row_index, vocabulary)
+    supply = engine.Supply(
+        topics=topics,
+        province=np.array([codebook.province_index[row[2]] for row in rows], dtype=np.int16),
+        serves_nationally=np.array([row[3] for row in rows], dtype=bool),
+        sectors=sectors,
+        formats=formats,
+        text=text,
+        remaining_capacity=remaining,
+        is_education=np.array([row[5] for row in rows], dtype=bool),
+        is_lab=np.array([row[6] == "innovation-lab" for row in rows], dtype=bool),
+    )
+    terms = [""] * len(vocabulary)
+    for word, index in vocabulary.items():
+        terms[index] = word
+    return SupplyData(
+        ids=ids,
+        refs=[row[1] for row in rows],
+        supply=supply,
+        vocabulary=vocabulary,
+        terms=terms,
+        idf=engine.idf_from_documents(text),
+    )
+
+
+def demand_load(
+    codebook: Codebook, challenges: QuerySet[Challenge], vocabulary: dict[str, int]
+) -> DemandData:
+    rows = list(challenges.order_by("id").values_list("id", "province_id"))
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    row_index = {challenge_id: i for i, challenge_id in enumerate(ids.tolist())}
+    id_list = ids.tolist()
+
+    def incidence(through, column: str, index: dict[int, int]) -> sp.csr_matrix:
+        pairs = through.objects.filter(challenge_id__in=id_list).values_list("challenge_id", column)
+        return _incidence(pairs, row_index, index, (len(rows), len(index)))
+
+    demand = engine.Demand(
+        topics=incidence(Challenge.topics.through, "aitopic_id", codebook.topic_index),
+        province=np.array([codebook.province_index[row[1]] for row in rows], dtype=np.int16),
+        sectors=incidence(Challenge.sectors.through, "sector_id", codebook.sector_index),
+        formats=incidence(Challenge.formats.through, "format_id", codebook.format_index),
+        text=_text_matrix(_lexemes("challenges_challenge", id_list), row_index, vocabulary),
+    )
+    return DemandData(ids=ids, demand=demand)
+
+
+def decided_pairs(demand: DemandData, supply: SupplyData) -> tuple[np.ndarray, np.ndarray]:
+    """(demand rows, supply cols) of matches people have decided on: the engine must not
+    suggest them again (their rows stay as people left them)."""
+    demand_row = {challenge_id: i for i, challenge_id in enumerate(demand.ids.tolist())}
+    supply_col = {organisation_id: i for i, organisation_id in enumerate(supply.ids.tolist())}
+    pairs = Match.objects.filter(
+        challenge_id__in=list(demand_row),
+        organisation__isnull=False,
+        status__in=HUMAN_DECIDED_STATUSES,
+    ).values_list("challenge_id", "organisation_id")
+    rows, cols = [], []
+    for challenge_id, organisation_id in pairs:
+        if organisation_id in supply_col:
+            rows.append(demand_row[challenge_id])
+            cols.append(supply_col[organisation_id])
+    return np.array(rows, dtype=np.int32), np.array(cols, dtype=np.int32)
+
+
+def published_challenge_ids(*, hub: Hub | None = None) -> list[int]:
+    challenges = Challenge.objects.published()
+    if hub is not None:
+        challenges = challenges.filter(province__in=hub.provinces.all())
+    return list(challenges.order_by("id").values_list("id", flat=True))

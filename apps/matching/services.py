@@ -1,0 +1,618 @@
+"""Writes of the matcher: match runs, their chunks, and the bulk upsert of suggestions.
+
+A run is split into chunks of challenge ids. A worker claims a chunk with a conditional
+UPDATE (keyed on its Celery task id, so a retry or a redelivery after a killed worker claims
+it again), scores it with the pure engine outside any transaction, then writes the chunk's
+suggestions, marks the chunk done and counts the run's progress in one transaction. A chunk
+that is written twice writes the same rows: suggestions are upserted on (challenge,
+organisation), and matches people have decided on are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import scipy.sparse as sp
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from apps.challenges.models import Challenge, ChallengeStatus
+from apps.communities.models import LearningCommunity
+from apps.hubs.models import Hub
+from apps.organisations.models import Organisation
+
+from . import engine
+from .models import Match, MatchRun, MatchRunChunk, MatchStatus
+from .selectors import (
+    Codebook,
+    DemandData,
+    SupplyData,
+    codebook_load,
+    decided_pairs,
+    demand_load,
+    published_challenge_ids,
+    supply_load,
+)
+
+logger = logging.getLogger(__name__)
+
+REGION_CODES = {
+    engine.RegionRelation.SAME_PROVINCE: "same_province",
+    engine.RegionRelation.NEIGHBOURING: "neighbouring_province",
+    engine.RegionRelation.SAME_HUB: "same_hub",
+    engine.RegionRelation.NATIONAL: "national",
+    engine.RegionRelation.ELSEWHERE: "elsewhere",
+}
+
+
+def _top_n() -> int:
+    return settings.MATCHING_TOP_N
+
+
+def _chunk_size() -> int:
+    return settings.MATCHING_CHUNK_SIZE
+
+
+@dataclass
+class MatchingContext:
+    """What every chunk of a run needs besides its own challenges; loaded once per process
+    and run, because suppliers do not change within a run."""
+
+    codebook: Codebook
+    supply: SupplyData
+
+
+def matching_context_load() -> MatchingContext:
+    codebook = codebook_load()
+    return MatchingContext(codebook=codebook, supply=supply_load(codebook))
+
+
+# --- Runs ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def match_run_create(
+    *,
+    kind: str,
+    challenge_ids: Sequence[int],
+    hub: Hub | None = None,
+    balanced: bool = False,
+    trigger: str = "",
+    top_n: int | None = None,
+    enqueue: bool = True,
+) -> MatchRun:
+    """Create a run with its chunks; with `enqueue`, hand each chunk to Celery once the
+    surrounding transaction commits (nothing is enqueued if it rolls back)."""
+    ids = sorted(set(challenge_ids))
+    # A balanced run distributes over all its challenges at once: one chunk.
+    size = max(len(ids), 1) if balanced else _chunk_size()
+    parts = [ids[i : i + size] for i in range(0, len(ids), size)]
+    run = MatchRun.objects.create(
+        kind=kind,
+        hub=hub,
+        balanced=balanced,
+        trigger=trigger[:200],
+        top_n=top_n or _top_n(),
+        algorithm_version=engine.ALGORITHM_VERSION,
+        chunks_total=len(parts),
+        challenges_total=len(ids),
+        status=MatchRun.Status.PENDING if parts else MatchRun.Status.DONE,
+        finished_at=None if parts else timezone.now(),
+    )
+    chunks = MatchRunChunk.objects.bulk_create(
+        MatchRunChunk(run=run, position=position, challenge_ids=part)
+        for position, part in enumerate(parts)
+    )
+    if enqueue:
+        from .tasks import process_match_chunk
+
+        for chunk in chunks:
+            process_match_chunk.delay_on_commit(chunk.pk)
+    return run
+
+
+def match_run_for_challenge(*, challenge_id: int, trigger: str = "") -> MatchRun | None:
+    """Recompute one published challenge's suggestions (on publish or change)."""
+    if not Challenge.objects.published().filter(pk=challenge_id).exists():
+        return None
+    return match_run_create(
+        kind=MatchRun.Kind.CHALLENGE, challenge_ids=[challenge_id], trigger=trigger
+    )
+
+
+def challenges_affected_by_supplier(*, organisation_id: int) -> list[int]:
+    """Published challenges whose suggestions a change of this supplier can alter: those
+    sharing a topic group with it, and those where it is suggested now."""
+    organisation_topics = Organisation.topics.through.objects.filter(
+        organisation_id=organisation_id
+    )
+    groups = set()
+    for topic_id, parent_id in organisation_topics.values_list("aitopic_id", "aitopic__parent_id"):
+        groups.add(parent_id or topic_id)
+    published = Challenge.objects.published()
+    sharing = published.filter(Q(topics__in=groups) | Q(topics__parent__in=groups))
+    suggested_now = published.filter(
+        matches__organisation_id=organisation_id, matches__status=MatchStatus.SUGGESTED
+    )
+    ids = set(sharing.values_list("id", flat=True)) | set(
+        suggested_now.values_list("id", flat=True)
+    )
+    return sorted(ids)
+
+
+# Above this many changed suppliers one full recompute is cheaper than a run per supplier.
+SUPPLIERS_FOR_FULL_RECOMPUTE = 25
+
+
+def match_schedule_for_suppliers(*, organisation_ids: Sequence[int], trigger: str = "") -> None:
+    """After the current transaction commits, recompute what changed suppliers affect
+    (their topics, province, capacity or formats). Demand organisations are ignored."""
+    from .tasks import rematch_all, rematch_supplier
+
+    supplier_ids = list(
+        Organisation.objects.suppliers()
+        .filter(pk__in=organisation_ids)
+        .values_list("pk", flat=True)
+    )
+    if len(supplier_ids) > SUPPLIERS_FOR_FULL_RECOMPUTE:
+        rematch_all.delay_on_commit()
+        return
+    for organisation_id in supplier_ids:
+        rematch_supplier.delay_on_commit(organisation_id, trigger)
+
+
+def match_run_for_supplier(*, organisation_id: int, trigger: str = "") -> MatchRun:
+    return match_run_create(
+        kind=MatchRun.Kind.SUPPLIER,
+        challenge_ids=challenges_affected_by_supplier(organisation_id=organisation_id),
+        trigger=trigger or f"organisation {organisation_id}",
+    )
+
+
+def match_run_full(
+    *, hub: Hub | None = None, balanced: bool = False, trigger: str = "", enqueue: bool = True
+) -> MatchRun:
+    if balanced and hub is None:
+        raise ValueError("A balanced run is per hub.")
+    return match_run_create(
+        kind=MatchRun.Kind.HUB if hub else MatchRun.Kind.FULL,
+        challenge_ids=published_challenge_ids(hub=hub),
+        hub=hub,
+        balanced=balanced,
+        trigger=trigger,
+        enqueue=enqueue,
+    )
+
+
+# --- Chunks ----------------------------------------------------------------------------------
+
+
+def match_chunk_claim(*, chunk_id: int, token: str) -> bool:
+    """Claim a chunk for `token` with one conditional UPDATE. A chunk still marked running
+    by the same token (a retry, or a redelivery after the worker died) is claimed again; one
+    held longer than the hard time limit by another token is taken over."""
+    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=MatchRunChunk.Status.PENDING) | Q(status=MatchRunChunk.Status.RUNNING) & (
+        Q(claimed_by=token) | Q(claimed_at__lt=stale)
+    )
+    claimed = (
+        MatchRunChunk.objects.filter(pk=chunk_id)
+        .filter(claimable)
+        .update(
+            status=MatchRunChunk.Status.RUNNING,
+            claimed_by=token,
+            claimed_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+    )
+    if claimed:
+        MatchRun.objects.filter(chunks__pk=chunk_id, status=MatchRun.Status.PENDING).update(
+            status=MatchRun.Status.RUNNING, started_at=timezone.now()
+        )
+    return bool(claimed)
+
+
+def match_chunk_process(
+    *, chunk_id: int, token: str, context: MatchingContext | None = None
+) -> bool:
+    """Score and write one chunk. Returns False when there was nothing to do (done already,
+    or held by another live worker)."""
+    if not match_chunk_claim(chunk_id=chunk_id, token=token):
+        return False
+    chunk = MatchRunChunk.objects.select_related("run").get(pk=chunk_id)
+    run = chunk.run
+    context = context or matching_context_load()
+    started = time.perf_counter()
+    challenges = Challenge.objects.filter(
+        pk__in=chunk.challenge_ids, status=ChallengeStatus.PUBLISHED
+    )
+    demand = demand_load(context.codebook, challenges, context.supply.vocabulary)
+    rows = _suggestions(demand=demand, context=context, top_n=run.top_n, balanced=run.balanced)
+    scored = time.perf_counter()
+    with transaction.atomic():
+        still_mine = (
+            MatchRunChunk.objects.select_for_update()
+            .filter(pk=chunk_id, status=MatchRunChunk.Status.RUNNING, claimed_by=token)
+            .exists()
+        )
+        if not still_mine:
+            return False
+        written, removed = _write_suggestions(challenge_ids=demand.ids.tolist(), rows=rows)
+        MatchRunChunk.objects.filter(pk=chunk_id).update(
+            status=MatchRunChunk.Status.DONE, finished_at=timezone.now()
+        )
+        MatchRun.objects.filter(pk=run.pk).update(
+            chunks_done=F("chunks_done") + 1,
+            challenges_done=F("challenges_done") + len(chunk.challenge_ids),
+            matches_written=F("matches_written") + written,
+            matches_removed=F("matches_removed") + removed,
+            scoring_seconds=F("scoring_seconds") + (scored - started),
+            writing_seconds=F("writing_seconds") + (time.perf_counter() - scored),
+        )
+        MatchRun.objects.filter(
+            pk=run.pk, chunks_done=F("chunks_total"), status=MatchRun.Status.RUNNING
+        ).update(status=MatchRun.Status.DONE, finished_at=timezone.now())
+    return True
+
+
+def match_run_fail(*, chunk_id: int, error: str) -> None:
+    MatchRun.objects.filter(chunks__pk=chunk_id).exclude(status=MatchRun.Status.DONE).update(
+        status=MatchRun.Status.FAILED, error=error[:5000], finished_at=timezone.now()
+    )
+
+
+def match_run_process_here(
+    *, run: MatchRun, token: str, progress=None, context: MatchingContext | None = None
+) -> MatchRun:
+    """Process every chunk of a run in this process (the `rematch` command, benchmarks)."""
+    context = context or matching_context_load()
+    for chunk_id in run.chunks.order_by("position").values_list("pk", flat=True):
+        match_chunk_process(chunk_id=chunk_id, token=token, context=context)
+        if progress:
+            progress(MatchRun.objects.get(pk=run.pk))
+    run.refresh_from_db()
+    return run
+
+
+# --- Scoring to rows -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionRow:
+    challenge_id: int
+    organisation_id: int
+    rank: int
+    score: float
+    reasons: list[dict]
+
+
+def _suggestions(
+    *, demand: DemandData, context: MatchingContext, top_n: int, balanced: bool
+) -> list[SuggestionRow]:
+    if demand.demand.size == 0 or context.supply.supply.size == 0:
+        return []
+    supply = context.supply
+    ranking = engine.rank_suppliers(
+        demand.demand,
+        supply.supply,
+        taxonomy=context.codebook.taxonomy,
+        region=context.codebook.region,
+        idf=supply.idf,
+        top_n=top_n,
+        excluded=decided_pairs(demand, supply),
+    )
+    rank = ranking.rank.astype(np.int32)
+    if balanced:
+        rank = _balanced_ranks(
+            ranking, capacity=supply.supply.remaining_capacity, n=len(demand.ids)
+        )
+    explanation = engine.explain(
+        demand.demand,
+        supply.supply,
+        ranking.rows,
+        ranking.cols,
+        taxonomy=context.codebook.taxonomy,
+        idf=supply.idf,
+    )
+    reasons = reasons_build(
+        ranking=ranking, explanation=explanation, codebook=context.codebook, terms=supply.terms
+    )
+    challenge_ids = demand.ids[ranking.rows].tolist()
+    organisation_ids = supply.ids[ranking.cols].tolist()
+    scores = np.clip(ranking.score, 0.0, 1.0).tolist()
+    return [
+        SuggestionRow(
+            challenge_ids[i], organisation_ids[i], int(rank[i]), round(scores[i], 4), reasons[i]
+        )
+        for i in range(len(challenge_ids))
+    ]
+
+
+def _balanced_ranks(ranking: engine.Ranking, *, capacity: np.ndarray, n: int) -> np.ndarray:
+    """Put each challenge's balanced top suggestion first and shift the ones above it down."""
+    top = engine.balance(ranking, capacity=capacity, n_demand=n)
+    rank = ranking.rank.astype(np.int32).copy()
+    chosen_rank = np.zeros(n, dtype=np.int32)
+    is_chosen = (top[ranking.rows] == ranking.cols) & (top[ranking.rows] >= 0)
+    chosen_rank[ranking.rows[is_chosen]] = rank[is_chosen]
+    row_chosen_rank = chosen_rank[ranking.rows]
+    shift = (row_chosen_rank > 0) & (rank < row_chosen_rank)
+    rank[shift] += 1
+    rank[is_chosen] = 1
+    return rank
+
+
+def reasons_build(
+    *,
+    ranking: engine.Ranking,
+    explanation: engine.Explanation,
+    codebook: Codebook,
+    terms: list[str],
+) -> list[list[dict]]:
+    """Structured reason codes with parameters, per pair; the UI renders them in the
+    reader's language (apps/matching/reasons.py)."""
+
+    def slugs_per_row(matrix, labels: list[str]) -> list[list[str]]:
+        matrix = matrix.tocsr()
+        return [
+            sorted(labels[j] for j in matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]])
+            for i in range(matrix.shape[0])
+        ]
+
+    exact = slugs_per_row(explanation.exact_topics, codebook.topic_slugs)
+    related = slugs_per_row(explanation.related_topics, codebook.topic_slugs)
+    sectors = slugs_per_row(explanation.sectors, codebook.sector_slugs)
+    formats = slugs_per_row(explanation.formats, codebook.format_slugs)
+    text = explanation.text_terms.tocsr()
+    reasons = []
+    for i in range(len(ranking.rows)):
+        row = [
+            {"code": "shared_topics", "params": {"topics": exact[i], "related": related[i]}},
+            {"code": "region", "params": {"relation": REGION_CODES[int(ranking.region[i])]}},
+        ]
+        if sectors[i]:
+            row.append({"code": "shared_sectors", "params": {"sectors": sectors[i]}})
+        if formats[i]:
+            row.append({"code": "shared_formats", "params": {"formats": formats[i]}})
+        start, end = text.indptr[i], text.indptr[i + 1]
+        if end > start:
+            order = np.argsort(-text.data[start:end])
+            words = [terms[text.indices[start + k]] for k in order]
+            row.append({"code": "shared_terms", "params": {"terms": words}})
+        reasons.append(row)
+    return reasons
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def _write_suggestions(*, challenge_ids: list[int], rows: list[SuggestionRow]) -> tuple[int, int]:
+    """Replace the suggestions of these challenges with `rows` in bulk: COPY into a temporary
+    table, delete suggestions that fell out, upsert the rest. Decided matches stay as they are.
+    Must run inside a transaction (the temporary table lives until commit)."""
+    if not challenge_ids:
+        return 0, 0
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS match_incoming ("
+            " challenge_id bigint, organisation_id bigint, rank smallint, score double precision,"
+            " reasons jsonb) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE match_incoming")
+        with cursor.cursor.copy(
+            "COPY match_incoming (challenge_id, organisation_id, rank, score, reasons) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(
+                    (
+                        row.challenge_id,
+                        row.organisation_id,
+                        row.rank,
+                        row.score,
+                        json.dumps(row.reasons, separators=(",", ":")),
+                    )
+                )
+        cursor.execute(
+            """
+            DELETE FROM matching_match m
+            WHERE m.challenge_id = ANY(%s) AND m.organisation_id IS NOT NULL
+              AND m.status = %s
+              AND NOT EXISTS (SELECT 1 FROM match_incoming i
+                              WHERE i.challenge_id = m.challenge_id
+                                AND i.organisation_id = m.organisation_id)
+            """,
+            [challenge_ids, MatchStatus.SUGGESTED],
+        )
+        removed = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO matching_match (challenge_id, organisation_id, rank, score, reasons,
+                                        algorithm_version, computed_at, status)
+            SELECT challenge_id, organisation_id, rank, score, reasons, %s, %s, %s
+            FROM match_incoming
+            ON CONFLICT (challenge_id, organisation_id) WHERE organisation_id IS NOT NULL
+            DO UPDATE SET rank = EXCLUDED.rank, score = EXCLUDED.score,
+                          reasons = EXCLUDED.reasons,
+                          algorithm_version = EXCLUDED.algorithm_version,
+                          computed_at = EXCLUDED.computed_at
+            WHERE matching_match.status = %s
+            """,
+            [engine.ALGORITHM_VERSION, now, MatchStatus.SUGGESTED, MatchStatus.SUGGESTED],
+        )
+        written = cursor.rowcount
+    return written, removed
+
+
+# --- One challenge, synchronously (the `match` command) ---------------------------------------
+
+
+def match_rank_challenge(
+    *, challenge: Challenge, top_n: int | None = None, context: MatchingContext | None = None
+) -> list[SuggestionRow]:
+    """The ranking for one challenge without writing it."""
+    context = context or matching_context_load()
+    demand = demand_load(
+        context.codebook, Challenge.objects.filter(pk=challenge.pk), context.supply.vocabulary
+    )
+    return sorted(
+        _suggestions(demand=demand, context=context, top_n=top_n or _top_n(), balanced=False),
+        key=lambda row: row.rank,
+    )
+
+
+# --- The other direction: lecturers --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    kind: str  # "challenge" or "community"
+    object_id: int
+    score: float
+    reasons: list[dict]
+
+
+def match_recommendations_for_person(*, person, top_n: int = 20) -> list[Recommendation]:
+    """Published challenges and communities that fit a person's expertise and province,
+    best first, among those the person may see."""
+    codebook = codebook_load()
+    expertise = list(person.expertise_topics.values_list("id", flat=True))
+    if not expertise:
+        return []
+    topic_col = [codebook.topic_index[t] for t in expertise]
+    n_topics = len(codebook.topic_index)
+    unknown_province = len(codebook.province_index)
+    # One extra "unknown" province that relates to nothing, for people who did not say.
+    relation = np.full(
+        (unknown_province + 1, unknown_province + 1), engine.RegionRelation.ELSEWHERE, np.int8
+    )
+    relation[:unknown_province, :unknown_province] = codebook.region.relation
+    region = engine.Region(relation=relation)
+
+    def empty(rows: int, cols: int):
+        return sp.csr_matrix((rows, cols), dtype=np.float32)
+
+    person_province = codebook.province_index.get(person.province_id, unknown_province)
+    supply = engine.Supply(
+        topics=sp.csr_matrix(
+            (np.ones(len(topic_col), np.float32), ([0] * len(topic_col), topic_col)),
+            shape=(1, n_topics),
+        ),
+        province=np.array([person_province], np.int16),
+        serves_nationally=np.array([False]),
+        sectors=empty(1, len(codebook.sector_index)),
+        formats=empty(1, len(codebook.format_index)),
+        text=empty(1, 1),
+        remaining_capacity=np.array([1], np.int32),
+        is_education=np.array([False]),
+        is_lab=np.array([False]),
+    )
+    groups = {int(codebook.taxonomy.topic_group[c]) for c in topic_col}
+    group_topic_ids = [
+        t
+        for t, i in codebook.topic_index.items()
+        if int(codebook.taxonomy.topic_group[i]) in groups
+    ]
+    challenges = (
+        Challenge.objects.visible_to(person)
+        .published()
+        .filter(topics__in=group_topic_ids)
+        .distinct()
+    )
+    recommendations: list[Recommendation] = []
+    demand = demand_load(codebook, challenges, {})
+    recommendations += _rank_for_person("challenge", demand, supply, codebook, region, top_n)
+    communities = list(
+        LearningCommunity.objects.visible_to(person)
+        .exclude(status="completed")
+        .filter(challenges__topics__in=group_topic_ids)
+        .distinct()
+        .values_list("id", flat=True)
+    )
+    if communities:
+        community_demand = _community_demand(codebook, communities)
+        recommendations += _rank_for_person(
+            "community", community_demand, supply, codebook, region, top_n
+        )
+    recommendations.sort(key=lambda r: -r.score)
+    return recommendations[:top_n]
+
+
+def _rank_for_person(kind, demand: DemandData, supply, codebook, region, top_n):
+    if demand.demand.size == 0:
+        return []
+    idf = np.zeros(1, dtype=np.float32)
+    ranking = engine.rank_demand_for(
+        demand.demand, supply, taxonomy=codebook.taxonomy, region=region, idf=idf, top_n=top_n
+    )
+    explanation = engine.explain(
+        demand.demand, supply, ranking.rows, ranking.cols, taxonomy=codebook.taxonomy, idf=idf
+    )
+    reasons = reasons_build(ranking=ranking, explanation=explanation, codebook=codebook, terms=[""])
+    return [
+        Recommendation(kind, int(demand.ids[ranking.rows[i]]), float(ranking.score[i]), reasons[i])
+        for i in range(len(ranking.rows))
+    ]
+
+
+def _community_demand(codebook: Codebook, community_ids: list[int]) -> DemandData:
+    """A community as something to rank: the topics, sectors and formats of its challenges,
+    located in its first challenge's province (else its hub's first province)."""
+    row_index = {cid: i for i, cid in enumerate(sorted(community_ids))}
+    links = LearningCommunity.challenges.through.objects.filter(
+        learningcommunity_id__in=community_ids
+    )
+    topic_pairs = links.values_list("learningcommunity_id", "challenge__topics")
+    province = {}
+    for community_id, province_id in links.order_by("challenge_id").values_list(
+        "learningcommunity_id", "challenge__province_id"
+    ):
+        province.setdefault(community_id, province_id)
+    for community_id, province_id in LearningCommunity.objects.filter(
+        pk__in=community_ids
+    ).values_list("id", "hub__provinces"):
+        province.setdefault(community_id, province_id)
+    n = len(row_index)
+    rows, cols = [], []
+    for community_id, topic_id in topic_pairs:
+        if topic_id is not None:
+            rows.append(row_index[community_id])
+            cols.append(codebook.topic_index[topic_id])
+    topics = sp.csr_matrix(
+        (np.ones(len(rows), np.float32), (rows, cols)), shape=(n, len(codebook.topic_index))
+    )
+    topics.sum_duplicates()
+    topics.data[:] = 1
+    demand = engine.Demand(
+        topics=topics,
+        province=np.array(
+            [codebook.province_index[province[c]] for c in sorted(community_ids)], np.int16
+        ),
+        sectors=sp.csr_matrix((n, len(codebook.sector_index)), dtype=np.float32),
+        formats=sp.csr_matrix((n, len(codebook.format_index)), dtype=np.float32),
+        text=sp.csr_matrix((n, 1), dtype=np.float32),
+    )
+    return DemandData(ids=np.array(sorted(community_ids), np.int64), demand=demand)
+
+
+# --- Review decisions ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def match_set_status(*, match: Match, status: str, by=None) -> Match:
+    """A person's decision on a match; recomputes never overwrite it."""
+    if status not in MatchStatus.values:
+        raise ValueError(f"unknown match status {status!r}")
+    Match.objects.filter(pk=match.pk).update(
+        status=status, status_changed_at=timezone.now(), status_changed_by=by
+    )
+    match.refresh_from_db()
+    return match

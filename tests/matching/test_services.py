@@ -1,0 +1,281 @@
+"""The Django shell around the engine: loading, runs and chunks, bulk writes, and the
+rules of PRODUCT.md section 5 as seen through the database."""
+
+import pytest
+from django.db import transaction
+
+from apps.challenges.models import ChallengeStatus
+from apps.challenges.services import challenge_publish
+from apps.matching import services
+from apps.matching.models import Match, MatchRun, MatchRunChunk, MatchStatus
+from tests.challenges.factories import ChallengeFactory
+from tests.communities.factories import LearningCommunityFactory
+from tests.organisations.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def suppliers():
+    return {
+        "hbo_zh": OrganisationFactory(
+            ref="hbo-zh", kind_slug="hbo", province_code="NL-ZH", topics=["nlp"], capacity=2
+        ),
+        "lab_ut": OrganisationFactory(
+            ref="lab-ut", kind_slug="innovation-lab", province_code="NL-UT", topics=["nlp"]
+        ),
+        "wo_gr": OrganisationFactory(
+            ref="wo-gr", kind_slug="wo", province_code="NL-GR", topics=["speech"]
+        ),
+        "vision_zh": OrganisationFactory(
+            ref="vision-zh", kind_slug="hbo", province_code="NL-ZH", topics=["visual-inspection"]
+        ),
+    }
+
+
+def run_everything(run: MatchRun) -> MatchRun:
+    return services.match_run_process_here(run=run, token="test")
+
+
+def suggestions_for(challenge) -> dict[str, Match]:
+    return {
+        m.organisation.ref: m
+        for m in Match.objects.filter(challenge=challenge).select_related("organisation")
+    }
+
+
+def publish(challenge, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        challenge_publish(challenge=challenge)
+    return callbacks
+
+
+def test_publishing_creates_a_run_and_enqueues_its_chunk_after_commit(
+    suppliers, django_capture_on_commit_callbacks
+):
+    challenge = ChallengeFactory(status=ChallengeStatus.SUBMITTED, topics=["nlp"])
+    callbacks = publish(challenge, django_capture_on_commit_callbacks)
+    run = MatchRun.objects.get()
+    assert run.kind == MatchRun.Kind.CHALLENGE and run.chunks_total == 1
+    assert len(callbacks) == 1  # the chunk task, only once the transaction commits
+
+
+def test_run_writes_ranked_explained_suggestions_with_topic_fit_required(suppliers):
+    challenge = ChallengeFactory(topics=["nlp"], province_code="NL-ZH")
+    run = run_everything(services.match_run_full())
+    assert run.status == MatchRun.Status.DONE
+    found = suggestions_for(challenge)
+    assert set(found) == {"hbo-zh", "lab-ut", "wo-gr"}  # vision-zh shares no topic group
+    assert found["hbo-zh"].rank == 1
+    assert found["hbo-zh"].score > found["lab-ut"].score
+    assert all(0 <= m.score <= 1 for m in found.values())
+    reasons = {r["code"]: r["params"] for r in found["hbo-zh"].reasons}
+    assert reasons["shared_topics"]["topics"] == ["nlp"]
+    assert reasons["region"]["relation"] == "same_province"
+    assert {r["code"]: r["params"] for r in found["wo-gr"].reasons}["shared_topics"] == {
+        "topics": [],
+        "related": ["nlp"],
+    }
+    assert found["hbo-zh"].algorithm_version == run.algorithm_version
+
+
+def test_recomputing_twice_yields_the_same_rows(suppliers):
+    challenges = [ChallengeFactory(topics=["nlp"]) for _ in range(4)]  # two chunks of 3
+    run_everything(services.match_run_full())
+    first = sorted(Match.objects.values_list("challenge_id", "organisation_id", "rank", "score"))
+    run = run_everything(services.match_run_full())
+    assert run.chunks_total == 2 and run.status == MatchRun.Status.DONE
+    again = sorted(Match.objects.values_list("challenge_id", "organisation_id", "rank", "score"))
+    assert again == first
+    assert Match.objects.filter(challenge__in=challenges).count() == len(first) == 12
+
+
+def test_a_done_chunk_is_not_processed_again_and_progress_is_not_double_counted(suppliers):
+    ChallengeFactory(topics=["nlp"])
+    run = run_everything(services.match_run_full())
+    chunk = run.chunks.get()
+    assert not services.match_chunk_process(chunk_id=chunk.pk, token="test")
+    run.refresh_from_db()
+    assert run.chunks_done == run.chunks_total == 1
+
+
+def test_a_chunk_held_by_a_live_worker_is_not_taken_but_its_own_retry_may(suppliers):
+    ChallengeFactory(topics=["nlp"])
+    run = services.match_run_full(enqueue=False)
+    chunk = run.chunks.get()
+    assert services.match_chunk_claim(chunk_id=chunk.pk, token="task-a")
+    assert not services.match_chunk_process(chunk_id=chunk.pk, token="task-b")
+    assert services.match_chunk_process(chunk_id=chunk.pk, token="task-a")
+    assert MatchRunChunk.objects.get(pk=chunk.pk).attempts == 2
+
+
+def test_a_chunk_that_dies_while_writing_leaves_nothing_half_done_and_its_retry_completes(
+    suppliers, monkeypatch
+):
+    challenge = ChallengeFactory(topics=["nlp"])
+    run_everything(services.match_run_full())
+    before = {(m.organisation_id, m.rank) for m in Match.objects.all()}
+    # The supplier in Utrecht closes; the rerun would remove its suggestion.
+    suppliers["lab_ut"].is_active = False
+    suppliers["lab_ut"].save()
+    run = services.match_run_full(enqueue=False)
+    chunk = run.chunks.get()
+    real_write = services._write_suggestions
+
+    def write_then_die(**kwargs):
+        real_write(**kwargs)
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services, "_write_suggestions", write_then_die)
+    with pytest.raises(RuntimeError):
+        services.match_chunk_process(chunk_id=chunk.pk, token="task-a")
+    assert {(m.organisation_id, m.rank) for m in Match.objects.all()} == before
+    assert MatchRunChunk.objects.get(pk=chunk.pk).status == MatchRunChunk.Status.RUNNING
+
+    monkeypatch.setattr(services, "_write_suggestions", real_write)
+    assert services.match_chunk_process(chunk_id=chunk.pk, token="task-a")
+    assert set(suggestions_for(challenge)) == {"hbo-zh", "wo-gr"}
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.DONE
+
+
+def test_human_decisions_survive_a_recompute(suppliers):
+    challenge = ChallengeFactory(topics=["nlp"])
+    run_everything(services.match_run_full())
+    found = suggestions_for(challenge)
+    services.match_set_status(match=found["wo-gr"], status=MatchStatus.SHORTLISTED)
+    services.match_set_status(match=found["lab-ut"], status=MatchStatus.DECLINED)
+    declined_score = found["lab-ut"].score
+    # Even when the supplier no longer fits at all, the decided match stays as it was.
+    suppliers["lab_ut"].topics.clear()
+    run_everything(services.match_run_full())
+    after = suggestions_for(challenge)
+    assert after["wo-gr"].status == MatchStatus.SHORTLISTED
+    assert after["lab-ut"].status == MatchStatus.DECLINED
+    assert after["lab-ut"].score == declined_score
+
+
+def test_suggestions_that_fall_out_of_the_top_n_are_removed(suppliers, settings):
+    challenge = ChallengeFactory(topics=["nlp"])
+    run_everything(services.match_run_full())
+    assert len(suggestions_for(challenge)) == 3
+    settings.MATCHING_TOP_N = 2
+    run_everything(services.match_run_full())
+    remaining = suggestions_for(challenge)
+    assert len(remaining) == 2
+    # The mix rule keeps an education partner and the nearby lab in a top two.
+    assert "lab-ut" in remaining
+
+
+def test_no_capacity_left_means_not_suggested(suppliers):
+    busy = ChallengeFactory(topics=["nlp"], ref="busy")
+    Match.objects.create(
+        challenge=busy,
+        organisation=suppliers["hbo_zh"],
+        score=0.9,
+        algorithm_version="t",
+        computed_at="2026-11-01T10:00Z",
+        status=MatchStatus.ACCEPTED,
+    )
+    busy_too = ChallengeFactory(topics=["nlp"], ref="busy-too")
+    Match.objects.create(
+        challenge=busy_too,
+        organisation=suppliers["hbo_zh"],
+        score=0.9,
+        algorithm_version="t",
+        computed_at="2026-11-01T10:00Z",
+        status=MatchStatus.ACCEPTED,
+    )
+    challenge = ChallengeFactory(topics=["nlp"])
+    run_everything(services.match_run_full())
+    assert "hbo-zh" not in suggestions_for(challenge)
+
+
+def test_capacity_is_freed_when_the_community_is_completed(suppliers):
+    for ref in ("a", "b"):
+        done = ChallengeFactory(topics=["nlp"], ref=ref, status=ChallengeStatus.IN_COMMUNITY)
+        LearningCommunityFactory(status="completed").challenges.add(done)
+        Match.objects.create(
+            challenge=done,
+            organisation=suppliers["hbo_zh"],
+            score=0.9,
+            algorithm_version="t",
+            computed_at="2026-11-01T10:00Z",
+            status=MatchStatus.ACCEPTED,
+        )
+    challenge = ChallengeFactory(topics=["nlp"])
+    run_everything(services.match_run_full())
+    assert "hbo-zh" in suggestions_for(challenge)
+
+
+def test_balanced_hub_run_respects_capacity_of_the_top_suggestion(suppliers):
+    suppliers["hbo_zh"].capacity = 1
+    suppliers["hbo_zh"].save()
+    challenges = [ChallengeFactory(topics=["nlp"], province_code="NL-ZH") for _ in range(3)]
+    from apps.hubs.models import Hub
+
+    run = run_everything(
+        services.match_run_full(hub=Hub.objects.get(slug="zuid-holland"), balanced=True)
+    )
+    assert run.status == MatchRun.Status.DONE and run.chunks_total == 1
+    tops = Match.objects.filter(challenge__in=challenges, rank=1)
+    assert tops.count() == 3
+    assert tops.filter(organisation=suppliers["hbo_zh"]).count() == 1
+
+
+def test_supplier_change_reruns_only_the_challenges_it_can_affect(suppliers):
+    nlp = ChallengeFactory(topics=["nlp"])
+    vision = ChallengeFactory(topics=["object-detection"])
+    affected = services.challenges_affected_by_supplier(organisation_id=suppliers["hbo_zh"].pk)
+    assert affected == [nlp.pk]
+    assert vision.pk not in affected
+
+
+def test_importing_suppliers_schedules_their_rematch_after_commit(
+    django_capture_on_commit_callbacks, tmp_path
+):
+    from apps.organisations.exchange import organisations_import
+
+    path = tmp_path / "organisations.csv"
+    path.write_text(
+        "ref,name,kind,province,topics,sectors,formats,capacity,serves_nationally,website,"
+        "parent_ref\nlab-1,Lab Een,innovation-lab,NL-ZH,nlp,,,2,false,,\n"
+        "sme-1,Bakkerij,sme,NL-ZH,nlp,,,0,false,,\n",
+        encoding="utf-8",
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        organisations_import(file=str(path))
+    assert len(callbacks) == 1  # the supplier only; the SME is demand
+
+
+def test_nothing_is_written_or_enqueued_when_the_publishing_transaction_rolls_back(
+    suppliers, django_capture_on_commit_callbacks
+):
+    challenge = ChallengeFactory(status=ChallengeStatus.SUBMITTED, topics=["nlp"])
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        challenge_publish(challenge=challenge)
+        raise RuntimeError("something later failed")
+    assert callbacks == []
+    assert not MatchRun.objects.exists()
+
+
+def test_lecturer_gets_published_challenges_that_fit_expertise_and_province(suppliers):
+    from apps.taxonomy.models import AITopic, Province
+    from tests.accounts.factories import UserFactory
+
+    near = ChallengeFactory(topics=["nlp"], province_code="NL-ZH")
+    far = ChallengeFactory(topics=["nlp"], province_code="NL-GR")
+    ChallengeFactory(topics=["object-detection"], province_code="NL-ZH")
+    ChallengeFactory(topics=["nlp"], status=ChallengeStatus.DRAFT)
+    lecturer = UserFactory(province=Province.objects.get(code="NL-ZH"))
+    lecturer.expertise_topics.set(AITopic.objects.filter(slug="nlp"))
+    ranked = services.match_recommendations_for_person(person=lecturer)
+    assert [(r.kind, r.object_id) for r in ranked] == [
+        ("challenge", near.pk),
+        ("challenge", far.pk),
+    ]
+    assert ranked[0].score > ranked[1].score
