@@ -76,7 +76,8 @@ def test_command_loads_a_believable_dataset():
     assert 55 <= demo_organisations().count() <= 70
     assert demo_challenges().count() == 40
     assert 4 <= LearningCommunity.objects.count() <= 5
-    assert 10 <= Match.objects.count() <= 40
+    # The demo's own decided matches plus the matcher's top 10 per published challenge.
+    assert 10 <= Match.objects.count() <= 40 + 10 * 16
     assert KnowledgeItem.objects.count() >= 5
     assert User.objects.filter(email__endswith="@demo.aihubs.nl").count() >= 15
     assert f"{demo_organisations().count()} organisations" in output
@@ -312,3 +313,13 @@ def test_command_keeps_an_already_loaded_demo_as_people_left_it():
     assert demo_challenges().get(ref="demo-ch-004").status == ChallengeStatus.DRAFT
     load_demo("--refresh")
     assert demo_challenges().get(ref="demo-ch-004").status == ChallengeStatus.SUBMITTED
+
+
+def test_loading_the_demo_computes_real_suggestions_and_keeps_the_demos_decisions():
+    from apps.matching.engine import ALGORITHM_VERSION
+
+    load_demo()
+    published = demo_challenges().filter(status=ChallengeStatus.PUBLISHED)
+    computed = Match.objects.filter(challenge__in=published, algorithm_version=ALGORITHM_VERSION)
+    assert computed.exists()
+    assert Match.objects.filter(status=MatchStatus.ACCEPTED).exists()

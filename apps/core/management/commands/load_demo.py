@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.demo import DEFAULT_PASSWORD, demo_is_loaded, demo_load
+from apps.matching.services import match_run_full, match_run_process_here
 
 
 class Command(BaseCommand):
@@ -50,6 +51,11 @@ class Command(BaseCommand):
         password = password or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         started = time.monotonic()
         summary = demo_load(password=password)
+        # Suggestions from the real matcher, so the demo shows what the platform computes;
+        # the demo's shortlisted and accepted matches are decisions and stay.
+        run = match_run_process_here(
+            run=match_run_full(trigger="load_demo", enqueue=False), token="load_demo"
+        )
         elapsed = time.monotonic() - started
         changes = f"{summary.writes} rows written" if summary.writes else "already up to date"
         self.stdout.write(
@@ -58,5 +64,5 @@ class Command(BaseCommand):
             f"{summary.communities} communities ({summary.community_members} members, "
             f"{summary.join_requests} join requests, {summary.activities} activities, "
             f"{summary.updates} updates), {summary.knowledge_items} knowledge items; "
-            f"{changes} in {elapsed:.1f}s."
+            f"{changes}; {run.matches_written} suggestions computed; in {elapsed:.1f}s."
         )
