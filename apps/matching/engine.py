@@ -198,7 +198,9 @@ class Supply:
 class Ranking:
     """The top-N per demand row, flattened to pairs, best first within each row.
 
-    `rows`/`cols` index Demand/Supply rows; `rank` is 1-based within a row."""
+    `rows`/`cols` index Demand/Supply rows; `rank` is 1-based within a row. Entries the mix
+    rule swapped in keep the bottom slots they were put in (module docstring), so a row is
+    sorted by score except for those. `rank_demand_for` groups by `cols` instead."""
 
     rows: np.ndarray  # int32[P]
     cols: np.ndarray  # int32[P]
