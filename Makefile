@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: install run test bench manage lint format messages clean
 
@@ -22,6 +23,11 @@ run: install
 ## ruff check, ruff format --check and the whole pytest suite, on real PostgreSQL and Redis.
 test: install
 	$(BIN)/python -m learningcommunities.dev test $(PYTEST_ARGS)
+
+## Matching benchmark in its own throw-away database; last stdout line is JSON (bench/README.md).
+## Quick run: make bench BENCH_ARGS=--small
+bench: install
+	$(BIN)/python -m learningcommunities.dev script bench/matching.py $(BENCH_ARGS)
 
 ## Any manage.py command against the same services: make manage ARGS="createsuperuser"
 manage: install

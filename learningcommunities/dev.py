@@ -7,6 +7,7 @@ a fresh clone needs nothing but Python. Where they are set it uses them as they 
     python -m learningcommunities.dev run            # migrate, demo data, web + worker + beat
     python -m learningcommunities.dev test [ARGS]    # pytest against real services
     python -m learningcommunities.dev manage ARGS    # any manage.py command against them
+    python -m learningcommunities.dev script FILE [ARGS]  # a Python script against them
 """
 
 from __future__ import annotations
@@ -228,8 +229,15 @@ def command_manage(args: list[str]) -> int:
         ).returncode
 
 
+def command_script(args: list[str]) -> int:
+    """A Python script (the benchmarks) with the services' environment."""
+    with services() as env:
+        env.setdefault("DEBUG", "true")
+        return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env).returncode
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "manage"}:
+    if not argv or argv[0] not in {"run", "test", "manage", "script"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -237,6 +245,8 @@ def main(argv: list[str]) -> int:
         return command_run()
     if command == "test":
         return command_test(rest)
+    if command == "script":
+        return command_script(rest)
     return command_manage(rest)
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks that run against their own throw-away database (see bench/README.md)."""
