@@ -382,21 +382,31 @@ def explain(
     max_terms: int = 3,
 ) -> Explanation:
     """Reason data for the given pairs, vectorised (sparse elementwise products)."""
-    rows = np.asarray(rows, dtype=np.intp)
-    cols = np.asarray(cols, dtype=np.intp)
+    # Work on the distinct rows and suppliers the pairs name only: one challenge's ten
+    # suggestions must not transform all suppliers.
+    unique_rows, rows = np.unique(np.asarray(rows, dtype=np.intp), return_inverse=True)
+    unique_cols, cols = np.unique(np.asarray(cols, dtype=np.intp), return_inverse=True)
     n_topics = taxonomy.n_topics
     membership = _membership(taxonomy)
-    challenge_topics = _binary(demand.topics)[rows]
-    supplier_topics = _binary(supply.topics)
+    challenge_topics = _binary(demand.topics[unique_rows])[rows]
+    supplier_topics = _binary(supply.topics[unique_cols])
     leaf = sp.diags((~np.asarray(taxonomy.is_group, bool)).astype(np.float32))
     exact = challenge_topics.multiply(supplier_topics[cols]).tocsr() @ leaf
     # (s, t) > 0: the supplier names some topic in t's group.
     covers = _binary((supplier_topics @ membership) @ membership.T)
     related = challenge_topics.multiply(covers[cols]).tocsr() - exact
-    sectors = _binary(demand.sectors)[rows].multiply(_binary(supply.sectors)[cols])
-    formats = _binary(demand.formats)[rows].multiply(_binary(supply.formats)[cols])
+    sectors = _binary(demand.sectors[unique_rows])[rows].multiply(
+        _binary(supply.sectors[unique_cols])[cols]
+    )
+    formats = _binary(demand.formats[unique_rows])[rows].multiply(
+        _binary(supply.formats[unique_cols])[cols]
+    )
     idf = np.asarray(idf, dtype=np.float64)
-    shared = _tfidf(demand.text, idf)[rows].multiply(_tfidf(supply.text, idf)[cols]).tocsr()
+    shared = (
+        _tfidf(demand.text[unique_rows], idf)[rows]
+        .multiply(_tfidf(supply.text[unique_cols], idf)[cols])
+        .tocsr()
+    )
     return Explanation(
         exact_topics=_as_flags(exact, (rows.size, n_topics)),
         related_topics=_as_flags(related, (rows.size, n_topics)),

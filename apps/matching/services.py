@@ -10,6 +10,9 @@ organisation), and matches people have decided on are never touched.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import json
 import logging
 import time
@@ -38,6 +41,7 @@ from .selectors import (
     codebook_load,
     decided_pairs,
     demand_load,
+    matching_inputs_fingerprint,
     published_challenge_ids,
     supply_load,
 )
@@ -73,6 +77,20 @@ class MatchingContext:
 def matching_context_load() -> MatchingContext:
     codebook = codebook_load()
     return MatchingContext(codebook=codebook, supply=supply_load(codebook))
+
+
+_cached_context: tuple[str, MatchingContext] | None = None
+
+
+def matching_context_current() -> MatchingContext:
+    """The context for this process, reloaded only when the suppliers, capacity or reference
+    data changed: a worker recomputing one challenge after another must not reload ten
+    thousand suppliers each time."""
+    global _cached_context
+    fingerprint = matching_inputs_fingerprint()
+    if _cached_context is None or _cached_context[0] != fingerprint:
+        _cached_context = (fingerprint, matching_context_load())
+    return _cached_context[1]
 
 
 # --- Runs ------------------------------------------------------------------------------------
@@ -220,6 +238,19 @@ def match_chunk_claim(*, chunk_id: int, token: str) -> bool:
     return bool(claimed)
 
 
+@contextlib.contextmanager
+def _garbage_collection_paused():
+    """A chunk allocates millions of small, short-lived objects (reason fragments, rows) and
+    no cycles; the cyclic collector would spend a fifth of the time scanning them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def match_chunk_process(
     *, chunk_id: int, token: str, context: MatchingContext | None = None
 ) -> bool:
@@ -227,9 +258,16 @@ def match_chunk_process(
     or held by another live worker)."""
     if not match_chunk_claim(chunk_id=chunk_id, token=token):
         return False
+    with _garbage_collection_paused():
+        return _match_chunk_score_and_write(chunk_id=chunk_id, token=token, context=context)
+
+
+def _match_chunk_score_and_write(
+    *, chunk_id: int, token: str, context: MatchingContext | None
+) -> bool:
     chunk = MatchRunChunk.objects.select_related("run").get(pk=chunk_id)
     run = chunk.run
-    context = context or matching_context_load()
+    context = context or matching_context_current()
     started = time.perf_counter()
     challenges = Challenge.objects.filter(
         pk__in=chunk.challenge_ids, status=ChallengeStatus.PUBLISHED
@@ -291,7 +329,11 @@ class SuggestionRow:
     organisation_id: int
     rank: int
     score: float
-    reasons: list[dict]
+    reasons_json: str
+
+    @property
+    def reasons(self) -> list[dict]:
+        return json.loads(self.reasons_json)
 
 
 def _suggestions(
@@ -356,38 +398,75 @@ def reasons_build(
     explanation: engine.Explanation,
     codebook: Codebook,
     terms: list[str],
-) -> list[list[dict]]:
-    """Structured reason codes with parameters, per pair; the UI renders them in the
-    reader's language (apps/matching/reasons.py)."""
+) -> list[str]:
+    """Structured reason codes with parameters, per pair, as JSON text ready for the
+    database; the UI renders them in the reader's language (apps/matching/reasons.py), e.g.
+    ``[{"code": "shared_topics", "params": {"topics": ["nlp"], "related": []}}, ...]``.
 
-    def slugs_per_row(matrix, labels: list[str]) -> list[list[str]]:
+    A full recompute explains a million pairs, while the combinations of topics, sectors
+    and formats repeat a lot: each distinct combination is encoded once and reused."""
+
+    def index_tuples(matrix) -> list[tuple[int, ...]]:
         matrix = matrix.tocsr()
-        return [
-            sorted(labels[j] for j in matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]])
-            for i in range(matrix.shape[0])
-        ]
+        indices, pointers = matrix.indices.tolist(), matrix.indptr.tolist()
+        return [tuple(indices[pointers[i] : pointers[i + 1]]) for i in range(matrix.shape[0])]
 
-    exact = slugs_per_row(explanation.exact_topics, codebook.topic_slugs)
-    related = slugs_per_row(explanation.related_topics, codebook.topic_slugs)
-    sectors = slugs_per_row(explanation.sectors, codebook.sector_slugs)
-    formats = slugs_per_row(explanation.formats, codebook.format_slugs)
-    text = explanation.text_terms.tocsr()
+    def slug_list(labels: list[str]):
+        @functools.cache
+        def encode(indices: tuple[int, ...]) -> str:
+            return json.dumps(sorted(labels[i] for i in indices))
+
+        return encode
+
+    topic_slugs = slug_list(codebook.topic_slugs)
+
+    @functools.cache
+    def topics_fragment(exact: tuple[int, ...], related: tuple[int, ...]) -> str:
+        return (
+            '{"code":"shared_topics","params":{"topics":'
+            + topic_slugs(exact)
+            + ',"related":'
+            + topic_slugs(related)
+            + "}}"
+        )
+
+    sector_slugs = slug_list(codebook.sector_slugs)
+    format_slugs = slug_list(codebook.format_slugs)
+    region_fragments = {
+        int(code): '{"code":"region","params":{"relation":"' + name + '"}}'
+        for code, name in REGION_CODES.items()
+    }
+    term_json = [json.dumps(term) for term in terms]
+
+    # Strongest shared terms first: one sort over all pairs, not one per pair.
+    text = explanation.text_terms.tocoo()
+    order = np.lexsort((-text.data, text.row))
+    term_cols = text.col[order].tolist()
+    term_pointers = np.concatenate(
+        [[0], np.cumsum(np.bincount(text.row, minlength=len(ranking.rows)))]
+    ).tolist()
+
+    exact = index_tuples(explanation.exact_topics)
+    related = index_tuples(explanation.related_topics)
+    sectors = index_tuples(explanation.sectors)
+    formats = index_tuples(explanation.formats)
+    regions = ranking.region.tolist()
     reasons = []
-    for i in range(len(ranking.rows)):
-        row = [
-            {"code": "shared_topics", "params": {"topics": exact[i], "related": related[i]}},
-            {"code": "region", "params": {"relation": REGION_CODES[int(ranking.region[i])]}},
-        ]
+    for i in range(len(regions)):
+        parts = [topics_fragment(exact[i], related[i]), region_fragments[regions[i]]]
         if sectors[i]:
-            row.append({"code": "shared_sectors", "params": {"sectors": sectors[i]}})
+            parts.append(
+                '{"code":"shared_sectors","params":{"sectors":' + sector_slugs(sectors[i]) + "}}"
+            )
         if formats[i]:
-            row.append({"code": "shared_formats", "params": {"formats": formats[i]}})
-        start, end = text.indptr[i], text.indptr[i + 1]
-        if end > start:
-            order = np.argsort(-text.data[start:end])
-            words = [terms[text.indices[start + k]] for k in order]
-            row.append({"code": "shared_terms", "params": {"terms": words}})
-        reasons.append(row)
+            parts.append(
+                '{"code":"shared_formats","params":{"formats":' + format_slugs(formats[i]) + "}}"
+            )
+        first, last = term_pointers[i], term_pointers[i + 1]
+        if last > first:
+            words = ",".join(term_json[j] for j in term_cols[first:last])
+            parts.append('{"code":"shared_terms","params":{"terms":[' + words + "]}}")
+        reasons.append("[" + ",".join(parts) + "]")
     return reasons
 
 
@@ -396,8 +475,9 @@ def reasons_build(
 
 def _write_suggestions(*, challenge_ids: list[int], rows: list[SuggestionRow]) -> tuple[int, int]:
     """Replace the suggestions of these challenges with `rows` in bulk: COPY into a temporary
-    table, delete suggestions that fell out, upsert the rest. Decided matches stay as they are.
-    Must run inside a transaction (the temporary table lives until commit)."""
+    table, delete suggestions that fell out, upsert the rest. Decided matches stay as they are;
+    unchanged suggestions are not rewritten, so `computed_at` says when a suggestion last
+    changed. Must run inside a transaction (the temporary table lives until commit)."""
     if not challenge_ids:
         return 0, 0
     now = timezone.now()
@@ -413,13 +493,7 @@ def _write_suggestions(*, challenge_ids: list[int], rows: list[SuggestionRow]) -
         ) as copy:
             for row in rows:
                 copy.write_row(
-                    (
-                        row.challenge_id,
-                        row.organisation_id,
-                        row.rank,
-                        row.score,
-                        json.dumps(row.reasons, separators=(",", ":")),
-                    )
+                    (row.challenge_id, row.organisation_id, row.rank, row.score, row.reasons_json)
                 )
         cursor.execute(
             """
@@ -445,6 +519,10 @@ def _write_suggestions(*, challenge_ids: list[int], rows: list[SuggestionRow]) -
                           algorithm_version = EXCLUDED.algorithm_version,
                           computed_at = EXCLUDED.computed_at
             WHERE matching_match.status = %s
+              AND (matching_match.rank, matching_match.score, matching_match.reasons,
+                   matching_match.algorithm_version)
+                  IS DISTINCT FROM
+                  (EXCLUDED.rank, EXCLUDED.score, EXCLUDED.reasons, EXCLUDED.algorithm_version)
             """,
             [engine.ALGORITHM_VERSION, now, MatchStatus.SUGGESTED, MatchStatus.SUGGESTED],
         )
@@ -558,7 +636,9 @@ def _rank_for_person(kind, demand: DemandData, supply, codebook, region, top_n):
     )
     reasons = reasons_build(ranking=ranking, explanation=explanation, codebook=codebook, terms=[""])
     return [
-        Recommendation(kind, int(demand.ids[ranking.rows[i]]), float(ranking.score[i]), reasons[i])
+        Recommendation(
+            kind, int(demand.ids[ranking.rows[i]]), float(ranking.score[i]), json.loads(reasons[i])
+        )
         for i in range(len(ranking.rows))
     ]
 

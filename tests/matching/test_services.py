@@ -8,6 +8,7 @@ from apps.challenges.models import ChallengeStatus
 from apps.challenges.services import challenge_publish
 from apps.matching import services
 from apps.matching.models import Match, MatchRun, MatchRunChunk, MatchStatus
+from apps.taxonomy.models import AITopic
 from tests.challenges.factories import ChallengeFactory
 from tests.communities.factories import LearningCommunityFactory
 from tests.organisations.factories import OrganisationFactory
@@ -279,3 +280,21 @@ def test_lecturer_gets_published_challenges_that_fit_expertise_and_province(supp
         ("challenge", far.pk),
     ]
     assert ranked[0].score > ranked[1].score
+
+
+def test_a_worker_reuses_its_supplier_context_until_a_supplier_or_capacity_changes(suppliers):
+    first = services.matching_context_current()
+    assert services.matching_context_current() is first
+    suppliers["wo_gr"].topics.add(*AITopic.objects.filter(slug="nlp"))
+    second = services.matching_context_current()
+    assert second is not first
+    challenge = ChallengeFactory(topics=["nlp"])
+    Match.objects.create(
+        challenge=challenge,
+        organisation=suppliers["hbo_zh"],
+        score=0.5,
+        algorithm_version="t",
+        computed_at="2026-11-01T10:00Z",
+        status=MatchStatus.ACCEPTED,
+    )
+    assert services.matching_context_current() is not second
