@@ -41,7 +41,9 @@ format: install
 
 ## Refresh the translation catalogues after changing user-facing strings (needs GNU gettext).
 messages: install
-	$(BIN)/python -m learningcommunities.dev manage makemessages -l nl -l en --no-obsolete --ignore ".venv/*" --ignore ".data/*"
+	$(BIN)/python -m learningcommunities.dev manage makemessages -l nl --no-obsolete \
+		--ignore ".venv/*" --ignore ".data/*" --ignore "tests/*" --ignore "bench/*" \
+		--ignore "staticfiles/*"
 	$(BIN)/python -m learningcommunities.dev manage compilemessages --ignore ".venv/*"
 
 clean:

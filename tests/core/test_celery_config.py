@@ -26,3 +26,9 @@ def test_a_unix_socket_redis_url_becomes_a_kombu_socket_url(monkeypatch):
     env = {k: v for k, v in __import__("os").environ.items() if k != "CELERY_BROKER_URL"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.stdout.strip() == "redis+socket:///tmp/r.sock", result.stderr
+
+
+def test_every_beat_entry_names_a_registered_task():
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name

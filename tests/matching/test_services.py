@@ -11,6 +11,7 @@ from apps.matching.models import Match, MatchRun, MatchRunChunk, MatchStatus
 from apps.taxonomy.models import AITopic
 from tests.challenges.factories import ChallengeFactory
 from tests.communities.factories import LearningCommunityFactory
+from tests.matching.factories import MatchFactory
 from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,23 +171,9 @@ def test_suggestions_that_fall_out_of_the_top_n_are_removed(suppliers, settings)
 
 def test_no_capacity_left_means_not_suggested(suppliers):
     busy = ChallengeFactory(topics=["nlp"], ref="busy")
-    Match.objects.create(
-        challenge=busy,
-        organisation=suppliers["hbo_zh"],
-        score=0.9,
-        algorithm_version="t",
-        computed_at="2026-11-01T10:00Z",
-        status=MatchStatus.ACCEPTED,
-    )
+    MatchFactory(challenge=busy, organisation=suppliers["hbo_zh"], status=MatchStatus.ACCEPTED)
     busy_too = ChallengeFactory(topics=["nlp"], ref="busy-too")
-    Match.objects.create(
-        challenge=busy_too,
-        organisation=suppliers["hbo_zh"],
-        score=0.9,
-        algorithm_version="t",
-        computed_at="2026-11-01T10:00Z",
-        status=MatchStatus.ACCEPTED,
-    )
+    MatchFactory(challenge=busy_too, organisation=suppliers["hbo_zh"], status=MatchStatus.ACCEPTED)
     challenge = ChallengeFactory(topics=["nlp"])
     run_everything(services.match_run_full())
     assert "hbo-zh" not in suggestions_for(challenge)
@@ -196,14 +183,7 @@ def test_capacity_is_freed_when_the_community_is_completed(suppliers):
     for ref in ("a", "b"):
         done = ChallengeFactory(topics=["nlp"], ref=ref, status=ChallengeStatus.IN_COMMUNITY)
         LearningCommunityFactory(status="completed").challenges.add(done)
-        Match.objects.create(
-            challenge=done,
-            organisation=suppliers["hbo_zh"],
-            score=0.9,
-            algorithm_version="t",
-            computed_at="2026-11-01T10:00Z",
-            status=MatchStatus.ACCEPTED,
-        )
+        MatchFactory(challenge=done, organisation=suppliers["hbo_zh"], status=MatchStatus.ACCEPTED)
     challenge = ChallengeFactory(topics=["nlp"])
     run_everything(services.match_run_full())
     assert "hbo-zh" in suggestions_for(challenge)
@@ -289,12 +269,5 @@ def test_a_worker_reuses_its_supplier_context_until_a_supplier_or_capacity_chang
     second = services.matching_context_current()
     assert second is not first
     challenge = ChallengeFactory(topics=["nlp"])
-    Match.objects.create(
-        challenge=challenge,
-        organisation=suppliers["hbo_zh"],
-        score=0.5,
-        algorithm_version="t",
-        computed_at="2026-11-01T10:00Z",
-        status=MatchStatus.ACCEPTED,
-    )
+    MatchFactory(challenge=challenge, organisation=suppliers["hbo_zh"], status=MatchStatus.ACCEPTED)
     assert services.matching_context_current() is not second
