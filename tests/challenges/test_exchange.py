@@ -11,6 +11,7 @@ from apps.challenges.exchange import challenges_export, challenges_import
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.organisations.exchange import organisations_import
 from tests.challenges.factories import ChallengeFactory
+from tests.csv_helpers import messages, slugs, write_csv
 from tests.organisations.factories import OrganisationFactory
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "docs" / "examples"
@@ -29,20 +30,6 @@ def english():
 @pytest.fixture
 def grower(db):
     return OrganisationFactory(ref="kweker", name="Kwekerij De Vries", kind_slug="sme")
-
-
-def write_csv(tmp_path, *lines, name="challenges.csv"):
-    path = tmp_path / name
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
-    return path
-
-
-def messages(result):
-    return [str(error) for error in result.errors]
-
-
-def slugs(related):
-    return sorted(related.values_list("slug", flat=True))
 
 
 def export_text(**kwargs):

@@ -13,6 +13,7 @@ from django.utils import translation
 from apps.core.csv_exchange import protect_cell, unprotect_cell
 from apps.organisations.exchange import organisations_export, organisations_import
 from apps.organisations.models import Organisation
+from tests.csv_helpers import messages, slugs, write_csv
 from tests.organisations.factories import OrganisationFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,20 +30,6 @@ def english():
     """Messages are asserted in their English source text, whatever the catalogue holds."""
     with translation.override("en"):
         yield
-
-
-def write_csv(tmp_path, *lines, name="organisations.csv", encoding="utf-8"):
-    path = tmp_path / name
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
-    return path
-
-
-def messages(result):
-    return [str(error) for error in result.errors]
-
-
-def slugs(related):
-    return sorted(related.values_list("slug", flat=True))
 
 
 def export_text(**kwargs):
