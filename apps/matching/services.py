@@ -691,8 +691,13 @@ def match_set_status(*, match: Match, status: str, by=None) -> Match:
     """A person's decision on a match; recomputes never overwrite it."""
     if status not in MatchStatus.values:
         raise ValueError(f"unknown match status {status!r}")
+    previous = Match.objects.select_for_update().values_list("status", flat=True).get(pk=match.pk)
     Match.objects.filter(pk=match.pk).update(
         status=status, status_changed_at=timezone.now(), status_changed_by=by
     )
     match.refresh_from_db()
+    # Accepting uses up the supplier's capacity (and withdrawing frees it): its other
+    # suggestions must follow.
+    if match.organisation_id and MatchStatus.ACCEPTED in (previous, status) and previous != status:
+        match_schedule_for_suppliers(organisation_ids=[match.organisation_id], trigger="accepted")
     return match

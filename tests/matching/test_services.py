@@ -271,3 +271,16 @@ def test_a_worker_reuses_its_supplier_context_until_a_supplier_or_capacity_chang
     challenge = ChallengeFactory(topics=["nlp"])
     MatchFactory(challenge=challenge, organisation=suppliers["hbo_zh"], status=MatchStatus.ACCEPTED)
     assert services.matching_context_current() is not second
+
+
+def test_accepting_a_match_reschedules_the_suppliers_other_suggestions(
+    suppliers, django_capture_on_commit_callbacks
+):
+    match = MatchFactory(organisation=suppliers["hbo_zh"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.match_set_status(match=match, status=MatchStatus.SHORTLISTED)
+    assert callbacks == []
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.match_set_status(match=match, status=MatchStatus.ACCEPTED)
+    assert len(callbacks) == 1
+    assert match.status == MatchStatus.ACCEPTED and match.status_changed_at is not None
