@@ -50,6 +50,18 @@ class RejectionForm(forms.Form):
     )
 
 
+WORKFLOW_FIELDS = (
+    "status",
+    "rejection_reason",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "published_at",
+    "closed_at",
+)
+
+
 @admin.register(Challenge)
 class ChallengeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     hub_scope_field = "province"
@@ -73,16 +85,8 @@ class ChallengeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("title", "description", "ref", "organisation__name")
     date_hierarchy = "created_at"
     autocomplete_fields = ("organisation", "province", "topics", "sectors", "formats")
-    readonly_fields = (
-        "status",
-        "rejection_reason",
-        "created_by",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "published_at",
-        "closed_at",
-    )
+    # The workflow moves only through the actions (and so through the services).
+    readonly_fields = WORKFLOW_FIELDS
     fieldsets = (
         (None, {"fields": ("title", "organisation", "province", "ref")}),
         (
@@ -92,18 +96,7 @@ class ChallengeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         (_("Arrangements"), {"fields": ("time_frame", "visibility")}),
         (
             _("Workflow"),
-            {
-                "fields": (
-                    "status",
-                    "rejection_reason",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                    "submitted_at",
-                    "published_at",
-                    "closed_at",
-                )
-            },
+            {"fields": WORKFLOW_FIELDS},
         ),
     )
     inlines = (MatchInline,)

@@ -112,7 +112,6 @@ class MatchRunAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status", "balanced", "hub")
     list_select_related = ("hub",)
     date_hierarchy = "created_at"
-    exclude = ()
     readonly_fields = [field.name for field in MatchRun._meta.fields] + [
         "progress_display",
         "duration_display",

@@ -111,17 +111,14 @@ def _incidence(
     return matrix
 
 
-def _lexemes(table: str, ids: Sequence[int] | None) -> list[tuple[int, list[str]]]:
+def _lexemes(table: str, ids: Sequence[int]) -> list[tuple[int, list[str]]]:
     """(id, lexemes) from the stored search document: PostgreSQL did the stemming and the
     stop-word removal in Dutch and English."""
     with connection.cursor() as cursor:
-        if ids is None:
-            cursor.execute(f"SELECT id, tsvector_to_array(search_document) FROM {table}")
-        else:
-            cursor.execute(
-                f"SELECT id, tsvector_to_array(search_document) FROM {table} WHERE id = ANY(%s)",
-                [list(ids)],
-            )
+        cursor.execute(
+            f"SELECT id, tsvector_to_array(search_document) FROM {table} WHERE id = ANY(%s)",
+            [list(ids)],
+        )
         return cursor.fetchall()
 
 
@@ -142,7 +139,7 @@ def _text_matrix(
     )
 
 
-def remaining_capacity_by_organisation(organisation_ids: Sequence[int] | None = None) -> dict:
+def remaining_capacity_by_organisation() -> dict[int, int]:
     """Capacity still free: capacity minus accepted matches whose challenge is still open
     (published, awaiting its community) or in a forming or active community."""
     committed = Match.objects.filter(
@@ -154,8 +151,6 @@ def remaining_capacity_by_organisation(organisation_ids: Sequence[int] | None = 
             challenge__communities__status__in=[CommunityStatus.FORMING, CommunityStatus.ACTIVE],
         )
     )
-    if organisation_ids is not None:
-        committed = committed.filter(organisation_id__in=organisation_ids)
     used: dict[int, int] = {}
     for organisation_id, _challenge_id in committed.values_list(
         "organisation_id", "challenge_id"
@@ -207,7 +202,7 @@ def supply_load(codebook: Codebook) -> SupplyData:
         codebook.format_index,
         (len(rows), len(codebook.format_index)),
     )
-    lexemes = [row for row in _lexemes("organisations_organisation", None) if row[0] in row_index]
+    lexemes = _lexemes("organisations_organisation", list(row_index))
     vocabulary: dict[str, int] = {}
     for _owner, words in lexemes:
         for word in words:

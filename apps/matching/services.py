@@ -57,14 +57,6 @@ REGION_CODES = {
 }
 
 
-def _top_n() -> int:
-    return settings.MATCHING_TOP_N
-
-
-def _chunk_size() -> int:
-    return settings.MATCHING_CHUNK_SIZE
-
-
 @dataclass
 class MatchingContext:
     """What every chunk of a run needs besides its own challenges; loaded once per process
@@ -111,14 +103,14 @@ def match_run_create(
     surrounding transaction commits (nothing is enqueued if it rolls back)."""
     ids = sorted(set(challenge_ids))
     # A balanced run distributes over all its challenges at once: one chunk.
-    size = max(len(ids), 1) if balanced else _chunk_size()
+    size = max(len(ids), 1) if balanced else settings.MATCHING_CHUNK_SIZE
     parts = [ids[i : i + size] for i in range(0, len(ids), size)]
     run = MatchRun.objects.create(
         kind=kind,
         hub=hub,
         balanced=balanced,
         trigger=trigger[:200],
-        top_n=top_n or _top_n(),
+        top_n=top_n or settings.MATCHING_TOP_N,
         algorithm_version=engine.ALGORITHM_VERSION,
         chunks_total=len(parts),
         challenges_total=len(ids),
@@ -537,12 +529,14 @@ def match_rank_challenge(
     *, challenge: Challenge, top_n: int | None = None, context: MatchingContext | None = None
 ) -> list[SuggestionRow]:
     """The ranking for one challenge without writing it."""
-    context = context or matching_context_load()
+    context = context or matching_context_current()
     demand = demand_load(
         context.codebook, Challenge.objects.filter(pk=challenge.pk), context.supply.vocabulary
     )
     return sorted(
-        _suggestions(demand=demand, context=context, top_n=top_n or _top_n(), balanced=False),
+        _suggestions(
+            demand=demand, context=context, top_n=top_n or settings.MATCHING_TOP_N, balanced=False
+        ),
         key=lambda row: row.rank,
     )
 

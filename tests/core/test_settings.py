@@ -72,10 +72,7 @@ def test_debug_mode_works_without_any_secret_configured():
     assert result.returncode == 0, result.stderr
 
 
-def test_unix_socket_database_url_keeps_the_socket_path(settings):
-    from learningcommunities.settings import base
-
-    assert base.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+def test_unix_socket_database_url_keeps_the_socket_path():
     code = "from learningcommunities.settings import base;print(base.DATABASES['default']['HOST'])"
     env = {
         **os.environ,
