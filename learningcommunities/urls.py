@@ -16,6 +16,11 @@ urlpatterns += i18n_patterns(
     path("hubs/", include("apps.hubs.urls")),
     path("organisations/", include("apps.organisations.urls")),
     path("challenges/", include("apps.challenges.urls")),
+    path("communities/", include("apps.communities.urls")),
+    path("knowledge/", include("apps.knowledge.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("", include("apps.accounts.urls")),
+    path("", include("apps.matching.urls")),
     path("", include("apps.core.urls")),
     prefix_default_language=False,
 )

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "django_celery_beat",
+    "django_htmx",
     "apps.taxonomy",
     "apps.accounts",
     "apps.hubs",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "apps.matching",
     "apps.communities",
     "apps.knowledge",
+    "apps.notifications",
     "apps.core",
 ]
 
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "learningcommunities.urls"
@@ -98,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.notifications.context_processors.unread_notifications",
             ],
         },
     },
