@@ -9,6 +9,12 @@ class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(recipient=user)
 
+    def visible_to(self, user):
+        """A person sees only their own notices; nobody else's, not even staff's."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.for_user(user)
+
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -29,6 +35,10 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Delivery claims, each set by a conditional UPDATE so a retried or redelivered task sends
+    # at most one email per notice (a failed send clears its own claim for the retry).
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    digested_at = models.DateTimeField(_("in weekly summary"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -57,3 +67,47 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.title}"
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately by email")
+    WEEKLY = "weekly", _("In a weekly summary email")
+    OFF = "off", _("No email (only on the site)")
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to hear about one kind of notice. No row means the default,
+    `immediately`, so new kinds reach everyone without a data migration."""
+
+    DEFAULT = Frequency.IMMEDIATELY
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    frequency = models.CharField(
+        _("email"), max_length=20, choices=Frequency.choices, default=Frequency.IMMEDIATELY
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NotificationKind.values),
+                name="notification_preference_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(frequency__in=Frequency.values),
+                name="notification_preference_frequency_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} → {self.frequency}"

@@ -1,16 +1,29 @@
-"""Creating notices. Other apps call `notify` inside their own transaction; it writes the rows
-and leaves delivery (email now, weekly digest or nothing) to the person's preferences."""
+"""Creating and delivering notices. Other apps call `notify` inside their own transaction; it
+writes the rows and, after the commit, hands email delivery to Celery according to each
+person's preference for that kind: immediately, in the weekly summary, or not at all."""
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.utils import translation
+from django.db import transaction
+from django.utils import timezone, translation
 
+from . import emails, selectors, tasks
 from .kinds import NotificationKind
-from .models import Notification
+from .models import Frequency, Notification, NotificationPreference
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
+
+# SMTP errors (smtplib.SMTPException) and network errors are all OSErrors: worth a retry.
+DELIVERY_ERRORS = (OSError,)
+# How far back a weekly summary looks: covers missed weeks without mailing a stale backlog.
+DIGEST_LOOKBACK = timedelta(days=28)
 
 TextBuilder = Callable[[Any], tuple[str, str]]
 
@@ -74,4 +87,129 @@ def notify(
 
 
 def _after_notify(notifications: list[Notification]) -> None:
-    """Hook for delivery; the email and digest delivery replaces this (issue 4)."""
+    """Queue an email, after the commit, for each recipient who wants this kind immediately.
+    Weekly ones wait for the summary; `off` ones stay on the site only."""
+    if not notifications:
+        return
+    frequencies = selectors.notification_frequencies_for_recipients(
+        user_ids={notification.recipient_id for notification in notifications},
+        kind=notifications[0].kind,
+    )
+    for notification in notifications:
+        if frequencies[notification.recipient_id] == Frequency.IMMEDIATELY:
+            # robust: the change that caused the notice is committed already; a broker hiccup
+            # must not turn the person's request into an error (it is logged).
+            transaction.on_commit(
+                partial(tasks.send_notification_email.delay, notification.pk), robust=True
+            )
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Email one notice, at most once, if its recipient still wants it by email now.
+
+    Runs outside a transaction on purpose: the claim (a conditional UPDATE of `emailed_at`)
+    commits before sending, so a redelivered or concurrent task finds it taken. A failed send
+    releases its own claim and re-raises, so the retry can send."""
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return False
+    recipient = notification.recipient
+    if not recipient.is_active or not recipient.email:
+        return False
+    frequency = selectors.notification_frequency(user_id=recipient.pk, kind=notification.kind)
+    if frequency != Frequency.IMMEDIATELY:
+        return False
+    claimed_at = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification.pk,
+        emailed_at__isnull=True,
+        digested_at__isnull=True,
+        # Already read on the site: the email would tell nothing new.
+        read_at__isnull=True,
+    ).update(emailed_at=claimed_at)
+    if not claimed:
+        return False
+    try:
+        emails.notification_message(notification).send()
+    except BaseException:
+        Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(
+            emailed_at=None
+        )
+        raise
+    return True
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    sent: int
+    failed: int
+
+
+def notification_digests_send(*, now: datetime | None = None) -> DigestResult:
+    """Send every weekly summary that is due: one email per person. A person whose email
+    fails keeps their notices pending for the next run; the others are not held up."""
+    now = now or timezone.now()
+    since = now - DIGEST_LOOKBACK
+    sent = failed = 0
+    for user_id in selectors.notification_digest_recipient_ids(since=since):
+        try:
+            if notification_digest_send(user_id=user_id, since=since, now=now):
+                sent += 1
+        except DELIVERY_ERRORS:
+            failed += 1
+            logger.exception("weekly summary for person %s not sent; kept for a retry", user_id)
+    return DigestResult(sent=sent, failed=failed)
+
+
+def notification_digest_send(*, user_id: int, since: datetime, now: datetime) -> bool:
+    """One person's weekly summary, claimed in one transaction: the notices are locked and
+    marked as summarised and the email is sent before the commit. If the send (or the process)
+    fails, the marks roll back and the next run sends them; a concurrent run skips the locked
+    rows instead of sending them twice."""
+    with transaction.atomic():
+        pending = list(
+            selectors.notification_digest_pending(since=since)
+            .filter(recipient_id=user_id)
+            .select_related("recipient")
+            .select_for_update(of=("self",), skip_locked=True)
+            .order_by("created_at", "pk")
+        )
+        if not pending:
+            return False
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(digested_at=now)
+        emails.digest_message(recipient=pending[0].recipient, notifications=pending).send()
+    return True
+
+
+def notification_preferences_set(*, user: Any, frequencies: Mapping[str, str]) -> None:
+    """Store the person's choice per kind (an upsert, so a double submit changes nothing)."""
+    rows = [
+        NotificationPreference(
+            user=user, kind=NotificationKind(kind), frequency=Frequency(frequency)
+        )
+        for kind, frequency in frequencies.items()
+    ]
+    NotificationPreference.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["frequency", "updated_at"],
+    )
+
+
+def notification_unsubscribe(*, user: Any, kinds: Iterable[str]) -> None:
+    notification_preferences_set(user=user, frequencies=dict.fromkeys(kinds, Frequency.OFF))
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is not None:
+        return
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+    notification.read_at = now
+
+
+def notification_mark_all_read(*, user: Any) -> int:
+    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())

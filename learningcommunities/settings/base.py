@@ -209,6 +209,17 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="AI Learning Communities <noreply@localhost>"
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Emails (sent from workers, outside any request) link back with absolute URLs built from this.
+# In production it defaults to https:// and the first host name in ALLOWED_HOSTS.
+SITE_URL = (
+    env.str("SITE_URL", default="")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+).rstrip("/")
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or "*" in SITE_URL:
+    raise ImproperlyConfigured(
+        f"SITE_URL {SITE_URL!r} is not a web address. Set it to the site's address as people "
+        "reach it, e.g. https://aicommunities.example.nl"
+    )
 
 # --- Celery ---------------------------------------------------------------------------------
 # kombu spells a Redis unix socket `redis+socket://`, redis-py `unix://`.
@@ -233,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
     "matching-full-recompute": {
         "task": "apps.matching.tasks.rematch_all",
         "schedule": crontab(hour=env.int("MATCHING_FULL_RECOMPUTE_HOUR", default=3), minute=15),
+    },
+    # In CELERY_TIMEZONE (Europe/Amsterdam): Monday morning, before the working week starts.
+    "notifications-weekly-digest": {
+        "task": "apps.notifications.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
 

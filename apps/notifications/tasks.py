@@ -1,0 +1,40 @@
+"""Thin Celery tasks: take ids, call one service. Late acknowledgement so a killed worker's
+email is redelivered; the `emailed_at` claim and the per-person digest transaction make a
+redelivery or a retry send at most once."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+# SMTP (smtplib.SMTPException) and network errors are OSErrors; the database may be briefly
+# unreachable too.
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=8,
+)
+def send_notification_email(notification_id: int) -> bool:
+    return services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=60,
+    max_retries=5,
+    soft_time_limit=30 * 60,
+    time_limit=31 * 60,
+)
+def send_weekly_digests(self) -> int:
+    result = services.notification_digests_send()
+    if result.failed:
+        # Only the people whose email failed are still pending; try them again later.
+        raise self.retry(countdown=15 * 60)
+    return result.sent
