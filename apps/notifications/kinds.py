@@ -12,6 +12,7 @@ class NotificationKind(models.TextChoices):
     CHALLENGE_REJECTED = "challenge-rejected", _("your challenge was not published")
     NEW_MATCHES = "new-matches", _("new matched partners for your challenge")
     INTRODUCTION_REQUESTED = "introduction-requested", _("an introduction was requested")
+    INTRODUCTION_DECIDED = "introduction-decided", _("answer to your introduction request")
     INTEREST_EXPRESSED = "interest-expressed", _("someone is interested in your challenge")
     ORGANISATION_JOIN_REQUEST = (
         "organisation-join-request",
