@@ -34,8 +34,18 @@ class UserAdmin(HubScopedAdminMixin, DjangoUserAdmin):
         (None, {"fields": ("email", "password")}),
         (
             _("Profile"),
-            {"fields": ("full_name", "province", "expertise_topics", "preferred_language", "bio")},
+            {
+                "fields": (
+                    "full_name",
+                    "province",
+                    "expertise_topics",
+                    "preferred_language",
+                    "bio",
+                    "offer",
+                )
+            },
         ),
+        (_("Privacy"), {"fields": ("email_visibility", "profile_visibility")}),
         (
             _("Permissions"),
             {

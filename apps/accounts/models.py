@@ -6,6 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class Audience(models.TextChoices):
+    """Who may see a part of a person's profile."""
+
+    ONLY_ME = "only-me", _("only me")
+    MEMBERS = "members", _("signed-in members")
+    EVERYONE = "everyone", _("everyone")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -52,6 +60,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=5, choices=settings.LANGUAGES, default="nl"
     )
     bio = models.TextField(_("about me"), max_length=2000, blank=True)
+    offer = models.TextField(
+        _("what I can offer"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "For example student projects, research time, a guest lecture or lab facilities."
+        ),
+    )
+    email_visibility = models.CharField(
+        _("who may see my email address"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.ONLY_ME,
+    )
+    profile_visibility = models.CharField(
+        _("who may see my profile details"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.MEMBERS,
+        help_text=_("Province, expertise, about me, what I can offer and my organisations."),
+    )
     is_programme_coordinator = models.BooleanField(
         _("programme coordinator"),
         default=False,
@@ -73,6 +102,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(email_visibility__in=Audience.values),
+                name="user_email_visibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(profile_visibility__in=Audience.values),
+                name="user_profile_visibility_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,3 +124,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def shows(self, audience: str, *, to) -> bool:
+        """Whether `to` (a user, possibly anonymous) is in `audience` for this person."""
+        if to.is_authenticated and to.pk == self.pk:
+            return True
+        if audience == Audience.EVERYONE:
+            return True
+        return audience == Audience.MEMBERS and to.is_authenticated
+
+    def shows_email_to(self, viewer) -> bool:
+        return self.shows(self.email_visibility, to=viewer)
+
+    def shows_profile_to(self, viewer) -> bool:
+        return self.shows(self.profile_visibility, to=viewer)

@@ -1,27 +1,46 @@
-import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import HubFilter, ProvincesFilter, SectorFilter, TextFilter, TopicFilter
-from apps.taxonomy.models import OrganisationKind
+from apps.core.filters import (
+    ChoiceFacetFilter,
+    HubFacetFilter,
+    ListingFilterSet,
+    ModelFacetFilter,
+    ProvinceFacetFilter,
+    SearchFilter,
+    SectorFacetFilter,
+    Sort,
+    SortFilter,
+    TopicFacetFilter,
+)
+from apps.taxonomy.models import Format, OrganisationKind
 
 from .models import Organisation
 
+NATIONWIDE = "1"
+SORTS = {
+    "name": Sort(_("name (A–Z)"), ("name", "pk")),
+    "newest": Sort(_("newest first"), ("-created_at", "-pk")),
+}
 
-class OrganisationFilterSet(django_filters.FilterSet):
-    q = TextFilter(fields=("name",))
-    kind = django_filters.ModelMultipleChoiceFilter(
-        field_name="kind__slug",  # django-filter compares the `to_field_name` value
-        to_field_name="slug",
-        distinct=False,
-        queryset=OrganisationKind.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Kind of organisation"),
+
+class OrganisationFilterSet(ListingFilterSet):
+    q = SearchFilter(document="search_document")
+    kind = ModelFacetFilter(
+        path="kind", queryset=OrganisationKind.objects.all(), label=_("Kind of organisation")
     )
-    province = ProvincesFilter()
-    hub = HubFilter()
-    topic = TopicFilter()
-    sector = SectorFilter()
+    province = ProvinceFacetFilter()
+    hub = HubFacetFilter(province_path="province")
+    topic = TopicFacetFilter()
+    sector = SectorFacetFilter()
+    format = ModelFacetFilter(
+        path="formats", queryset=Format.objects.all(), label=_("Ways of working together offered")
+    )
+    national = ChoiceFacetFilter(
+        path="serves_nationally",
+        choices=[(NATIONWIDE, _("works nationwide"))],
+        label=_("Reach"),
+    )
+    sort = SortFilter(sorts=SORTS, default="name")
 
     class Meta:
         model = Organisation

@@ -1,9 +1,21 @@
-"""Who may see which organisation. Views ask here; they never check visibility themselves."""
+"""Who may see, edit and manage which organisation. Views ask here; they never check
+visibility or roles themselves.
 
+Seeing follows `Organisation.objects.visible_to`: an organisation the user may not see is a
+404, so its existence is not revealed. Editing the profile is for the organisation's active
+administrators. Deciding on members is for them and for the coordinators of the hubs that
+cover the organisation's province: an organisation without administrators (imported by a
+hub, or whose last administrator deleted their account) still gets its requests answered.
+Everything else that is visible but not theirs is a 403.
+"""
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Organisation
-from .selectors import organisation_get_visible
+from apps.hubs.models import Hub
+
+from .models import Membership, Organisation
+from .selectors import organisation_get_for_user, organisation_get_visible
 
 
 def get_organisation_for_view_or_404(user, slug: str) -> Organisation:
@@ -13,3 +25,73 @@ def get_organisation_for_view_or_404(user, slug: str) -> Organisation:
     if organisation is None:
         raise Http404
     return organisation
+
+
+def is_organisation_admin(user, organisation: Organisation) -> bool:
+    return Organisation.objects.administered_by(user).filter(pk=organisation.pk).exists()
+
+
+def coordinates_region_of(user, organisation: Organisation) -> bool:
+    return Hub.objects.coordinated_by(user).filter(provinces=organisation.province_id).exists()
+
+
+def can_manage_members(user, organisation: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return is_organisation_admin(user, organisation) or coordinates_region_of(user, organisation)
+
+
+def _visible_or_404(user, slug: str) -> Organisation:
+    organisation = organisation_get_for_user(user=user, slug=slug)
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def get_organisation_for_edit(user, slug: str) -> Organisation:
+    """For its administrators: 404 when hidden, 403 when visible but not theirs."""
+    organisation = _visible_or_404(user, slug)
+    if not is_organisation_admin(user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def get_organisation_for_member_management(user, slug: str) -> Organisation:
+    """For its administrators and the region's coordinators: 404 when hidden, else 403."""
+    organisation = _visible_or_404(user, slug)
+    if not can_manage_members(user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def get_organisation_to_join(user, slug: str) -> Organisation:
+    """An organisation one may ask to join: visible and active (an inactive one takes no
+    new members), else 404."""
+    organisation = _visible_or_404(user, slug)
+    if not organisation.is_active:
+        raise Http404
+    return organisation
+
+
+def get_own_membership(user, slug: str) -> Membership:
+    """The user's own membership (or open request) of the organisation, which is theirs to
+    end even if the organisation has been made inactive since; 404 without one."""
+    membership = (
+        Membership.objects.select_related("organisation")
+        .filter(user=user, organisation__slug=slug)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_membership_in(organisation: Organisation, membership_id: int) -> Membership | None:
+    """A membership of this organisation (None if it is gone: decided or removed already)."""
+    return (
+        Membership.objects.select_related("user", "organisation")
+        .filter(pk=membership_id, organisation=organisation)
+        .first()
+    )

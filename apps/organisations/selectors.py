@@ -3,12 +3,12 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, QuerySet, Subquery, When
 
 from apps.taxonomy.models import AITopic
 
 from .filters import OrganisationFilterSet
-from .models import Organisation
+from .models import Membership, Organisation
 
 
 def _with_card_data(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
@@ -18,9 +18,11 @@ def _with_card_data(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
 
 
 def organisation_filterset(*, user, filters: Mapping[str, Any] | None) -> OrganisationFilterSet:
-    """The directory's FilterSet: its `.form` for the page, its `.qs` for the rows."""
-    queryset = Organisation.objects.visible_to(user).order_by("name", "pk")
-    return OrganisationFilterSet(filters or {}, queryset=_with_card_data(queryset))
+    """The directory's FilterSet: its `.form` and facets for the page, its `.qs` for the rows
+    (searched, filtered and sorted), `.facet_counts()` for the counts beside the options.
+    `filters`: `request.GET`, or a plain mapping with a value or a list per facet."""
+    queryset = Organisation.objects.visible_to(user)
+    return OrganisationFilterSet(filters, queryset=_with_card_data(queryset), user=user)
 
 
 def organisation_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Organisation]:
@@ -54,4 +56,92 @@ def organisation_get_visible(*, user, slug: str) -> Organisation | None:
         )
         .filter(slug=slug)
         .first()
+    )
+
+
+# --- Membership -------------------------------------------------------------------------------
+
+
+def organisation_get_for_user(*, user, slug: str) -> Organisation | None:
+    """The organisation (kind and province loaded) if the user may see it, else None; for
+    pages that act on it rather than show all of it."""
+    return (
+        Organisation.objects.visible_to(user)
+        .select_related("kind", "province")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def membership_get(*, user, organisation: Organisation) -> Membership | None:
+    """The user's membership (active or requested) of the organisation, if any."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def membership_list_for_user(*, user) -> QuerySet[Membership]:
+    """The user's memberships and open requests, by organisation name."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation__kind", "organisation__province")
+        .order_by("organisation__name", "pk")
+    )
+
+
+def membership_requests_to_decide(*, user) -> QuerySet[Membership]:
+    """Open requests to join the organisations the user administers, oldest first."""
+    return (
+        Membership.objects.filter(
+            state=Membership.State.REQUESTED,
+            organisation__in=Organisation.objects.administered_by(user).values("pk"),
+        )
+        .select_related("user", "organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    """Everyone in the organisation and everyone asking to join: requests first, then
+    administrators, then members, by name."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by(
+            Case(When(state=Membership.State.REQUESTED, then=0), default=1),
+            Case(When(role=Membership.Role.ADMIN, then=0), default=1),
+            "user__full_name",
+            "pk",
+        )
+    )
+
+
+def organisation_list_sole_admin(*, user) -> QuerySet[Organisation]:
+    """Organisations of which the user is the only active administrator."""
+    other_admins = Membership.objects.filter(
+        organisation=OuterRef("pk"),
+        role=Membership.Role.ADMIN,
+        state=Membership.State.ACTIVE,
+    ).exclude(user=user)
+    return (
+        Organisation.objects.administered_by(user)
+        .exclude(Exists(other_admins))
+        .order_by("name", "pk")
+    )
+
+
+def organisation_search_to_join(*, user, query: str, limit: int = 20) -> QuerySet[Organisation]:
+    """Active organisations whose name contains `query`, each with `viewer_state` (the
+    user's membership state, or None), for the "find your organisation" search."""
+    query = " ".join(query.split())
+    if not query:
+        return Organisation.objects.none()
+    own = Membership.objects.filter(organisation=OuterRef("pk"), user=user).values("state")[:1]
+    return (
+        Organisation.objects.visible_to(user)
+        .active()
+        .filter(name__icontains=query)
+        .select_related("kind", "province")
+        .annotate(viewer_state=Subquery(own))
+        .order_by("name", "pk")[:limit]
     )

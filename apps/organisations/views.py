@@ -1,22 +1,42 @@
-from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
+from django.views.decorators.http import require_POST
 
 from apps.challenges.selectors import challenge_list_for_organisation
+from apps.core.listing import render_listing
 from apps.taxonomy.models import OrganisationKind
 
-from .permissions import get_organisation_for_view_or_404
-from .selectors import organisation_filterset
+from . import services
+from .forms import OrganisationForm
+from .models import Membership
+from .permissions import (
+    can_manage_members,
+    get_membership_in,
+    get_organisation_for_edit,
+    get_organisation_for_member_management,
+    get_organisation_for_view_or_404,
+    get_organisation_to_join,
+    get_own_membership,
+)
+from .selectors import membership_get, organisation_filterset, organisation_members
 
 PAGE_SIZE = 24
 
 
 def organisation_list(request):
-    filterset = organisation_filterset(user=request.user, filters=request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return render_listing(
         request,
-        "organisations/organisation_list.html",
-        {"filterset": filterset, "form": filterset.form, "page_obj": page},
+        organisation_filterset(user=request.user, filters=request.GET),
+        template_name="organisations/organisation_list.html",
+        results_template_name="organisations/_organisation_results.html",
+        count_text=ngettext_lazy("%(count)s organisation", "%(count)s organisations", "count"),
+        page_size=PAGE_SIZE,
     )
 
 
@@ -34,3 +54,212 @@ def organisation_detail(request, slug: str):
             ),
         },
     )
+
+
+# --- The organisation's page with the viewer's membership, and membership actions -----------
+
+
+def organisation_page(request, slug: str):
+    """The organisation's public page, plus what the viewer can do: ask to join, see their
+    pending request or membership, and (administrators) edit and manage members."""
+    organisation = get_organisation_for_view_or_404(request.user, slug)
+    membership = membership_get(user=request.user, organisation=organisation)
+    is_admin = bool(
+        membership
+        and membership.state == Membership.State.ACTIVE
+        and membership.role == Membership.Role.ADMIN
+    )
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {
+            "organisation": organisation,
+            # Capacity and formats describe what a supplier offers; demand has neither.
+            "is_supplier": organisation.kind.role == OrganisationKind.Role.SUPPLY,
+            "challenges": challenge_list_for_organisation(
+                user=request.user, organisation=organisation
+            ),
+            "membership": membership,
+            "can_edit": is_admin,
+            "can_manage_members": is_admin or can_manage_members(request.user, organisation),
+        },
+    )
+
+
+@login_required
+def organisation_create(request):
+    existing = None
+    if request.method == "POST":
+        form = OrganisationForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                organisation = services.organisation_create(
+                    creator=request.user, **form.profile_values()
+                )
+            except services.OrganisationExists as error:
+                existing = error.organisation
+                form.add_error("name", error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is on the platform. You are its administrator.")
+                    % {"name": organisation.name},
+                )
+                return redirect(organisation)
+    else:
+        form = OrganisationForm(user=request.user)
+    return render(
+        request,
+        "organisations/organisation_form.html",
+        {"form": form, "existing": existing, "organisation": None},
+    )
+
+
+@login_required
+def organisation_edit(request, slug: str):
+    organisation = get_organisation_for_edit(request.user, slug)
+    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(organisation=organisation, **form.profile_values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The organisation's profile has been saved."))
+            return redirect("organisations:detail", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/organisation_form.html",
+        {"form": form, "organisation": organisation, "existing": None},
+    )
+
+
+def _back_to(request, fallback: str) -> str:
+    """The `next` field if it is a path on this site, else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+def organisation_join(request, slug: str):
+    """POST asks to join. A GET (say, after logging in from the button) shows the page."""
+    organisation = get_organisation_to_join(request.user, slug)
+    if request.method != "POST":
+        return redirect(organisation)
+    membership = services.membership_request(user=request.user, organisation=organisation)
+    if membership.state == Membership.State.ACTIVE:
+        messages.info(
+            request, _("You are already a member of %(name)s.") % {"name": organisation.name}
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Your request to join %(name)s has been sent. You will get a notice when it "
+                "has been decided."
+            )
+            % {"name": organisation.name},
+        )
+    return redirect(_back_to(request, organisation.get_absolute_url()))
+
+
+@login_required
+def organisation_leave(request, slug: str):
+    """Leave an organisation or withdraw a request: a confirmation page, then POST."""
+    membership = get_own_membership(request.user, slug)
+    organisation = membership.organisation
+    if request.method == "POST":
+        try:
+            services.membership_end(membership=membership)
+        except services.LastAdminError as error:
+            messages.error(request, error.messages[0])
+            return redirect(organisation)
+        if membership.state == Membership.State.REQUESTED:
+            text = _("Your request to join %(name)s has been withdrawn.")
+        else:
+            text = _("You have left %(name)s.")
+        messages.success(request, text % {"name": organisation.name})
+        return redirect("accounts:dashboard")
+    return render(
+        request,
+        "organisations/organisation_leave.html",
+        {"organisation": organisation, "membership": membership},
+    )
+
+
+@login_required
+def organisation_member_list(request, slug: str):
+    organisation = get_organisation_for_member_management(request.user, slug)
+    members = list(organisation_members(organisation=organisation))
+    return render(
+        request,
+        "organisations/organisation_members.html",
+        {
+            "organisation": organisation,
+            "requests": [m for m in members if m.state == Membership.State.REQUESTED],
+            "members": [m for m in members if m.state == Membership.State.ACTIVE],
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_decide(request, slug: str, membership_id: int):
+    organisation = get_organisation_for_member_management(request.user, slug)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "decline"):
+        return HttpResponseBadRequest()
+    membership = get_membership_in(organisation, membership_id)
+    approve = decision == "approve"
+    if membership is None or not services.membership_decide(
+        membership=membership, approve=approve, decided_by=request.user
+    ):
+        messages.info(request, _("This request had already been decided."))
+    else:
+        name = membership.user.full_name or membership.user.get_short_name()
+        text = (
+            _("%(person)s is now a member.")
+            if approve
+            else _("The request of %(person)s was declined.")
+        )
+        messages.success(request, text % {"person": name})
+    return redirect("organisations:members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def membership_role(request, slug: str, membership_id: int):
+    organisation = get_organisation_for_member_management(request.user, slug)
+    membership = get_membership_in(organisation, membership_id)
+    if membership is None:
+        raise Http404
+    try:
+        services.membership_set_role(membership=membership, role=request.POST.get("role", ""))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The role has been changed."))
+    return redirect("organisations:members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def membership_remove(request, slug: str, membership_id: int):
+    organisation = get_organisation_for_member_management(request.user, slug)
+    membership = get_membership_in(organisation, membership_id)
+    if membership is None:
+        messages.info(request, _("This person is no longer a member."))
+    else:
+        try:
+            services.membership_end(membership=membership)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The member has been removed."))
+    if membership is not None and membership.user_id == request.user.pk:
+        return redirect("accounts:dashboard")
+    return redirect("organisations:members", slug=organisation.slug)

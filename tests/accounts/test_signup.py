@@ -99,3 +99,12 @@ def test_logout_needs_post_and_ends_the_session(client):
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_a_new_person_lands_on_get_started_after_confirming_their_email(client, mailoutbox):
+    sign_up(client)
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", mailoutbox[0].body)
+    response = client.post(link.group(0).split("testserver", 1)[-1])
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:get_started")
+    assert client.get(response.url).status_code == 200

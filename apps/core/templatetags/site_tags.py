@@ -8,6 +8,11 @@ from django.utils.html import format_html
 register = template.Library()
 
 
+# Sections of the main navigation: any page inside one (a challenge's page) marks its link.
+# Account pages are separate destinations, not a section, so only the exact page is marked.
+DIRECTORY_SECTIONS = frozenset({"challenges", "organisations", "hubs", "communities", "knowledge"})
+
+
 @register.simple_tag(takes_context=True)
 def aria_current(context, view_name: str) -> str:
     """`aria-current` for a navigation link to `view_name` ("challenges:list").
@@ -21,7 +26,7 @@ def aria_current(context, view_name: str) -> str:
     if match.view_name == view_name:
         return format_html(' aria-current="{}"', "page")
     namespace = view_name.rpartition(":")[0]
-    if namespace and namespace != "core" and match.namespace == namespace:
+    if namespace in DIRECTORY_SECTIONS and match.namespace == namespace:
         return format_html(' aria-current="{}"', "true")
     return ""
 

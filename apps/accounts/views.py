@@ -1,0 +1,120 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.organisations.selectors import organisation_list_sole_admin, organisation_search_to_join
+
+from . import services
+from .forms import AccountDeleteForm, ProfileForm
+from .models import User
+from .permissions import get_person_for_view_or_404
+from .privacy import personal_data_export
+from .selectors import dashboard_sections
+
+SEARCH_QUERY_MAX_LENGTH = 100
+
+
+@login_required
+def dashboard(request):
+    return render(request, "accounts/dashboard.html", dashboard_sections(user=request.user))
+
+
+@login_required
+def profile(request):
+    user = request.user
+    # The form works on its own copy: an invalid submission must not show in the header.
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=user, **form.cleaned_data)
+        language = user.preferred_language
+        # The saved language becomes the site's: the next page is in it, and so is the
+        # cookie that `set_language` would have set.
+        translation.activate(language)
+        messages.success(request, _("Your profile has been saved."))
+        response = redirect("accounts:profile")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+def person(request, pk: int):
+    return render(
+        request,
+        "accounts/person.html",
+        {"person_view": get_person_for_view_or_404(request.user, pk)},
+    )
+
+
+@login_required
+def get_started(request):
+    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    results = list(organisation_search_to_join(user=request.user, query=query)) if query else None
+    return render(
+        request,
+        "accounts/get_started.html",
+        {"query": query, "results": results},
+    )
+
+
+def privacy(request):
+    return render(
+        request,
+        "accounts/privacy.html",
+        {"contact_email": getattr(settings, "PRIVACY_CONTACT_EMAIL", "")},
+    )
+
+
+@login_required
+def my_data(request):
+    return render(request, "accounts/my_data.html")
+
+
+@login_required
+@require_POST
+def data_export(request):
+    data = personal_data_export(request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"my-data-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def account_delete(request):
+    user = request.user
+    form = AccountDeleteForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=user)
+        logout(request)
+        messages.success(
+            request,
+            _("Your account has been deleted. What you contributed stays, without your name."),
+        )
+        return redirect("core:home")
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form, "sole_admin_of": list(organisation_list_sole_admin(user=user))},
+    )

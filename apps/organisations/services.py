@@ -1,0 +1,296 @@
+"""Writes for organisations on the site: creating and editing one, asking to join, and the
+admins' decisions on members. The admin and imports have their own paths for bulk work;
+notifications go out from here, inside the transaction that makes the change."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.slugs import unique_slug
+from apps.hubs.models import Hub
+from apps.matching.services import match_schedule_for_suppliers
+from apps.notifications.kinds import NotificationKind
+from apps.notifications.services import notify
+from apps.taxonomy.models import OrganisationKind
+
+from .models import Membership, Organisation
+
+# Paths under /organisations/ that a slug must not shadow.
+RESERVED_SLUGS = frozenset({"new"})
+
+SCALAR_FIELDS = (
+    "name",
+    "kind",
+    "province",
+    "website",
+    "description",
+    "parent",
+    "capacity",
+    "serves_nationally",
+)
+MANY_TO_MANY_FIELDS = ("topics", "sectors", "formats")
+# What only a supplier has; a demand organisation keeps these empty.
+SUPPLY_ONLY_FIELDS = ("formats", "capacity", "serves_nationally")
+
+
+class OrganisationExists(ValidationError):
+    """Another organisation of that name already exists in that province."""
+
+    def __init__(self, organisation: Organisation):
+        self.organisation = organisation
+        super().__init__(
+            _("%(name)s in %(province)s is already on the platform."),
+            code="exists",
+            params={"name": organisation.name, "province": organisation.province.name},
+        )
+
+
+class LastAdminError(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "An organisation needs at least one administrator. Make another member "
+                "administrator first."
+            ),
+            code="last-admin",
+        )
+
+
+def _lock(*parts: object) -> None:
+    """A transaction-scoped PostgreSQL advisory lock on `parts`: concurrent requests for the
+    same key (a double submit) run one after the other."""
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, signed=True)])
+
+
+def _site_path(viewname: str, *args) -> str:
+    """A link for a notification in the default language's URL space (no /en/ prefix): one
+    notice serves readers of either language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(viewname, args=args)
+
+
+def _without_supply_fields(values: dict[str, Any], kind: OrganisationKind) -> dict[str, Any]:
+    """What a demand organisation does not offer is left out (and left alone)."""
+    if kind.role == OrganisationKind.Role.SUPPLY:
+        return values
+    return {name: value for name, value in values.items() if name not in SUPPLY_ONLY_FIELDS}
+
+
+@transaction.atomic
+def organisation_create(*, creator, **values: Any) -> Organisation:
+    """Create an organisation with `creator` as its first (active) administrator.
+
+    `values` holds the form's fields (`SCALAR_FIELDS` and `MANY_TO_MANY_FIELDS`). Raises
+    `OrganisationExists` when that name is taken in that province — unless the creator is
+    already its administrator, which is what a double submit finds: then that organisation
+    is returned and nothing new is made.
+    """
+    name = " ".join(values["name"].split())
+    province = values["province"]
+    _lock("organisation-create", province.pk, name.lower())
+    existing = (
+        Organisation.objects.select_related("province")
+        .filter(name__iexact=name, province=province)
+        .first()
+    )
+    if existing is not None:
+        if Organisation.objects.administered_by(creator).filter(pk=existing.pk).exists():
+            return existing
+        raise OrganisationExists(existing)
+
+    values = _without_supply_fields({**values, "name": name}, values["kind"])
+    organisation = Organisation(
+        **{field: values[field] for field in SCALAR_FIELDS if values.get(field) is not None}
+    )
+    slug = unique_slug(Organisation, name)
+    if slug in RESERVED_SLUGS:
+        slug = unique_slug(Organisation, f"{name} organisation")
+    organisation.slug = slug
+    organisation.save()
+    for field in MANY_TO_MANY_FIELDS:
+        if values.get(field):
+            getattr(organisation, field).set(values[field])
+    Membership.objects.create(
+        user=creator,
+        organisation=organisation,
+        role=Membership.Role.ADMIN,
+        state=Membership.State.ACTIVE,
+    )
+    match_schedule_for_suppliers(organisation_ids=[organisation.pk], trigger="profile")
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **values: Any) -> list[str]:
+    """Save the profile fields in `values`; returns the names of those that changed. A
+    supplier whose profile changed is matched again after commit."""
+    # Compare with the stored row (a bound ModelForm has already changed `organisation` in
+    # memory), locked against a concurrent edit.
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    values = _without_supply_fields(values, values.get("kind", organisation.kind))
+    if "name" in values:
+        values["name"] = " ".join(values["name"].split())
+    changed = []
+    for field in SCALAR_FIELDS:
+        if field in values and getattr(organisation, field) != values[field]:
+            setattr(organisation, field, values[field])
+            changed.append(field)
+    if changed:
+        organisation.save()
+    for field in MANY_TO_MANY_FIELDS:
+        if field not in values:
+            continue
+        wanted = {item.pk for item in values[field]}
+        manager = getattr(organisation, field)
+        if wanted != set(manager.values_list("pk", flat=True)):
+            manager.set(wanted)
+            changed.append(field)
+    if changed:
+        match_schedule_for_suppliers(organisation_ids=[organisation.pk], trigger="profile")
+    return changed
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+def _admins(organisation: Organisation) -> list:
+    return [
+        membership.user
+        for membership in organisation.memberships.filter(
+            role=Membership.Role.ADMIN, state=Membership.State.ACTIVE, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _region_coordinators(organisation: Organisation) -> list:
+    hubs = Hub.objects.filter(provinces=organisation.province_id).prefetch_related("coordinators")
+    people = {person.pk: person for hub in hubs for person in hub.coordinators.all()}
+    return list(people.values())
+
+
+@transaction.atomic
+def membership_request(*, user, organisation: Organisation) -> Membership:
+    """Ask to join: one REQUESTED membership however often it is asked, and the
+    organisation's administrators (or, when it has none, the coordinators of the hubs
+    covering its province) are notified once."""
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organisation=organisation,
+        defaults={"role": Membership.Role.MEMBER, "state": Membership.State.REQUESTED},
+    )
+    if not created:
+        return membership
+    admins = _admins(organisation)
+    # Without administrators the region's coordinators decide, on the same members page
+    # (see permissions.py).
+    recipients = admins or _region_coordinators(organisation)
+    requester = user.full_name or gettext("Someone")
+
+    def text(person):
+        return (
+            gettext("%(person)s asks to join %(organisation)s")
+            % {"person": requester, "organisation": organisation.name},
+            gettext("Open the members page to approve or decline the request."),
+        )
+
+    notify(
+        recipients=recipients,
+        kind=NotificationKind.ORGANISATION_JOIN_REQUEST,
+        text=text,
+        url=_site_path("organisations:members", organisation.slug),
+        dedupe_key=f"membership-{membership.pk}-requested",
+        exclude=user,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_decide(*, membership: Membership, approve: bool, decided_by) -> bool:
+    """Approve (the request becomes an active membership) or decline (the request is
+    deleted) and tell the requester. Returns False when there was no open request any more
+    (decided already, for example by a double submit), in which case nothing happens."""
+    locked = (
+        Membership.objects.select_for_update()
+        .select_related("user", "organisation")
+        .filter(pk=membership.pk, state=Membership.State.REQUESTED)
+        .first()
+    )
+    if locked is None:
+        return False
+    organisation = locked.organisation
+    requester = locked.user
+    key = f"membership-{locked.pk}-decided"
+    if approve:
+        locked.state = Membership.State.ACTIVE
+        locked.save(update_fields=["state"])
+    else:
+        locked.delete()
+
+    def text(person):
+        if approve:
+            title = gettext("You are now a member of %(organisation)s")
+            body = gettext("Your request to join was approved.")
+        else:
+            title = gettext("Your request to join %(organisation)s was declined")
+            body = gettext(
+                "Contact the organisation if you think this is a mistake, or ask your hub for help."
+            )
+        return title % {"organisation": organisation.name}, body
+
+    notify(
+        recipients=[requester],
+        kind=NotificationKind.ORGANISATION_JOIN_DECISION,
+        text=text,
+        url=_site_path("organisations:detail", organisation.slug),
+        dedupe_key=key,
+        exclude=decided_by,
+    )
+    return True
+
+
+def _lock_active_admins(organisation: Organisation) -> list[int]:
+    return list(
+        Membership.objects.select_for_update()
+        .filter(
+            organisation=organisation, role=Membership.Role.ADMIN, state=Membership.State.ACTIVE
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str) -> Membership:
+    """Make a member administrator or back; the last administrator stays one."""
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown role."), code="invalid")
+    admins = _lock_active_admins(membership.organisation)
+    membership.refresh_from_db()
+    if membership.state != Membership.State.ACTIVE:
+        raise ValidationError(_("Approve the request first."), code="not-active")
+    if role == Membership.Role.MEMBER and admins == [membership.pk]:
+        raise LastAdminError()
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership) -> None:
+    """Remove a member, or a member leaves (a pending request is withdrawn). The last
+    administrator cannot go: the organisation would be left without one."""
+    admins = _lock_active_admins(membership.organisation)
+    if admins == [membership.pk]:
+        raise LastAdminError()
+    Membership.objects.filter(pk=membership.pk).delete()
