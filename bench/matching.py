@@ -422,7 +422,9 @@ def measure_naive(*, size: int) -> dict:
 
     def empty_matches() -> None:
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE matching_match, matching_matchrunchunk, matching_matchrun")
+            cursor.execute(
+                "TRUNCATE matching_match, matching_matchrunchunk, matching_matchrun CASCADE"
+            )
 
     def suggested() -> set[tuple[int, int]]:
         return set(Match.objects.values_list("challenge_id", "organisation_id"))

@@ -17,7 +17,7 @@ from apps.matching.models import Match
 from apps.matching.services import match_run_for_challenge
 
 from . import services
-from .models import Challenge, ChallengeStatus
+from .models import Challenge, ChallengeInterest, ChallengeStatus
 
 
 class MatchInline(admin.TabularInline):
@@ -211,3 +211,21 @@ class ChallengeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/challenges/challenge/reject_selected.html", context)
+
+
+@admin.register(ChallengeInterest)
+class ChallengeInterestAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    """Who showed interest in which challenge; people manage their interest on the site."""
+
+    hub_scope_field = "challenge__province"
+    list_display = ("challenge", "user", "created_at")
+    list_filter = (("challenge__province", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("challenge", "user")
+    search_fields = ("challenge__title", "user__email", "user__full_name")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -158,6 +158,9 @@ class Challenge(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Set by the challenge form: a second POST of the same form (a double click, a reload)
+    # finds the challenge the first one made instead of making another.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # Stemmed, stop-word-free lexemes of the text in Dutch and in English (challenges are
     # written in either): full-text search and the matcher's text similarity use it.
     search_document = models.GeneratedField(
@@ -199,3 +202,67 @@ class Challenge(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("challenges:detail", kwargs={"pk": self.pk})
+
+
+# Statuses in which the organisation may still change what the challenge says. A published
+# challenge takes plain fixes (and is matched again); under review it must be withdrawn first.
+EDITABLE_STATUSES = (ChallengeStatus.DRAFT, ChallengeStatus.REJECTED, ChallengeStatus.PUBLISHED)
+# Statuses in which partners are matched, shown and may express interest.
+MATCHED_STATUSES = (ChallengeStatus.PUBLISHED, ChallengeStatus.IN_COMMUNITY)
+
+
+class ChallengeInterestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An interest is seen by the person who expressed it, the active members of the
+        challenge's organisation and the coordinators of its region."""
+        from apps.hubs.permissions import provinces_coordinated_by
+        from apps.organisations.models import Membership
+
+        if not user.is_authenticated:
+            return self.none()
+        condition = (
+            models.Q(user=user)
+            | models.Q(
+                challenge__organisation__in=Membership.objects.filter(
+                    user=user, state=Membership.State.ACTIVE
+                ).values("organisation")
+            )
+            | models.Q(challenge__province__in=provinces_coordinated_by(user).values("pk"))
+        )
+        return self.filter(condition)
+
+
+class ChallengeInterest(models.Model):
+    """A person (typically a lecturer) tells the organisation they would like to work on its
+    challenge. Expressing interest shares the person's name and email address with the
+    organisation; the form says so."""
+
+    challenge = models.ForeignKey(
+        Challenge,
+        on_delete=models.CASCADE,
+        related_name="interests",
+        verbose_name=_("challenge"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="challenge_interests",
+        verbose_name=_("person"),
+    )
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("expressed"), auto_now_add=True)
+
+    objects = ChallengeInterestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("interest in a challenge")
+        verbose_name_plural = _("interests in challenges")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "user"], name="challengeinterest_one_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.challenge}"

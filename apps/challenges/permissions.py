@@ -1,8 +1,9 @@
 """Who may see which challenge. Views ask here; they never check visibility themselves."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Challenge, ChallengeStatus
+from .models import EDITABLE_STATUSES, Challenge, ChallengeStatus
 from .selectors import challenge_get_visible
 
 
@@ -27,3 +28,78 @@ def shows_review_feedback(challenge: Challenge) -> bool:
         ChallengeStatus.REJECTED,
         ChallengeStatus.DRAFT,
     )
+
+
+# --- The organisation's own pages ------------------------------------------------------------
+
+
+def is_active_member(user, organisation_id: int) -> bool:
+    from apps.organisations.models import Membership
+
+    return bool(
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, organisation_id=organisation_id, state=Membership.State.ACTIVE
+        ).exists()
+    )
+
+
+def coordinates_region_of(user, challenge: Challenge) -> bool:
+    """A coordinator of a hub covering the challenge's province, or a national one."""
+    from apps.hubs.permissions import provinces_coordinated_by
+
+    return bool(
+        user.is_authenticated
+        and provinces_coordinated_by(user).filter(pk=challenge.province_id).exists()
+    )
+
+
+def demand_organisations_of(user):
+    """The organisations a user may post challenges for: active member, demand kind."""
+    from apps.organisations.models import Membership, Organisation
+
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.demanders()
+        .filter(
+            is_active=True,
+            memberships__user=user,
+            memberships__state=Membership.State.ACTIVE,
+        )
+        .select_related("province")
+        .order_by("name")
+    )
+
+
+def get_challenge_for_member_or_404(user, pk: int) -> Challenge:
+    """For editing, submitting and withdrawing: the organisation's active members only.
+    Hidden challenges stay 404; a visible one that is not theirs is 403."""
+    challenge = get_challenge_for_view_or_404(user, pk)
+    if not is_active_member(user, challenge.organisation_id):
+        raise PermissionDenied
+    return challenge
+
+
+def get_challenge_for_follow_up_or_404(user, pk: int) -> Challenge:
+    """For the status and matches pages: the organisation's active members and the
+    coordinators of its region (national coordinators included)."""
+    challenge = get_challenge_for_view_or_404(user, pk)
+    if not (
+        is_active_member(user, challenge.organisation_id) or coordinates_region_of(user, challenge)
+    ):
+        raise PermissionDenied
+    return challenge
+
+
+def get_challenge_for_interest_or_404(user, pk: int) -> Challenge:
+    """Showing interest: anyone signed in who can see the challenge, except its own
+    organisation (it cannot be interested in itself)."""
+    challenge = get_challenge_for_view_or_404(user, pk)
+    if is_active_member(user, challenge.organisation_id):
+        raise PermissionDenied
+    return challenge
+
+
+def can_edit(challenge: Challenge) -> bool:
+    return challenge.status in EDITABLE_STATUSES

@@ -1,14 +1,31 @@
 """Every change of a challenge's status goes through `challenge_change_status`: views, admin
 actions, imports and tasks call these functions, so the workflow has one definition."""
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.notifications.kinds import NotificationKind
+from apps.notifications.services import notify
+from apps.organisations.models import Membership, Organisation
+from apps.taxonomy.models import AITopic, Format, Province, Sector
 
-from .models import ALLOWED_TRANSITIONS, Challenge, ChallengeStatus
+from .models import (
+    ALLOWED_TRANSITIONS,
+    EDITABLE_STATUSES,
+    MATCHED_STATUSES,
+    Challenge,
+    ChallengeInterest,
+    ChallengeStatus,
+    Visibility,
+)
 
 
 class InvalidTransition(ValidationError):
@@ -65,6 +82,7 @@ def challenge_change_status(
     elif to_status == ChallengeStatus.DRAFT:
         locked.submitted_at = None
     locked.save()
+    _notify_status_change(challenge=locked, by=by, at=now)
     if to_status == ChallengeStatus.PUBLISHED and schedule_matching:
         from apps.matching.services import match_run_for_challenge
 
@@ -86,7 +104,24 @@ def challenge_change_status(
 
 
 def challenge_submit(*, challenge: Challenge, by: User | None = None) -> Challenge:
+    """Send a challenge to the hub for review; it needs at least one AI topic to be matched."""
+    if not challenge.topics.exists():
+        raise ValidationError(
+            _("Choose at least one AI topic before you submit the challenge."),
+            code="topics_required",
+        )
     return challenge_change_status(challenge=challenge, to_status=ChallengeStatus.SUBMITTED, by=by)
+
+
+@transaction.atomic
+def challenge_withdraw(*, challenge: Challenge, by: User | None = None) -> Challenge:
+    """Take a challenge back from review to change it (it becomes a draft again)."""
+    status = Challenge.objects.select_for_update().values_list("status", flat=True)
+    if status.get(pk=challenge.pk) != ChallengeStatus.SUBMITTED:
+        raise InvalidTransition(
+            _("Only a challenge that waits for review can be withdrawn."), code="not_submitted"
+        )
+    return challenge_change_status(challenge=challenge, to_status=ChallengeStatus.DRAFT, by=by)
 
 
 def challenge_publish(*, challenge: Challenge, by: User | None = None) -> Challenge:
@@ -101,3 +136,259 @@ def challenge_reject(*, challenge: Challenge, reason: str, by: User | None = Non
 
 def challenge_close(*, challenge: Challenge, by: User | None = None) -> Challenge:
     return challenge_change_status(challenge=challenge, to_status=ChallengeStatus.CLOSED, by=by)
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+def site_path(viewname: str, **kwargs) -> str:
+    """A link for a notification, in the default language's URL space (no /en/ prefix): one
+    notice row serves readers of either language, and the site switches language itself."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(viewname, kwargs=kwargs)
+
+
+def organisation_active_members(organisation_id: int):
+    return User.objects.filter(
+        memberships__organisation_id=organisation_id,
+        memberships__state=Membership.State.ACTIVE,
+        is_active=True,
+    )
+
+
+def region_coordinators(province_id: int):
+    """The coordinators of the hubs that cover a province (not the national programme: they
+    look at all hubs side by side, not at each submission)."""
+    return User.objects.filter(coordinated_hubs__provinces=province_id, is_active=True).distinct()
+
+
+def _notify_status_change(*, challenge: Challenge, by: User | None, at) -> None:
+    """Tell the people who act next. The key names the challenge, the status and the moment of
+    the change: a retried call for the same change notifies once, a later resubmission anew."""
+    status = challenge.status
+    key = f"challenge-{challenge.pk}-{status}-{at.isoformat()}"
+    title = challenge.title
+    if status == ChallengeStatus.SUBMITTED:
+        organisation = Organisation.objects.only("name").get(pk=challenge.organisation_id)
+        notify(
+            recipients=region_coordinators(challenge.province_id),
+            kind=NotificationKind.CHALLENGE_SUBMITTED,
+            text=lambda person: (
+                _("Challenge to review: “%(title)s”") % {"title": title},
+                _(
+                    "%(organisation)s submitted a challenge in your region. Read it, then "
+                    "publish it or say what to improve."
+                )
+                % {"organisation": organisation.name},
+            ),
+            url=site_path("challenges:status", pk=challenge.pk),
+            dedupe_key=key,
+            exclude=by,
+        )
+    elif status == ChallengeStatus.PUBLISHED:
+        notify(
+            recipients=organisation_active_members(challenge.organisation_id),
+            kind=NotificationKind.CHALLENGE_PUBLISHED,
+            text=lambda person: (
+                _("Your challenge “%(title)s” is published") % {"title": title},
+                _(
+                    "The AI hub published your challenge. Partners that fit are being matched "
+                    "to it; you can see them, with the reasons, on the matches page."
+                ),
+            ),
+            url=site_path("challenges:matches", pk=challenge.pk),
+            dedupe_key=key,
+            exclude=by,
+        )
+    elif status == ChallengeStatus.REJECTED:
+        reason = challenge.rejection_reason
+        notify(
+            recipients=organisation_active_members(challenge.organisation_id),
+            kind=NotificationKind.CHALLENGE_REJECTED,
+            text=lambda person: (
+                _("Your challenge “%(title)s” needs changes") % {"title": title},
+                _("The AI hub did not publish it yet. Their reason: %(reason)s")
+                % {"reason": reason},
+            ),
+            url=site_path("challenges:status", pk=challenge.pk),
+            dedupe_key=key,
+            exclude=by,
+        )
+
+
+# --- The challenge form ----------------------------------------------------------------------
+
+
+def _apply_relations(
+    challenge: Challenge,
+    *,
+    topics: Iterable[AITopic],
+    sectors: Iterable[Sector],
+    formats: Iterable[Format],
+) -> None:
+    challenge.topics.set(topics)
+    challenge.sectors.set(sectors)
+    challenge.formats.set(formats)
+
+
+def _matching_fingerprint(challenge: Challenge) -> tuple:
+    """What the matcher reads from a challenge: a change here means matching it again."""
+    return (
+        challenge.title,
+        challenge.description,
+        challenge.learning_goals,
+        challenge.province_id,
+        frozenset(challenge.topics.values_list("pk", flat=True)),
+        frozenset(challenge.sectors.values_list("pk", flat=True)),
+        frozenset(challenge.formats.values_list("pk", flat=True)),
+    )
+
+
+@transaction.atomic
+def challenge_create(
+    *,
+    organisation: Organisation,
+    by: User,
+    title: str,
+    description: str,
+    province: Province,
+    topics: Iterable[AITopic] = (),
+    sectors: Iterable[Sector] = (),
+    formats: Iterable[Format] = (),
+    learning_goals: str = "",
+    time_frame: str = Challenge.TimeFrame.FLEXIBLE,
+    visibility: str = Visibility.PUBLIC,
+    creation_token: uuid.UUID | None = None,
+    submit: bool = False,
+) -> tuple[Challenge, bool]:
+    """Create a challenge as a draft (and submit it for review when asked).
+
+    Returns `(challenge, created)`. With a `creation_token` (the form's hidden field) a
+    repeated call returns the challenge the first call made, untouched and not submitted
+    twice; the unique token settles even two calls that race each other.
+    """
+    if not organisation.memberships.filter(user=by, state=Membership.State.ACTIVE).exists():
+        raise PermissionDenied
+    if creation_token is not None:
+        existing = Challenge.objects.filter(creation_token=creation_token, created_by=by).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            challenge = Challenge.objects.create(
+                organisation=organisation,
+                created_by=by,
+                title=title,
+                description=description,
+                learning_goals=learning_goals,
+                province=province,
+                time_frame=time_frame,
+                visibility=visibility,
+                creation_token=creation_token,
+            )
+    except IntegrityError:
+        existing = Challenge.objects.filter(creation_token=creation_token, created_by=by).first()
+        if existing is None:
+            # Someone else's form token: not ours to return, nor to duplicate.
+            raise ValidationError(
+                _("This form was already used. Open a new form to describe a challenge."),
+                code="token_used",
+            ) from None
+        return existing, False
+    _apply_relations(challenge, topics=topics, sectors=sectors, formats=formats)
+    if submit:
+        challenge_submit(challenge=challenge, by=by)
+    return challenge, True
+
+
+@transaction.atomic
+def challenge_update(
+    *,
+    challenge: Challenge,
+    by: User,
+    title: str,
+    description: str,
+    province: Province,
+    topics: Iterable[AITopic] = (),
+    sectors: Iterable[Sector] = (),
+    formats: Iterable[Format] = (),
+    learning_goals: str = "",
+    time_frame: str = Challenge.TimeFrame.FLEXIBLE,
+    visibility: str = Visibility.PUBLIC,
+    submit: bool = False,
+) -> Challenge:
+    """Change what a challenge says, while its organisation may (`EDITABLE_STATUSES`).
+
+    Saving a rejected challenge turns it back into a draft (the reviewer's reason stays as a
+    to-do list); `submit` sends a draft or rejected challenge for review. A published
+    challenge takes plain fixes and, when something the matcher reads changed, is matched
+    again: the run is created in this transaction and its work enqueued once it commits.
+    """
+    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if locked.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(
+            _("A challenge that is “%(status)s” cannot be changed here.")
+            % {"status": ChallengeStatus(locked.status).label},
+            code="not_editable",
+        )
+    before = _matching_fingerprint(locked)
+    locked.title = title
+    locked.description = description
+    locked.learning_goals = learning_goals
+    locked.province = province
+    locked.time_frame = time_frame
+    locked.visibility = visibility
+    locked.save()
+    _apply_relations(locked, topics=topics, sectors=sectors, formats=formats)
+    if submit:
+        if locked.status == ChallengeStatus.PUBLISHED:
+            raise InvalidTransition(
+                _("This challenge is already published."), code="already_published"
+            )
+        challenge_submit(challenge=locked, by=by)
+    elif locked.status == ChallengeStatus.REJECTED:
+        challenge_change_status(challenge=locked, to_status=ChallengeStatus.DRAFT, by=by)
+    elif locked.status == ChallengeStatus.PUBLISHED and _matching_fingerprint(locked) != before:
+        from apps.matching.services import match_run_for_challenge
+
+        match_run_for_challenge(challenge_id=locked.pk, trigger="edited by the organisation")
+    locked.refresh_from_db()
+    return locked
+
+
+# --- Interest from partners ------------------------------------------------------------------
+
+
+def challenge_interest_express(
+    *, challenge: Challenge, user: User, message: str = ""
+) -> tuple[ChallengeInterest, bool]:
+    """Record that `user` would like to work on the challenge and tell its organisation, once:
+    a second call (a double click) returns the first interest and notifies no one again."""
+    if challenge.status not in MATCHED_STATUSES:
+        raise ValidationError(
+            _("Interest can be shown in published challenges only."), code="not_open"
+        )
+    with transaction.atomic():
+        interest, created = ChallengeInterest.objects.get_or_create(
+            challenge=challenge, user=user, defaults={"message": message.strip()}
+        )
+        if created:
+            name = user.full_name or user.email
+            title = challenge.title
+            notify(
+                recipients=organisation_active_members(challenge.organisation_id),
+                kind=NotificationKind.INTEREST_EXPRESSED,
+                text=lambda person: (
+                    _("%(name)s is interested in “%(title)s”") % {"name": name, "title": title},
+                    _("See who it is and their message on the matches page of your challenge."),
+                ),
+                url=site_path("challenges:matches", pk=challenge.pk),
+                dedupe_key=f"challenge-{challenge.pk}-interest-{interest.pk}",
+                exclude=user,
+            )
+    return interest, created
+
+
+def challenge_interest_withdraw(*, challenge: Challenge, user: User) -> bool:
+    deleted, _rows = ChallengeInterest.objects.filter(challenge=challenge, user=user).delete()
+    return bool(deleted)

@@ -1,26 +1,220 @@
-from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
+from django.views.decorators.http import require_POST
 
-from .permissions import get_challenge_for_view_or_404, shows_review_feedback
-from .selectors import challenge_filterset
+from apps.core.listing import render_listing
+from apps.hubs.models import Hub
+
+from . import services
+from .forms import ChallengeForm, InterestForm
+from .models import MATCHED_STATUSES, ChallengeStatus
+from .permissions import (
+    can_edit,
+    coordinates_region_of,
+    demand_organisations_of,
+    get_challenge_for_follow_up_or_404,
+    get_challenge_for_interest_or_404,
+    get_challenge_for_member_or_404,
+    get_challenge_for_view_or_404,
+    is_active_member,
+    shows_review_feedback,
+)
+from .selectors import challenge_filterset, challenge_interest_get, challenge_progress
 
 PAGE_SIZE = 20
 
 
 def challenge_list(request):
-    filterset = challenge_filterset(user=request.user, filters=request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return render_listing(
         request,
-        "challenges/challenge_list.html",
-        {"filterset": filterset, "form": filterset.form, "page_obj": page},
+        challenge_filterset(user=request.user, filters=request.GET),
+        template_name="challenges/challenge_list.html",
+        results_template_name="challenges/_challenge_results.html",
+        count_text=ngettext_lazy("%(count)s challenge", "%(count)s challenges", "count"),
+        page_size=PAGE_SIZE,
     )
 
 
 def challenge_detail(request, pk: int):
     challenge = get_challenge_for_view_or_404(request.user, pk)
     return render(
-        request,
-        "challenges/challenge_detail.html",
-        {"challenge": challenge, "show_review_feedback": shows_review_feedback(challenge)},
+        request, "challenges/challenge_detail.html", challenge_detail_context(request, challenge)
     )
+
+
+# --- The organisation's pages: the guided form and the status page --------------------------
+
+
+@login_required
+def challenge_create(request):
+    organisations = demand_organisations_of(request.user)
+    if not organisations.exists():
+        return render(request, "challenges/challenge_no_organisation.html")
+    is_post = request.method == "POST"
+    form = ChallengeForm(
+        request.POST if is_post else None,
+        organisations=organisations,
+        action=request.POST.get("action", "") if is_post else "",
+    )
+    if is_post and form.is_valid():
+        try:
+            challenge, created = services.challenge_create(
+                organisation=form.cleaned_data["organisation"],
+                by=request.user,
+                creation_token=form.cleaned_data["creation_token"],
+                submit=form.submitting,
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, _saved_message(challenge))
+            return redirect("challenges:status", pk=challenge.pk)
+    return render(request, "challenges/challenge_form.html", {"form": form, "challenge": None})
+
+
+@login_required
+def challenge_edit(request, pk: int):
+    challenge = get_challenge_for_member_or_404(request.user, pk)
+    if not can_edit(challenge):
+        messages.info(
+            request,
+            _("A challenge that is “%(status)s” cannot be changed.")
+            % {"status": challenge.get_status_display()},
+        )
+        return redirect("challenges:status", pk=challenge.pk)
+    is_post = request.method == "POST"
+    form = ChallengeForm(
+        request.POST if is_post else None,
+        instance=challenge,
+        action=request.POST.get("action", "") if is_post else "",
+    )
+    if is_post and form.is_valid():
+        try:
+            challenge = services.challenge_update(
+                challenge=challenge,
+                by=request.user,
+                submit=form.submitting,
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _saved_message(challenge))
+            return redirect("challenges:status", pk=challenge.pk)
+    return render(request, "challenges/challenge_form.html", {"form": form, "challenge": challenge})
+
+
+def _saved_message(challenge) -> str:
+    if challenge.status == ChallengeStatus.SUBMITTED:
+        return _("Your challenge was submitted. The AI hub of your region will review it.")
+    if challenge.status == ChallengeStatus.PUBLISHED:
+        return _("Your changes were saved. Partners are matched again if needed.")
+    return _("Your challenge was saved as a draft.")
+
+
+@login_required
+def challenge_status(request, pk: int):
+    challenge = get_challenge_for_follow_up_or_404(request.user, pk)
+    is_member = is_active_member(request.user, challenge.organisation_id)
+    return render(
+        request,
+        "challenges/challenge_status.html",
+        {
+            "challenge": challenge,
+            "steps": challenge_progress(challenge=challenge),
+            "hubs": Hub.objects.filter(provinces=challenge.province_id),
+            "is_member": is_member,
+            "can_edit": is_member and can_edit(challenge),
+            "can_submit": is_member
+            and challenge.status in (ChallengeStatus.DRAFT, ChallengeStatus.REJECTED),
+            "can_withdraw": is_member and challenge.status == ChallengeStatus.SUBMITTED,
+            "has_matches_page": challenge.status in MATCHED_STATUSES,
+            "show_review_feedback": shows_review_feedback(challenge),
+        },
+    )
+
+
+@login_required
+@require_POST
+def challenge_submit(request, pk: int):
+    challenge = get_challenge_for_member_or_404(request.user, pk)
+    try:
+        services.challenge_submit(challenge=challenge, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if getattr(error, "code", "") == "topics_required":
+            return redirect("challenges:edit", pk=challenge.pk)
+    else:
+        messages.success(request, _saved_message(challenge))
+    return redirect("challenges:status", pk=challenge.pk)
+
+
+@login_required
+@require_POST
+def challenge_withdraw(request, pk: int):
+    challenge = get_challenge_for_member_or_404(request.user, pk)
+    try:
+        services.challenge_withdraw(challenge=challenge, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your challenge is a draft again; change it and submit it."))
+    return redirect("challenges:status", pk=challenge.pk)
+
+
+# --- Showing interest ------------------------------------------------------------------------
+
+
+def challenge_detail_context(request, challenge, *, interest_form=None) -> dict:
+    """What the challenge page shows besides the challenge: the organisation's own links, or
+    for others the interest they showed (or the form to show it)."""
+    is_member = is_active_member(request.user, challenge.organisation_id)
+    interest = None if is_member else challenge_interest_get(challenge=challenge, user=request.user)
+    return {
+        "challenge": challenge,
+        "show_review_feedback": shows_review_feedback(challenge),
+        "is_member": is_member,
+        "follows_up": is_member or coordinates_region_of(request.user, challenge),
+        "can_edit": is_member and can_edit(challenge),
+        "has_matches_page": challenge.status in MATCHED_STATUSES,
+        "accepts_interest": challenge.status in MATCHED_STATUSES and not is_member,
+        "interest": interest,
+        "interest_form": interest_form or InterestForm(),
+    }
+
+
+@login_required
+@require_POST
+def challenge_interest(request, pk: int):
+    challenge = get_challenge_for_interest_or_404(request.user, pk)
+    form = InterestForm(request.POST)
+    if not form.is_valid():
+        context = challenge_detail_context(request, challenge, interest_form=form)
+        return render(request, "challenges/challenge_detail.html", context)
+    try:
+        _interest, created = services.challenge_interest_express(
+            challenge=challenge, user=request.user, message=form.cleaned_data["message"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if created:
+            messages.success(
+                request, _("The organisation now knows you are interested. Thank you!")
+            )
+    return redirect(challenge.get_absolute_url() + "#interest")
+
+
+@login_required
+@require_POST
+def challenge_interest_withdraw(request, pk: int):
+    challenge = get_challenge_for_interest_or_404(request.user, pk)
+    if services.challenge_interest_withdraw(challenge=challenge, user=request.user):
+        messages.success(request, _("You withdrew your interest."))
+    return redirect(challenge.get_absolute_url() + "#interest")

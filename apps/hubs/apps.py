@@ -5,6 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from apps.taxonomy.apps import seed_reference_data
 
 
+def refresh_coordinator_group(sender, **kwargs) -> None:
+    """A release that adds a model to COORDINATOR_PERMISSIONS reaches existing coordinators
+    with the next `migrate`, not only when someone is next made coordinator."""
+    from .services import coordinator_group_ensure
+
+    coordinator_group_ensure()
+
+
 class HubsConfig(AppConfig):
     name = "apps.hubs"
     verbose_name = _("Hubs")
@@ -12,3 +20,4 @@ class HubsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(seed_reference_data, sender=self)
+        post_migrate.connect(refresh_coordinator_group, sender=self)

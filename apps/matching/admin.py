@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import HubScopedAdminMixin
 
-from .models import Match, MatchRun
+from .models import IntroductionRequest, Match, MatchRun
 from .reasons import reason_texts, taxonomy_labels
 from .services import match_set_status
 
@@ -133,3 +133,22 @@ class MatchRunAdmin(admin.ModelAdmin):
             return "–"
         end = run.finished_at or timezone.now()
         return f"{(end - run.started_at).total_seconds():.1f} s"
+
+
+@admin.register(IntroductionRequest)
+class IntroductionRequestAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    """Brokered introductions, for the record: the partner decides on the site, so the admin
+    only lists them (a coordinator follows up in person)."""
+
+    hub_scope_field = "match__challenge__province"
+    list_display = ("match", "state", "requested_by", "created_at", "decided_at")
+    list_filter = ("state", ("match__challenge__province", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("match__challenge", "match__organisation", "requested_by")
+    search_fields = ("match__challenge__title", "match__organisation__name")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -196,3 +196,63 @@ class MatchRunChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} part {self.position}"
+
+
+class IntroductionRequest(models.Model):
+    """An organisation asks to be introduced to a matched partner. Contact is brokered: the
+    partner reads the challenge and the message, but learns who asked (name and email) only
+    once it accepts; the request itself is the asking side's consent to share its contact.
+    One per match, so a double submit asks once."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("waiting for the partner")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    match = models.OneToOneField(
+        Match, on_delete=models.CASCADE, related_name="introduction", verbose_name=_("match")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="introduction_requests",
+        verbose_name=_("requested by"),
+    )
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("introduction request")
+        verbose_name_plural = _("introduction requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["requested", "accepted", "declined"]),
+                name="introductionrequest_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="requested") | models.Q(decided_at__isnull=False),
+                name="introductionrequest_decision_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match} ({self.get_state_display()})"
+
+    @property
+    def contacts_shared(self) -> bool:
+        return self.state == self.State.ACCEPTED

@@ -23,17 +23,23 @@ from datetime import timedelta
 import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from apps.challenges.models import Challenge, ChallengeStatus
+from apps.challenges.models import MATCHED_STATUSES, Challenge, ChallengeStatus
+from apps.challenges.selectors import challenge_list_by_ids
+from apps.challenges.services import region_coordinators, site_path
 from apps.communities.models import LearningCommunity
 from apps.hubs.models import Hub
-from apps.organisations.models import Organisation
+from apps.notifications.kinds import NotificationKind
+from apps.notifications.services import notify
+from apps.organisations.models import Membership, Organisation
 
 from . import engine
-from .models import Match, MatchRun, MatchRunChunk, MatchStatus
+from .models import IntroductionRequest, Match, MatchRun, MatchRunChunk, MatchStatus
 from .selectors import (
     Codebook,
     DemandData,
@@ -275,7 +281,14 @@ def _match_chunk_score_and_write(
         )
         if not still_mine:
             return False
+        gained = (
+            _challenges_gaining_top_suggestions(rows)
+            if run.kind in NEW_MATCHES_NOTIFIED_RUN_KINDS
+            else []
+        )
         written, removed = _write_suggestions(challenge_ids=demand.ids.tolist(), rows=rows)
+        if gained:
+            match_notify_new_suggestions(run_id=run.pk, challenge_ids=gained)
         MatchRunChunk.objects.filter(pk=chunk_id).update(
             status=MatchRunChunk.Status.DONE, finished_at=timezone.now()
         )
@@ -522,6 +535,71 @@ def _write_suggestions(*, challenge_ids: list[int], rows: list[SuggestionRow]) -
     return written, removed
 
 
+# --- Telling the challenge's organisation about new partners -------------------------------
+
+# Runs after which the organisation hears about new partners: a challenge published or
+# edited, and a supplier that joined or changed. The periodic full and hub recomputes mostly
+# reshuffle scores (and a bulk import of suppliers becomes one full run): they would send a
+# notice to thousands of organisations at once, and cost the nightly run a query per chunk.
+NEW_MATCHES_NOTIFIED_RUN_KINDS = frozenset({MatchRun.Kind.CHALLENGE, MatchRun.Kind.SUPPLIER})
+# Only a new partner among the best few is news; a change at rank nine is not worth a notice.
+NEW_MATCHES_NOTIFIED_TOP = 3
+
+
+def _challenges_gaining_top_suggestions(rows: list[SuggestionRow]) -> list[int]:
+    """Challenges whose top suggestions include a partner that was not suggested before: one
+    query over the incoming top pairs, made before they are written."""
+    top = [row for row in rows if row.rank <= NEW_MATCHES_NOTIFIED_TOP]
+    if not top:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT incoming.challenge_id
+            FROM unnest(%s::bigint[], %s::bigint[]) AS incoming(challenge_id, organisation_id)
+            WHERE NOT EXISTS (SELECT 1 FROM matching_match m
+                              WHERE m.challenge_id = incoming.challenge_id
+                                AND m.organisation_id = incoming.organisation_id)
+            """,
+            [[row.challenge_id for row in top], [row.organisation_id for row in top]],
+        )
+        return sorted(challenge_id for (challenge_id,) in cursor.fetchall())
+
+
+def match_notify_new_suggestions(*, run_id: int, challenge_ids: Sequence[int]) -> None:
+    """Tell the active members of each challenge's organisation that new partners were
+    matched; once per challenge and run (the key holds the run), so a retried chunk is quiet.
+    Recipients for all challenges are loaded in one query."""
+    challenges = list(
+        Challenge.objects.filter(pk__in=challenge_ids).only("pk", "title", "organisation_id")
+    )
+    members: dict[int, list] = {}
+    for membership in Membership.objects.filter(
+        organisation_id__in={c.organisation_id for c in challenges},
+        state=Membership.State.ACTIVE,
+        user__is_active=True,
+    ).select_related("user"):
+        members.setdefault(membership.organisation_id, []).append(membership.user)
+    for challenge in challenges:
+        recipients = members.get(challenge.organisation_id)
+        if not recipients:
+            continue
+        title = challenge.title
+        notify(
+            recipients=recipients,
+            kind=NotificationKind.NEW_MATCHES,
+            text=lambda person, title=title: (
+                _("New partners for “%(title)s”") % {"title": title},
+                _(
+                    "The matcher found new partners that fit your challenge. See why they fit, "
+                    "put them on your shortlist and ask for an introduction."
+                ),
+            ),
+            url=site_path("challenges:matches", pk=challenge.pk),
+            dedupe_key=f"challenge-{challenge.pk}-run-{run_id}",
+        )
+
+
 # --- One challenge, synchronously (the `match` command) ---------------------------------------
 
 
@@ -695,3 +773,174 @@ def match_set_status(*, match: Match, status: str, by=None) -> Match:
     if match.organisation_id and MatchStatus.ACCEPTED in (previous, status) and previous != status:
         match_schedule_for_suppliers(organisation_ids=[match.organisation_id], trigger="accepted")
     return match
+
+
+# --- The organisation's side: shortlist and introductions --------------------------------------
+
+# What the challenge's organisation may do with a suggestion itself; contacting, accepting and
+# declining matches are the hub coordinator's.
+MEMBER_MATCH_TRANSITIONS: dict[str, frozenset[str]] = {
+    MatchStatus.SUGGESTED: frozenset({MatchStatus.SHORTLISTED}),
+    MatchStatus.SHORTLISTED: frozenset({MatchStatus.SUGGESTED}),
+}
+
+
+@transaction.atomic
+def match_set_shortlisted(*, match: Match, shortlisted: bool, by) -> Match:
+    """Put a suggested partner on the organisation's shortlist, or take it off again. A partner
+    asked for an introduction stays on it: taking it off would let a recompute remove it."""
+    to_status = MatchStatus.SHORTLISTED if shortlisted else MatchStatus.SUGGESTED
+    current = Match.objects.select_for_update().values_list("status", flat=True).get(pk=match.pk)
+    if current == to_status:
+        return match
+    if to_status not in MEMBER_MATCH_TRANSITIONS.get(current, frozenset()):
+        raise ValidationError(
+            _("The hub handles this partner now; the shortlist cannot change it."),
+            code="not_allowed",
+        )
+    if not shortlisted and IntroductionRequest.objects.filter(match=match).exists():
+        raise ValidationError(
+            _("You asked for an introduction to this partner; it stays on your shortlist."),
+            code="introduction_requested",
+        )
+    return match_set_status(match=match, status=to_status, by=by)
+
+
+def introduction_request_create(*, match: Match, by, message: str = ""):
+    """Ask for an introduction to a matched partner; a second call returns the first request
+    and notifies no one again. The partner's administrators and the region's coordinators
+    are told; the partner does not learn who asked until it accepts.
+
+    Returns `(introduction, created)`."""
+    challenge = match.challenge
+    if match.organisation_id is None or match.status == MatchStatus.DECLINED:
+        raise ValidationError(_("This partner cannot be introduced."), code="not_allowed")
+    if challenge.status not in MATCHED_STATUSES:
+        raise ValidationError(
+            _("Introductions are for published challenges only."), code="not_published"
+        )
+    with transaction.atomic():
+        introduction, created = IntroductionRequest.objects.get_or_create(
+            match=match, defaults={"requested_by": by, "message": message.strip()}
+        )
+        if not created:
+            return introduction, False
+        if match.status == MatchStatus.SUGGESTED:
+            # Keep the partner: a recompute never removes a shortlisted match.
+            match_set_status(match=match, status=MatchStatus.SHORTLISTED, by=by)
+        partner_admins = [
+            membership.user
+            for membership in Membership.objects.filter(
+                organisation_id=match.organisation_id,
+                role=Membership.Role.ADMIN,
+                state=Membership.State.ACTIVE,
+            ).select_related("user")
+        ]
+        title, asking, partner = (
+            challenge.title,
+            challenge.organisation.name,
+            match.organisation.name,
+        )
+        notify(
+            recipients=[*region_coordinators(challenge.province_id), *partner_admins],
+            kind=NotificationKind.INTRODUCTION_REQUESTED,
+            text=lambda person: (
+                _("Introduction requested for “%(title)s”") % {"title": title},
+                _(
+                    "%(asking)s would like to be introduced to %(partner)s. Read the challenge "
+                    "and the message; contact details are shared once the partner accepts."
+                )
+                % {"asking": asking, "partner": partner},
+            ),
+            url=site_path("matching:introduction", pk=introduction.pk),
+            dedupe_key=f"introduction-{introduction.pk}-requested",
+            exclude=by,
+        )
+    return introduction, True
+
+
+@transaction.atomic
+def introduction_request_decide(*, introduction, accept: bool, by):
+    """The partner accepts (contact details are then shared both ways and the match counts as
+    contacted) or declines; the person who asked is told either way."""
+    locked = IntroductionRequest.objects.select_for_update().get(pk=introduction.pk)
+    if locked.state != IntroductionRequest.State.REQUESTED:
+        raise ValidationError(
+            _("This introduction request was already answered."), code="already_decided"
+        )
+    locked.state = (
+        IntroductionRequest.State.ACCEPTED if accept else IntroductionRequest.State.DECLINED
+    )
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.save(update_fields=["state", "decided_at", "decided_by"])
+    match = Match.objects.select_related("challenge", "organisation").get(pk=locked.match_id)
+    if accept and match.status in (MatchStatus.SUGGESTED, MatchStatus.SHORTLISTED):
+        match_set_status(match=match, status=MatchStatus.CONTACTED, by=by)
+    partner, title = match.organisation.name, match.challenge.title
+    notify(
+        recipients=[locked.requested_by],
+        kind=NotificationKind.INTRODUCTION_DECIDED,
+        text=lambda person: (
+            (
+                _("%(partner)s accepted your introduction request")
+                if accept
+                else _("%(partner)s declined your introduction request")
+            )
+            % {"partner": partner},
+            (
+                _("You can now see each other's contact details for “%(title)s”.")
+                if accept
+                else _("The hub coordinator can help you find another partner for “%(title)s”.")
+            )
+            % {"title": title},
+        ),
+        url=site_path("matching:introduction", pk=locked.pk),
+        dedupe_key=f"introduction-{locked.pk}-{locked.state}",
+        exclude=by,
+    )
+    introduction.__dict__.update(
+        state=locked.state, decided_at=locked.decided_at, decided_by_id=locked.decided_by_id
+    )
+    return locked
+
+
+# --- The lecturer's side: "for you" ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecommendedItem:
+    """A recommendation with the object it points at, for the "for you" page."""
+
+    kind: str  # "challenge" or "community"
+    item: object
+    score: float
+    reasons: list[dict]
+
+
+def match_recommendations_with_objects(*, person, top_n: int = 20) -> list[RecommendedItem]:
+    """`match_recommendations_for_person` with the challenges and communities loaded (two
+    queries plus prefetches), in ranking order; whatever the person may no longer see is left
+    out."""
+
+    recommendations = match_recommendations_for_person(person=person, top_n=top_n)
+    challenge_ids = [r.object_id for r in recommendations if r.kind == "challenge"]
+    community_ids = [r.object_id for r in recommendations if r.kind == "community"]
+    objects = {
+        "challenge": challenge_list_by_ids(user=person, ids=challenge_ids) if challenge_ids else {},
+        "community": (
+            {
+                community.pk: community
+                for community in LearningCommunity.objects.visible_to(person)
+                .filter(pk__in=community_ids)
+                .select_related("hub")
+            }
+            if community_ids
+            else {}
+        ),
+    }
+    return [
+        RecommendedItem(r.kind, objects[r.kind][r.object_id], r.score, r.reasons)
+        for r in recommendations
+        if r.object_id in objects[r.kind]
+    ]

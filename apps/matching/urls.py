@@ -1,2 +1,20 @@
+from django.urls import path
+
+from . import views
+
 app_name = "matching"
-urlpatterns: list = []
+urlpatterns = [
+    path("for-you/", views.for_you, name="for_you"),
+    path("matches/<int:pk>/shortlist/", views.match_shortlist, name="match_shortlist"),
+    path(
+        "matches/<int:pk>/introduction/",
+        views.introduction_request,
+        name="introduction_request",
+    ),
+    path("introductions/<int:pk>/", views.introduction_detail, name="introduction"),
+    path(
+        "introductions/<int:pk>/decide/",
+        views.introduction_decide,
+        name="introduction_decide",
+    ),
+]

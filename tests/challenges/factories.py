@@ -25,3 +25,12 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
             from apps.taxonomy.models import AITopic
 
             obj.topics.set(AITopic.objects.filter(slug__in=extracted or ["predictive-analytics"]))
+
+
+class ChallengeInterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.ChallengeInterest"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    user = factory.SubFactory("tests.accounts.factories.UserFactory")
+    message = "Mijn studenten willen hier graag aan werken."

@@ -119,3 +119,19 @@ def test_hub_coordinator_views_own_hub_but_cannot_change_it(client, coordinator)
     response = client.get(reverse("admin:hubs_hub_change", args=[hub("zuid-holland").pk]))
     assert response.status_code == 200
     assert not response.context["has_change_permission"]
+
+
+def test_migrate_refreshes_the_coordinator_group():
+    from django.contrib.auth.models import Group
+
+    from apps.hubs.apps import refresh_coordinator_group
+    from apps.hubs.services import COORDINATOR_GROUP_NAME
+
+    Group.objects.filter(name=COORDINATOR_GROUP_NAME).delete()
+    refresh_coordinator_group(sender=None)
+    granted = codenames(Group.objects.get(name=COORDINATOR_GROUP_NAME))
+    assert {
+        ("communities", "view_learningrecord"),
+        ("matching", "view_introductionrequest"),
+        ("challenges", "view_challengeinterest"),
+    } <= granted

@@ -18,3 +18,12 @@ class MatchFactory(factory.django.DjangoModelFactory):
     )
     algorithm_version = "test"
     computed_at = factory.LazyFunction(timezone.now)
+
+
+class IntroductionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.IntroductionRequest"
+
+    match = factory.SubFactory(MatchFactory)
+    requested_by = factory.SubFactory("tests.accounts.factories.UserFactory")
+    message = "Wij maken graag kennis."

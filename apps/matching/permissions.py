@@ -1,0 +1,93 @@
+"""Who may act on a challenge's matches and see an introduction request. Like everywhere else:
+the object, a 404 when it must stay hidden, a 403 when it is visible but not theirs to act on.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from apps.challenges.models import Challenge
+from apps.challenges.permissions import coordinates_region_of, is_active_member
+from apps.hubs.permissions import provinces_coordinated_by
+from apps.organisations.models import Membership
+
+from .models import IntroductionRequest, Match
+
+
+def get_match_for_member_or_404(user, pk: int) -> Match:
+    """A partner suggestion of a challenge the user can see (else 404), for shortlisting and
+    asking an introduction: the challenge organisation's active members only (else 403)."""
+    match = (
+        Match.objects.filter(
+            pk=pk,
+            organisation__isnull=False,
+            challenge__in=Challenge.objects.visible_to(user),
+        )
+        .select_related("challenge__organisation", "organisation")
+        .first()
+    )
+    if match is None:
+        raise Http404
+    if not is_active_member(user, match.challenge.organisation_id):
+        raise PermissionDenied
+    return match
+
+
+def introductions_visible_to(user):
+    """Introduction requests the user may read: those of the partner organisations and the
+    asking organisations they are an active member of, and those in the regions they
+    coordinate."""
+    if not user.is_authenticated:
+        return IntroductionRequest.objects.none()
+    organisations = Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values(
+        "organisation"
+    )
+    return IntroductionRequest.objects.filter(
+        Q(match__organisation__in=organisations)
+        | Q(match__challenge__organisation__in=organisations)
+        | Q(match__challenge__province__in=provinces_coordinated_by(user).values("pk"))
+    )
+
+
+def get_introduction_for_view_or_404(user, pk: int) -> IntroductionRequest:
+    introduction = (
+        introductions_visible_to(user)
+        .filter(pk=pk)
+        .select_related(
+            "match__organisation__kind",
+            "match__organisation__province",
+            "match__challenge__organisation",
+            "match__challenge__province",
+            "requested_by",
+            "decided_by",
+        )
+        .first()
+    )
+    if introduction is None:
+        raise Http404
+    return introduction
+
+
+def can_decide_introduction(user, introduction: IntroductionRequest) -> bool:
+    """The partner's active administrators answer a request."""
+    return Membership.objects.filter(
+        user=user,
+        organisation_id=introduction.match.organisation_id,
+        role=Membership.Role.ADMIN,
+        state=Membership.State.ACTIVE,
+    ).exists()
+
+
+def get_introduction_for_decision_or_404(user, pk: int) -> IntroductionRequest:
+    introduction = get_introduction_for_view_or_404(user, pk)
+    if not can_decide_introduction(user, introduction):
+        raise PermissionDenied
+    return introduction
+
+
+def sees_requester_side(user, introduction: IntroductionRequest) -> bool:
+    """Members of the asking organisation and the region's coordinators always know who
+    asked; the partner learns it once it accepts."""
+    return is_active_member(user, introduction.match.challenge.organisation_id) or (
+        coordinates_region_of(user, introduction.match.challenge)
+    )
