@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,15 @@ from apps.core.admin import (
     RegionChoicesMixin,
 )
 
-from .models import Activity, CommunityMembership, JoinRequest, LearningCommunity, Update
+from .models import (
+    Activity,
+    CommunityMembership,
+    JoinRequest,
+    LearningCommunity,
+    LearningRecord,
+    Update,
+)
+from .services import join_request_approve, join_request_decline
 
 
 class CommunityMembershipInlineForm(FixedRelationsInlineForm):
@@ -124,9 +133,29 @@ class JoinRequestAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         "decided_by",
     )
     readonly_fields = fields
+    actions = ("approve_selected", "decline_selected")
 
     def has_add_permission(self, request):
         return False
+
+    def _decide(self, request, queryset, decide, done_message) -> None:
+        done = 0
+        for join_request in queryset.filter(state=JoinRequest.State.PENDING):
+            try:
+                decide(join_request=join_request, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected pending requests"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._decide(request, queryset, join_request_approve, _("%(count)s request(s) approved."))
+
+    @admin.action(description=_("Decline the selected pending requests"), permissions=["change"])
+    def decline_selected(self, request, queryset):
+        self._decide(request, queryset, join_request_decline, _("%(count)s request(s) declined."))
 
 
 @admin.register(Activity)
@@ -170,3 +199,25 @@ class UpdateAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(LearningRecord)
+class LearningRecordAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    """A participant's own words: coordinators read them (for the programme's reporting on
+    workplace learning) but do not write or change them."""
+
+    hub_scope_field = "community__hub"
+    list_display = ("user", "community", "excerpt", "updated_at")
+    list_filter = (("community__hub", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("user", "community")
+    search_fields = ("text", "community__name", "user__email", "user__full_name")
+    date_hierarchy = "updated_at"
+    fields = ("community", "user", "text", "created_at", "updated_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("what was learned"))
+    def excerpt(self, record: LearningRecord) -> str:
+        return record.text if len(record.text) <= 80 else f"{record.text[:79]}…"
+
+    def has_add_permission(self, request):
+        return False

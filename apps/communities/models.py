@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,14 @@ class CommunityStatus(models.TextChoices):
     FORMING = "forming", _("forming")
     ACTIVE = "active", _("active")
     COMPLETED = "completed", _("completed")
+
+
+# The only moves a community's status can make (`community_change_status` refuses others).
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    CommunityStatus.FORMING: frozenset({CommunityStatus.ACTIVE}),
+    CommunityStatus.ACTIVE: frozenset({CommunityStatus.COMPLETED}),
+    CommunityStatus.COMPLETED: frozenset(),
+}
 
 
 class LearningCommunityQuerySet(models.QuerySet):
@@ -121,6 +130,7 @@ class JoinRequest(models.Model):
         PENDING = "pending", _("pending")
         APPROVED = "approved", _("approved")
         DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     community = models.ForeignKey(
         LearningCommunity, on_delete=models.CASCADE, related_name="join_requests"
@@ -173,6 +183,9 @@ class Activity(models.Model):
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     location = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
+    # The calendar feed's DTSTAMP/LAST-MODIFIED: calendar apps refresh an event that changed.
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -188,6 +201,18 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        """Checked by every form (the community's own and the admin): people need to know
+        where to go, and an end before the start makes no sense in a calendar."""
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must be after the start.")
+        if not self.location.strip() and not self.online_url.strip():
+            errors["location"] = _("Give a place, an online link, or both.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Update(models.Model):
@@ -211,3 +236,38 @@ class Update(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community}: {self.body[:40]}"
+
+
+class LearningRecord(models.Model):
+    """What one participant learned in a community and how they use it at work: the
+    programme's evidence of workplace learning. One per participant per community, kept up
+    to date by its author."""
+
+    community = models.ForeignKey(
+        LearningCommunity, on_delete=models.CASCADE, related_name="learning_records"
+    )
+    # Kept, without the person, when an account is deleted: the lesson stays evidence.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="learning_records",
+        verbose_name=_("participant"),
+    )
+    text = models.TextField(_("what I learned and how I use it at work"), max_length=3000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("learning record")
+        verbose_name_plural = _("learning records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"], name="learningrecord_one_per_participant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or '–'} – {self.community}"

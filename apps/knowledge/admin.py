@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +8,23 @@ from apps.core.admin import HubScopedAdminMixin, ReadonlyAfterCreationMixin
 from apps.hubs.permissions import scope_to_coordinated_hubs, sees_all_hubs
 
 from .models import KnowledgeItem
+from .validators import sanitise_upload_name, validate_knowledge_upload
+
+
+class KnowledgeItemAdminForm(forms.ModelForm):
+    """A file uploaded in the admin passes the same checks as one from a community (type by
+    content, size) and is stored under a safe name."""
+
+    class Meta:
+        model = KnowledgeItem
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            validate_knowledge_upload(upload)
+            upload.name = sanitise_upload_name(upload.name)
+        return upload
 
 
 @admin.register(KnowledgeItem)
@@ -13,6 +32,7 @@ class KnowledgeItemAdmin(ReadonlyAfterCreationMixin, HubScopedAdminMixin, admin.
     """The national knowledge base is curated by the programme; a hub coordinator keeps the
     items of their hubs' communities and the ones they wrote."""
 
+    form = KnowledgeItemAdminForm
     hub_scope_field = "source_community__hub"
     list_display = ("title", "kind", "source_community", "licence", "visibility", "created_at")
     list_filter = (

@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.challenges.models import Visibility
+from apps.core.search import bilingual_search_vector
 
 
 class KnowledgeItemQuerySet(models.QuerySet):
@@ -82,6 +86,12 @@ class KnowledgeItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Stemmed lexemes of the text in Dutch and in English, for the knowledge base's search.
+    search_document = models.GeneratedField(
+        expression=bilingual_search_vector("title", "summary", "body"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = KnowledgeItemQuerySet.as_manager()
 
@@ -97,6 +107,10 @@ class KnowledgeItem(models.Model):
                 name="knowledgeitem_kind_valid",
             ),
         ]
+        indexes = [GinIndex(fields=["search_document"], name="knowledgeitem_search_gin")]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:detail", kwargs={"slug": self.slug})

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "knowledge"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.knowledge_list, name="list"),
+    path("<slug:slug>/", views.knowledge_detail, name="detail"),
+    path("<slug:slug>/download/", views.knowledge_download, name="download"),
+]

@@ -1,0 +1,107 @@
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import Activity, LearningRecord
+from .permissions import PARTICIPANT_ROLES
+
+DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class JoinRequestForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("I would take part as"),
+        choices=[(role.value, role.label) for role in PARTICIPANT_ROLES],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Message to the coordinators"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Optional: what you would bring and what you would like to learn."),
+    )
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_INPUT_FORMAT)
+
+
+class ActivityForm(forms.ModelForm):
+    """Times are entered in the site's time zone (Europe/Amsterdam)."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        input_formats=[DATETIME_INPUT_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=DateTimeLocalInput(),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"),
+        input_formats=[DATETIME_INPUT_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=DateTimeLocalInput(),
+    )
+    online_url = forms.URLField(
+        label=_("Online link"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("For an online or hybrid activity: the link to the video meeting."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = ("kind", "title", "description", "starts_at", "ends_at", "location", "online_url")
+        labels = {
+            "kind": _("Kind of activity"),
+            "title": _("Title"),
+            "description": _("Description"),
+            "location": _("Place"),
+        }
+        help_texts = {
+            "location": _("Address or room. Give a place, an online link, or both."),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+class UpdateForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your update"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Markdown works: **bold**, *italic*, lists with -, links as [text](https://…). "
+            "HTML is shown as text."
+        ),
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Write something first."), code="required")
+        return body
+
+
+class LearningRecordForm(forms.ModelForm):
+    class Meta:
+        model = LearningRecord
+        fields = ("text",)
+        labels = {"text": _("What I learned and how I use it at work")}
+        help_texts = {
+            "text": _(
+                "For example: a method you now use, a decision you take differently, or "
+                "something you taught colleagues. At most 3000 characters."
+            )
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 8, "maxlength": "3000"})}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[])
+
+    def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = allowed

@@ -1,0 +1,237 @@
+"""Reads for learning communities. Every read starts from `LearningCommunity.objects.visible_to`
+(or from a community the permission helpers already returned) and fetches what its page shows
+in a fixed number of queries, however many members, activities or updates there are."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.challenges.models import Challenge
+from apps.hubs.models import HubCoordinator
+from apps.knowledge.models import KnowledgeItem
+from apps.organisations.models import Membership, Organisation
+
+from .models import (
+    Activity,
+    CommunityMembership,
+    JoinRequest,
+    LearningCommunity,
+    LearningRecord,
+    Update,
+)
+
+# How much of each list the community page shows.
+UPCOMING_ON_PAGE = 10
+PAST_ON_PAGE = 10
+UPDATES_ON_PAGE = 10
+RESULTS_ON_PAGE = 30
+LEARNING_RECORDS_ON_PAGE = 50
+DECIDED_REQUESTS_ON_PAGE = 20
+
+# Members are shown per role, in this order (the coordinators first: they are the contact).
+ROLE_ORDER = [
+    CommunityMembership.Role.COORDINATOR,
+    CommunityMembership.Role.COMPANY_PARTICIPANT,
+    CommunityMembership.Role.LECTURER,
+    CommunityMembership.Role.RESEARCHER,
+    CommunityMembership.Role.STUDENT,
+]
+
+
+def community_queryset(*, user) -> QuerySet[LearningCommunity]:
+    """Communities the user may see, with the hub and whether the user coordinates that hub
+    (`viewer_coordinates_hub`), so the permission check needs no query of its own."""
+    queryset = LearningCommunity.objects.visible_to(user).select_related("hub")
+    if user.is_authenticated:
+        coordinates = Exists(HubCoordinator.objects.filter(hub=OuterRef("hub"), user=user))
+    else:
+        coordinates = Value(False)
+    return queryset.annotate(viewer_coordinates_hub=coordinates)
+
+
+def community_get_visible(*, user, slug: str) -> LearningCommunity | None:
+    return community_queryset(user=user).filter(slug=slug).first()
+
+
+def community_membership_of(*, community: LearningCommunity, user) -> CommunityMembership | None:
+    if not user.is_authenticated:
+        return None
+    return CommunityMembership.objects.filter(community=community, user=user).first()
+
+
+def join_request_latest_of(*, community: LearningCommunity, user) -> JoinRequest | None:
+    """The user's most recent request to join (any state), for the status on the page."""
+    if not user.is_authenticated:
+        return None
+    return (
+        JoinRequest.objects.filter(community=community, user=user)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def community_coordinators(*, community: LearningCommunity) -> QuerySet[User]:
+    """Who is told about join requests: members with the coordinator role and the coordinators
+    of the community's hub. Programme coordinators may decide too, but are not notified about
+    every community in the country."""
+    condition = Q(
+        community_memberships__community=community,
+        community_memberships__role=CommunityMembership.Role.COORDINATOR,
+    ) | Q(hub_links__hub_id=community.hub_id)
+    return User.objects.filter(
+        pk__in=User.objects.filter(condition).values("pk"), is_active=True
+    ).order_by("pk")
+
+
+def community_member_users(*, community: LearningCommunity) -> QuerySet[User]:
+    return User.objects.filter(community_memberships__community=community, is_active=True)
+
+
+def _organisations_of(users: Iterable[int]) -> dict[int, Organisation]:
+    """Each user's only active organisation (none when they have several or none)."""
+    by_user: dict[int, list[Organisation]] = {}
+    memberships = Membership.objects.filter(
+        user_id__in=list(users), state=Membership.State.ACTIVE
+    ).select_related("organisation")
+    for membership in memberships:
+        by_user.setdefault(membership.user_id, []).append(membership.organisation)
+    return {user_id: orgs[0] for user_id, orgs in by_user.items() if len(orgs) == 1}
+
+
+def user_single_active_organisation(*, user) -> Organisation | None:
+    """The organisation a new member joins on behalf of: their active organisation if they
+    have exactly one (with several, the platform cannot tell which)."""
+    return _organisations_of([user.pk]).get(user.pk)
+
+
+@dataclass
+class RoleGroup:
+    role: str
+    label: str
+    memberships: list[CommunityMembership]
+
+
+@dataclass
+class LearningEntry:
+    record: LearningRecord
+    membership: CommunityMembership | None
+
+
+@dataclass
+class CommunityPage:
+    """Everything the community page shows, loaded in a fixed number of queries."""
+
+    challenges: list[Challenge]
+    organisations: list[Organisation]
+    member_groups: list[RoleGroup]
+    member_count: int
+    upcoming_activities: list[Activity]
+    past_activities: list[Activity]
+    updates: list[Update]
+    results: list[KnowledgeItem]
+    learning: list[LearningEntry]
+    own_learning_record: LearningRecord | None = None
+
+
+def community_page(
+    *, community: LearningCommunity, user, now: datetime | None = None
+) -> CommunityPage:
+    now = now or timezone.now()
+    memberships = list(
+        community.memberships.select_related("user", "organisation").order_by(
+            "user__full_name", "pk"
+        )
+    )
+    by_user = {membership.user_id: membership for membership in memberships}
+    groups = []
+    for role in ROLE_ORDER:
+        in_role = [membership for membership in memberships if membership.role == role]
+        if in_role:
+            groups.append(RoleGroup(role=role, label=role.label, memberships=in_role))
+
+    challenges = list(
+        Challenge.objects.visible_to(user)
+        .filter(communities=community)
+        .select_related("organisation")
+        .order_by("title")
+    )
+    organisations = list(
+        Organisation.objects.visible_to(user).filter(communities=community).order_by("name")
+    )
+    activities = Activity.objects.filter(community=community)
+    # An activity that has started but not ended is still "upcoming": people may join it.
+    not_over = Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)
+    upcoming = list(activities.filter(not_over).order_by("starts_at", "pk")[:UPCOMING_ON_PAGE])
+    past = list(activities.exclude(not_over).order_by("-starts_at", "-pk")[:PAST_ON_PAGE])
+    updates = list(
+        Update.objects.filter(community=community)
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:UPDATES_ON_PAGE]
+    )
+    results = list(
+        KnowledgeItem.objects.visible_to(user)
+        .filter(source_community=community)
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:RESULTS_ON_PAGE]
+    )
+    records = list(
+        LearningRecord.objects.filter(community=community)
+        .select_related("user")
+        .order_by("-updated_at", "-pk")[:LEARNING_RECORDS_ON_PAGE]
+    )
+    own = None
+    if user.is_authenticated:
+        own = next((record for record in records if record.user_id == user.pk), None)
+        if own is None and user.pk in by_user:
+            own = LearningRecord.objects.filter(community=community, user=user).first()
+    return CommunityPage(
+        challenges=challenges,
+        organisations=organisations,
+        member_groups=groups,
+        member_count=len(memberships),
+        upcoming_activities=upcoming,
+        past_activities=past,
+        updates=updates,
+        results=results,
+        learning=[LearningEntry(record, by_user.get(record.user_id)) for record in records],
+        own_learning_record=own,
+    )
+
+
+def join_requests_pending(*, community: LearningCommunity) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(community=community, state=JoinRequest.State.PENDING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def join_requests_recently_decided(*, community: LearningCommunity) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(
+            community=community,
+            state__in=[JoinRequest.State.APPROVED, JoinRequest.State.DECLINED],
+        )
+        .select_related("user", "decided_by")
+        .order_by("-decided_at", "-pk")[:DECIDED_REQUESTS_ON_PAGE]
+    )
+
+
+def join_requests_of_user(*, user) -> QuerySet[JoinRequest]:
+    """A person's requests to join communities, newest first, with the community (for an
+    overview page: "see the status of each request")."""
+    return (
+        JoinRequest.objects.filter(user=user)
+        .select_related("community", "community__hub")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def activities_for_calendar(*, community: LearningCommunity) -> QuerySet[Activity]:
+    return Activity.objects.filter(community=community).order_by("starts_at", "pk")

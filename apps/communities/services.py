@@ -1,0 +1,472 @@
+"""Writes in a learning community: joining, activities, updates, learning records and the
+status. Views, the admin and tasks all call these, so each change has one definition and
+notifies the same people.
+
+Creating functions return `(object, created)`: a double submit (two identical requests in a
+row) gets the first object back instead of a second one. Where no unique constraint says
+what "identical" is, the community row is locked (`FOR NO KEY UPDATE`, which leaves other
+writes to the community alone) so two requests are compared one after the other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from apps.accounts.models import User
+from apps.notifications.kinds import NotificationKind
+from apps.notifications.services import notify
+
+from .models import (
+    STATUS_TRANSITIONS,
+    Activity,
+    CommunityMembership,
+    CommunityStatus,
+    JoinRequest,
+    LearningCommunity,
+    LearningRecord,
+    Update,
+)
+from .selectors import (
+    community_coordinators,
+    community_member_users,
+    user_single_active_organisation,
+)
+
+# Two identical updates by one person within this time are one double submit.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
+
+
+def _path(view_name: str, fragment: str = "", **kwargs) -> str:
+    """A link for a notification, without a language prefix: the site opens it in the
+    reader's own language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse(view_name, kwargs=kwargs)
+    return f"{path}#{fragment}" if fragment else path
+
+
+def _name(user: User | None) -> str:
+    """Names only in notices; never an email address."""
+    if user is None:
+        return _("Someone")
+    return user.full_name or _("Someone")
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _lock_community(community: LearningCommunity) -> LearningCommunity:
+    return LearningCommunity.objects.select_for_update(no_key=True).get(pk=community.pk)
+
+
+# --- Joining ---------------------------------------------------------------------------------
+
+
+PARTICIPANT_ROLE_VALUES = frozenset(
+    role.value for role in CommunityMembership.Role if role != CommunityMembership.Role.COORDINATOR
+)
+
+
+@transaction.atomic
+def join_request_create(
+    *, community: LearningCommunity, user: User, role: str, message: str = ""
+) -> tuple[JoinRequest, bool]:
+    """Ask to join. A second request while one is pending returns the pending one."""
+    if role not in PARTICIPANT_ROLE_VALUES:
+        raise ValidationError(_("Choose one of the participant roles."), code="invalid_role")
+    if community.status == CommunityStatus.COMPLETED:
+        raise ValidationError(
+            _("This community has completed its work and takes no new members."),
+            code="completed",
+        )
+    if CommunityMembership.objects.filter(community=community, user=user).exists():
+        raise ValidationError(_("You are already a member of this community."), code="member")
+    pending = JoinRequest.objects.filter(
+        community=community, user=user, state=JoinRequest.State.PENDING
+    ).first()
+    if pending is not None:
+        return pending, False
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(
+                community=community, user=user, role=role, message=message.strip()
+            )
+    except IntegrityError:
+        # A concurrent submit stored its request first (one pending request per person).
+        return JoinRequest.objects.get(
+            community=community, user=user, state=JoinRequest.State.PENDING
+        ), False
+
+    role_label = CommunityMembership.Role(role).label
+
+    def text(person):
+        title = _("%(person)s asks to join %(community)s") % {
+            "person": _name(user),
+            "community": community.name,
+        }
+        body = _("Role: %(role)s.") % {"role": role_label}
+        if join_request.message:
+            body = f"{body}\n\n{join_request.message}"
+        return title, body
+
+    notify(
+        recipients=community_coordinators(community=community),
+        kind=NotificationKind.COMMUNITY_JOIN_REQUEST,
+        text=text,
+        url=_path("communities:requests", slug=community.slug),
+        dedupe_key=f"join-request-{join_request.pk}",
+        exclude=user,
+    )
+    return join_request, True
+
+
+def _lock_request(join_request: JoinRequest) -> JoinRequest:
+    return (
+        JoinRequest.objects.select_for_update(of=("self",))
+        .select_related("community", "user")
+        .get(pk=join_request.pk)
+    )
+
+
+def _already_decided(join_request: JoinRequest) -> ValidationError:
+    return ValidationError(
+        _("This request is no longer pending (%(state)s).")
+        % {"state": join_request.get_state_display()},
+        code="not_pending",
+    )
+
+
+@transaction.atomic
+def join_request_withdraw(*, join_request: JoinRequest, by: User) -> JoinRequest:
+    locked = _lock_request(join_request)
+    if locked.state == JoinRequest.State.WITHDRAWN:
+        return locked
+    if locked.state != JoinRequest.State.PENDING:
+        raise _already_decided(locked)
+    locked.state = JoinRequest.State.WITHDRAWN
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.save(update_fields=["state", "decided_at", "decided_by"])
+    return locked
+
+
+@transaction.atomic
+def join_request_approve(*, join_request: JoinRequest, by: User) -> CommunityMembership:
+    """Approve: the requester becomes a member, on behalf of their organisation when they
+    have exactly one. Approving twice changes nothing the second time."""
+    locked = _lock_request(join_request)
+    community = locked.community
+    if locked.state == JoinRequest.State.APPROVED:
+        membership = CommunityMembership.objects.filter(
+            community=community, user=locked.user
+        ).first()
+        if membership is not None:
+            return membership
+    elif locked.state != JoinRequest.State.PENDING:
+        raise _already_decided(locked)
+    if community.status == CommunityStatus.COMPLETED:
+        raise ValidationError(
+            _("This community has completed its work and takes no new members."),
+            code="completed",
+        )
+    organisation = user_single_active_organisation(user=locked.user)
+    membership, created = CommunityMembership.objects.get_or_create(
+        community=community,
+        user=locked.user,
+        defaults={"role": locked.role, "organisation": organisation},
+    )
+    if created and organisation is not None:
+        community.organisations.add(organisation)
+    locked.state = JoinRequest.State.APPROVED
+    locked.decided_at = locked.decided_at or timezone.now()
+    locked.decided_by = locked.decided_by or by
+    locked.save(update_fields=["state", "decided_at", "decided_by"])
+
+    def text(person):
+        return (
+            _("Welcome to %(community)s") % {"community": community.name},
+            _("Your request to join %(community)s was approved. You are now a member.")
+            % {"community": community.name},
+        )
+
+    notify(
+        recipients=[locked.user],
+        kind=NotificationKind.COMMUNITY_JOIN_DECISION,
+        text=text,
+        url=_path("communities:detail", slug=community.slug),
+        dedupe_key=f"join-request-{locked.pk}-decision",
+    )
+    join_request.__dict__.update(state=locked.state, decided_at=locked.decided_at)
+    return membership
+
+
+@transaction.atomic
+def join_request_decline(*, join_request: JoinRequest, by: User) -> JoinRequest:
+    locked = _lock_request(join_request)
+    if locked.state == JoinRequest.State.DECLINED:
+        return locked
+    if locked.state != JoinRequest.State.PENDING:
+        raise _already_decided(locked)
+    community = locked.community
+    locked.state = JoinRequest.State.DECLINED
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.save(update_fields=["state", "decided_at", "decided_by"])
+
+    def text(person):
+        return (
+            _("Your request to join %(community)s was declined") % {"community": community.name},
+            _(
+                "The coordinators of %(community)s did not accept your request this time. "
+                "You can ask them for the reason, or look for another community."
+            )
+            % {"community": community.name},
+        )
+
+    notify(
+        recipients=[locked.user],
+        kind=NotificationKind.COMMUNITY_JOIN_DECISION,
+        text=text,
+        url=_path("communities:detail", slug=community.slug),
+        dedupe_key=f"join-request-{locked.pk}-decision",
+    )
+    join_request.__dict__.update(state=locked.state, decided_at=locked.decided_at)
+    return locked
+
+
+# --- Activities ------------------------------------------------------------------------------
+
+ACTIVITY_FIELDS = ("kind", "title", "description", "starts_at", "ends_at", "location", "online_url")
+# A change in any of these means people may have to plan differently: tell them.
+ACTIVITY_PLANNING_FIELDS = ("starts_at", "ends_at", "location", "online_url")
+
+
+def _activity_summary(activity: Activity) -> str:
+    where = ", ".join(part for part in (activity.location, activity.online_url) if part)
+    return _("%(when)s, %(where)s") % {"when": _when(activity.starts_at), "where": where}
+
+
+def _notify_members_of_activity(
+    activity: Activity, *, by: User | None, title_text: str, dedupe_key: str
+) -> None:
+    community = activity.community
+
+    def text(person):
+        return (
+            _(title_text) % {"community": community.name, "title": activity.title},
+            _activity_summary(activity),
+        )
+
+    notify(
+        recipients=community_member_users(community=community),
+        kind=NotificationKind.COMMUNITY_ACTIVITY,
+        text=text,
+        url=_path("communities:detail", fragment=f"activity-{activity.pk}", slug=community.slug),
+        dedupe_key=dedupe_key,
+        exclude=by,
+    )
+
+
+# Marked for translation here, translated per recipient in `_notify_members_of_activity`.
+NEW_ACTIVITY_TITLE = gettext_noop("New in %(community)s: %(title)s")
+CHANGED_ACTIVITY_TITLE = gettext_noop("Changed in %(community)s: %(title)s")
+CANCELLED_ACTIVITY_TITLE = gettext_noop("Cancelled in %(community)s: %(title)s")
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    community: LearningCommunity,
+    by: User | None,
+    kind: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    description: str = "",
+    location: str = "",
+    online_url: str = "",
+) -> tuple[Activity, bool]:
+    """Plan an activity and tell the members. The same title at the same start in the same
+    community is the same activity (a double submit)."""
+    community = _lock_community(community)
+    existing = Activity.objects.filter(
+        community=community, title=title.strip(), starts_at=starts_at
+    ).first()
+    if existing is not None:
+        return existing, False
+    activity = Activity(
+        community=community,
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location.strip(),
+        online_url=online_url.strip(),
+    )
+    activity.full_clean()
+    activity.save()
+    _notify_members_of_activity(
+        activity, by=by, title_text=NEW_ACTIVITY_TITLE, dedupe_key=f"activity-{activity.pk}"
+    )
+    return activity, True
+
+
+@transaction.atomic
+def activity_change(
+    *,
+    activity: Activity,
+    by: User | None,
+    kind: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    description: str = "",
+    location: str = "",
+    online_url: str = "",
+) -> Activity:
+    locked = Activity.objects.select_for_update().select_related("community").get(pk=activity.pk)
+    before = {name: getattr(locked, name) for name in ACTIVITY_PLANNING_FIELDS}
+    locked.kind = kind
+    locked.title = title.strip()
+    locked.description = description.strip()
+    locked.starts_at = starts_at
+    locked.ends_at = ends_at
+    locked.location = location.strip()
+    locked.online_url = online_url.strip()
+    locked.full_clean()
+    locked.save()
+    moved = any(getattr(locked, name) != value for name, value in before.items())
+    if moved and locked.starts_at >= timezone.now():
+        _notify_members_of_activity(
+            locked,
+            by=by,
+            title_text=CHANGED_ACTIVITY_TITLE,
+            dedupe_key=f"activity-{locked.pk}-changed-{locked.updated_at.timestamp():.0f}",
+        )
+    activity.__dict__.update({name: getattr(locked, name) for name in (*ACTIVITY_FIELDS,)})
+    return locked
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, by: User | None) -> None:
+    """Remove an activity; if it was still to come, tell the members it is cancelled."""
+    locked = Activity.objects.select_for_update().select_related("community").get(pk=activity.pk)
+    if locked.starts_at >= timezone.now():
+        _notify_members_of_activity(
+            locked,
+            by=by,
+            title_text=CANCELLED_ACTIVITY_TITLE,
+            dedupe_key=f"activity-{locked.pk}-cancelled",
+        )
+    locked.delete()
+
+
+# --- Updates ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def community_update_create(
+    *, community: LearningCommunity, author: User, body: str
+) -> tuple[Update, bool]:
+    """Post an update (Markdown) and tell the other members. The same text by the same person
+    within a few minutes is a double submit and returns the first post."""
+    body = body.strip()
+    community = _lock_community(community)
+    existing = (
+        Update.objects.filter(
+            community=community,
+            author=author,
+            body=body,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    update = Update(community=community, author=author, body=body)
+    update.full_clean()
+    update.save()
+
+    def text(person):
+        return (
+            _("New update in %(community)s") % {"community": community.name},
+            _("%(person)s wrote: %(excerpt)s")
+            % {"person": _name(author), "excerpt": Truncator(body).chars(300)},
+        )
+
+    notify(
+        recipients=community_member_users(community=community),
+        kind=NotificationKind.COMMUNITY_UPDATE,
+        text=text,
+        url=_path("communities:detail", fragment=f"update-{update.pk}", slug=community.slug),
+        dedupe_key=f"update-{update.pk}",
+        exclude=author,
+    )
+    return update, True
+
+
+def community_update_delete(*, update: Update, by: User) -> None:
+    Update.objects.filter(pk=update.pk).delete()
+
+
+# --- Learning records ------------------------------------------------------------------------
+
+
+def learning_record_save(*, community: LearningCommunity, user: User, text: str) -> LearningRecord:
+    """Write or rewrite the participant's one learning record in the community."""
+    if not CommunityMembership.objects.filter(community=community, user=user).exists():
+        raise ValidationError(
+            _("Only participants of the community keep a learning record in it."),
+            code="not_member",
+        )
+    text = text.strip()
+    LearningRecord(community=community, user=user, text=text).clean_fields(
+        exclude=["community", "user"]
+    )
+    record, _created = LearningRecord.objects.update_or_create(
+        community=community, user=user, defaults={"text": text}
+    )
+    return record
+
+
+# --- Status ----------------------------------------------------------------------------------
+
+
+def community_can_change_status(*, community: LearningCommunity, to_status: str) -> bool:
+    return to_status in STATUS_TRANSITIONS.get(community.status, frozenset())
+
+
+@transaction.atomic
+def community_change_status(
+    *, community: LearningCommunity, to_status: str, by: User | None = None
+) -> LearningCommunity:
+    """forming → active → completed; every other move is refused. The row is locked, so two
+    coordinators clicking at once cannot both act on a stale status."""
+    locked = LearningCommunity.objects.select_for_update().get(pk=community.pk)
+    if not community_can_change_status(community=locked, to_status=to_status):
+        raise ValidationError(
+            _("A community cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": CommunityStatus(locked.status).label,
+                "to": CommunityStatus(to_status).label
+                if to_status in CommunityStatus.values
+                else to_status,
+            },
+            code="invalid_transition",
+        )
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    community.status = locked.status
+    community.updated_at = locked.updated_at
+    return locked

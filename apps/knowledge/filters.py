@@ -1,0 +1,46 @@
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.communities.models import LearningCommunity
+from apps.core.filters import (
+    ChoiceFacetFilter,
+    HubFacetFilter,
+    ListingFilterSet,
+    SearchFilter,
+    SectorFacetFilter,
+    Sort,
+    SortFilter,
+    TopicFacetFilter,
+)
+
+from .models import KnowledgeItem
+
+SORTS = {
+    "newest": Sort(_("newest first"), ("-created_at", "-pk")),
+    "title": Sort(_("title (A–Z)"), ("title", "pk")),
+}
+
+
+class SourceHubFilter(HubFacetFilter):
+    """`?hub=<slug>`: items from a community of that hub, one the reader may see (the page
+    of an item never names a hidden community, nor does a filter)."""
+
+    def condition(self, values) -> Q:
+        communities = LearningCommunity.objects.visible_to(self.parent.user).filter(
+            hub__in=list(values)
+        )
+        return Q(source_community__in=communities.values("pk"))
+
+
+class KnowledgeItemFilterSet(ListingFilterSet):
+    q = SearchFilter(document="search_document")
+    kind = ChoiceFacetFilter(choices=KnowledgeItem.Kind.choices, label=_("Type"))
+    topic = TopicFacetFilter()
+    sector = SectorFacetFilter()
+    hub = SourceHubFilter(help_text=_("The hub of the community it comes from."))
+    licence = ChoiceFacetFilter(choices=KnowledgeItem.Licence.choices, label=_("Licence"))
+    sort = SortFilter(sorts=SORTS, default="newest")
+
+    class Meta:
+        model = KnowledgeItem
+        fields = []

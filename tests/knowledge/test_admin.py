@@ -1,0 +1,54 @@
+"""Knowledge items added in the admin: the upload is checked like one from a community."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.knowledge.models import KnowledgeItem
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:knowledge_knowledgeitem_add")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def post_item(client, upload):
+    return client.post(
+        ADD_URL,
+        {
+            "title": "Verslag",
+            "slug": "verslag",
+            "kind": KnowledgeItem.Kind.CASE,
+            "summary": "Wat we leerden.",
+            "licence": KnowledgeItem.Licence.CC_BY,
+            "visibility": "public",
+            "file": upload,
+        },
+    )
+
+
+def test_admin_stores_a_checked_upload_under_a_safe_name(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = post_item(
+        client, SimpleUploadedFile("Ons verslag (definitief).PDF", b"%PDF-1.4\n%verslag\n")
+    )
+
+    assert response.status_code == 302, response.content
+    item = KnowledgeItem.objects.get(slug="verslag")
+    assert item.file.name.endswith("/ons-verslag-definitief.pdf")
+
+
+def test_admin_refuses_a_file_whose_content_is_not_what_its_name_says(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = post_item(client, SimpleUploadedFile("verslag.pdf", b"<html><script></script>"))
+
+    assert response.status_code == 200
+    assert not KnowledgeItem.objects.exists()
+    assert "file" in response.context["adminform"].form.errors
