@@ -1,109 +1,642 @@
-"""Filter pieces shared by the organisation and challenge directories."""
+"""Filter pieces shared by the directories (challenges, organisations, communities, hubs,
+knowledge base): multi-select facets, full-text search and sorting, on one FilterSet base.
+
+A facet is a group of checkboxes. Ticked options of one facet widen the list (OR), facets
+narrow each other (AND). Every facet states its test as a `Q` (`FacetFilter.condition`) and
+how to count its options (`FacetFilter.count_parts`), so the FilterSet can both filter and
+tell, for every option, how many rows ticking it would give: one UNION ALL query for all
+facets (`ListingFilterSet.facet_counts`), whatever the number of rows.
+
+URL parameters are the facet names repeated (`?province=NL-ZH&province=NL-UT`); a link with
+one value (`?topic=ml`) is the same thing with one option ticked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, F, Q, TextField, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from apps.hubs.models import Hub
 from apps.taxonomy.models import AITopic, Province, Sector
 
+from .search import MAX_QUERY_LENGTH, search_query
 
-def topics_matching(topic: AITopic) -> models.QuerySet[AITopic]:
-    """The topics that count as `topic` in a filter (a queryset, used as a subquery).
+RELEVANCE = "relevance"
+
+
+def filter_data(filters: Mapping[str, Any] | None) -> MultiValueDict:
+    """Filter values as a FilterSet reads them. A QueryDict (`request.GET`) as it is; a plain
+    mapping (`{"topic": "ml", "province": ["NL-ZH", "NL-UT"]}`) with every value a list, so a
+    checkbox group reads one value as well as several."""
+    if isinstance(filters, MultiValueDict):
+        return filters
+    data = MultiValueDict()
+    for key, value in (filters or {}).items():
+        data.setlist(key, list(value) if isinstance(value, list | tuple | set) else [value])
+    return data
+
+
+def topics_matching(topics: Iterable[AITopic]) -> models.QuerySet[AITopic]:
+    """The topics that count as any of `topics` in a filter (a queryset, used as a subquery).
 
     A group stands for anything in it (PRODUCT.md section 4), so a group matches its leaves,
     and a leaf matches the group above it: a challenge asking for "anything in computer
     vision" is a fit for someone looking for visual inspection.
     """
-    same = models.Q(pk=topic.pk)
-    if topic.is_group:
-        return AITopic.objects.filter(same | models.Q(parent=topic))
-    return AITopic.objects.filter(same | models.Q(pk=topic.parent_id))
+    topics = list(topics)
+    groups = [topic.pk for topic in topics if topic.is_group]
+    parents = [topic.parent_id for topic in topics if not topic.is_group]
+    return AITopic.objects.filter(
+        Q(pk__in=[topic.pk for topic in topics]) | Q(parent__in=groups) | Q(pk__in=parents)
+    )
 
 
-class TopicChoiceField(django_filters.fields.ModelChoiceField):
-    """A select that shows the two levels: groups, then their leaves indented."""
-
-    def label_from_instance(self, obj: AITopic) -> str:
-        return obj.name if obj.is_group else f"\u2003{obj.name}"
-
-
-class TopicFilter(django_filters.ModelChoiceFilter):
-    """`?topic=<slug>` on a model with a `topics` many-to-many to AITopic."""
-
-    field_class = TopicChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", AITopic.objects.order_by("position", "slug"))
-        kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("label", _("AI topic"))
-        kwargs.setdefault("empty_label", _("All topics"))
-        super().__init__(*args, **kwargs)
-
-    def filter(self, queryset: models.QuerySet, value: AITopic | None) -> models.QuerySet:
-        if not value:
-            return queryset
-        # A subquery rather than a join: a row with two matching topics must appear once.
-        with_topic = queryset.model.objects.filter(topics__in=topics_matching(value))
-        return queryset.filter(pk__in=with_topic.values("pk"))
+def _spans_many(model: type[models.Model], path: str) -> bool:
+    """Whether `path` passes a to-many relation (and so would repeat rows in a join)."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        model = field.related_model
+    return False
 
 
-class TextFilter(django_filters.CharFilter):
-    """The free-text box of a directory: `icontains` on any of `fields`."""
+def rows_where(model: type[models.Model], path: str, values: Any) -> Q:
+    """`path__in=values` as a condition on `model` that never repeats a row: through a
+    to-many relation it becomes `pk IN (subquery)`. When the path starts with a many-to-many
+    field the subquery reads its link table alone, without a join back to `model`."""
+    first, _, rest = path.partition("__")
+    field = model._meta.get_field(first)
+    if field.many_to_many and not field.auto_created:
+        through = field.remote_field.through
+        target = field.m2m_reverse_field_name()
+        lookup = f"{target}__{rest}__in" if rest else f"{target}__in"
+        links = through._default_manager.filter(**{lookup: values})
+        return Q(pk__in=links.values(field.m2m_field_name()))
+    condition = Q(**{f"{path}__in": values})
+    if _spans_many(model, path):
+        return Q(pk__in=model._default_manager.filter(condition).values("pk"))
+    return condition
 
-    def __init__(self, *args, fields: tuple[str, ...], **kwargs):
-        self.search_fields = fields
-        kwargs.setdefault("label", _("Search"))
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
-        super().__init__(*args, **kwargs)
 
-    def filter(self, queryset: models.QuerySet, value: str) -> models.QuerySet:
-        if not value:
-            return queryset
-        matches = models.Q()
-        for field in self.search_fields:
-            matches |= models.Q(**{f"{field}__icontains": value})
-        return queryset.filter(matches)
+class Choice(NamedTuple):
+    """One option of a facet: the cleaned value the condition takes, the string in the URL,
+    its label and, for a leaf in a tree, the URL value of its group."""
+
+    value: Any
+    key: str
+    label: str
+    parent: str | None = None
 
 
-class ProvincesFilter(django_filters.ModelMultipleChoiceFilter):
-    """`?province=NL-ZH&province=NL-UT` on a model with a `province` foreign key."""
+@dataclass
+class CountPart:
+    """One SELECT of the facet counts: `rows` grouped by `option`, counted by `n` (and `m`,
+    a second count some facets need)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Province.objects.all())
-        # With `to_field_name` django-filter compares that value, so name it in the path.
-        kwargs.setdefault("field_name", "province__code")
-        kwargs.setdefault("to_field_name", "code")
-        kwargs.setdefault("distinct", False)  # a foreign key: no duplicate rows to remove
+    rows: models.QuerySet
+    option: Any
+    n: Any = dataclasses.field(default_factory=lambda: Count("pk"))
+    m: Any = dataclasses.field(default_factory=lambda: Value(0))
+
+
+# --- Facets -----------------------------------------------------------------------------------
+
+
+class FacetFilter:
+    """A multi-select facet (mixin for django-filter's multiple-choice filters).
+
+    `default`: what applies while nothing is ticked (None: no condition).
+    """
+
+    def __init__(self, *args, default: Iterable | None = None, **kwargs):
+        self.default = default
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("distinct", False)  # conditions never repeat rows (see rows_where)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def path(self) -> str:
+        """The lookup path from the listed model (set by a subclass; default the name)."""
+        return getattr(self, "_path", None) or self.field_name
+
+    def condition(self, values: Iterable) -> Q:
+        raise NotImplementedError
+
+    def effective_condition(self, values: Iterable | None) -> Q | None:
+        if values:
+            return self.condition(values)
+        if self.default is not None:
+            return self.condition(self.default)
+        return None
+
+    def filter(self, queryset: models.QuerySet, value) -> models.QuerySet:
+        condition = self.effective_condition(value)
+        return queryset if condition is None else queryset.filter(condition)
+
+    @cached_property
+    def facet_choices(self) -> list[Choice]:
+        raise NotImplementedError
+
+    def selected_keys(self, cleaned: Iterable) -> set[str]:
+        raise NotImplementedError
+
+    # -- counting ----------------------------------------------------------------------------
+    #
+    # A facet says how to count its options as `CountPart`s: rows grouped by an option
+    # expression. The FilterSet runs the parts of all facets as one UNION ALL query and hands
+    # each facet its rows back (`read_counts`).
+
+    # Whether the options can be counted by grouping the rows by the values on `path` (one
+    # pass over the rows) rather than by testing every option's condition. A subclass that
+    # brings its own `condition` counts option by option, unless it says otherwise.
+    count_by_group = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "condition" in cls.__dict__ and "count_by_group" not in cls.__dict__:
+            cls.count_by_group = False
+
+    def count_parts(self, queryset: models.QuerySet) -> list[CountPart]:
+        """Option by option: one part per option, its condition on `queryset`. Fine for small
+        tables; grouping subclasses do better."""
+        return [
+            CountPart(queryset.filter(self.condition([choice.value])), Value(choice.key))
+            for choice in self.facet_choices
+        ]
+
+    def read_counts(self, parts: list[list[tuple[str, int, int]]]) -> dict[str, int]:
+        """{choice key: count} from the rows (option, n, m) of each of `count_parts` (an
+        option without rows has none: 0)."""
+        counts = dict.fromkeys((choice.key for choice in self.facet_choices), 0)
+        counts.update((option, n) for rows in parts for option, n, _m in rows)
+        return counts
+
+    def grouped_part(self, queryset: models.QuerySet, path: str) -> CountPart:
+        return CountPart(queryset, F(path), Count("pk", distinct=True))
+
+    def read_grouped(self, rows, keys: Mapping[str, str]) -> dict[str, int]:
+        """Counts per choice key from grouped rows; `keys` maps the value as text in the
+        database to the choice key."""
+        counts = dict.fromkeys(keys.values(), 0)
+        counts.update((keys[option], n) for option, n, _m in rows if option in keys)
+        return counts
+
+
+class FacetModelChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Checks the ticked values against the options its facet has loaded for the form
+    anyway, instead of asking the database once more."""
+
+    facet: ModelFacetFilter
+
+    def _check_values(self, value):
+        try:
+            keys = frozenset(str(key) for key in value)
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        known = {choice.key: choice.value for choice in self.facet.facet_choices}
+        for key in sorted(keys):
+            if key not in known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": key},
+                )
+        return [known[key] for key in keys]
+
+
+class ModelFacetFilter(FacetFilter, django_filters.ModelMultipleChoiceFilter):
+    """A facet over reference rows named by slug (`?sector=energy&sector=health`); `path`
+    leads from the listed model to those rows."""
+
+    field_class = FacetModelChoiceField
+
+    def __init__(self, *args, path: str | None = None, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+        self._path = path
+
+    @property
+    def field(self):
+        field = super().field
+        field.facet = self
+        return field
+
+    def condition(self, values: Iterable[models.Model]) -> Q:
+        return rows_where(self.model, self.path, list(values))
+
+    @cached_property
+    def facet_choices(self) -> list[Choice]:
+        key = self.extra["to_field_name"]
+        return [
+            Choice(instance, str(getattr(instance, key)), str(instance))
+            for instance in self.field.queryset
+        ]
+
+    def selected_keys(self, cleaned: Iterable[models.Model]) -> set[str]:
+        key = self.extra["to_field_name"]
+        return {str(getattr(instance, key)) for instance in cleaned}
+
+    count_by_group = True
+
+    def count_parts(self, queryset: models.QuerySet) -> list[CountPart]:
+        if not self.count_by_group:
+            return super().count_parts(queryset)
+        return [self.grouped_part(queryset, self.path)]
+
+    def read_counts(self, parts) -> dict[str, int]:
+        if not self.count_by_group:
+            return super().read_counts(parts)
+        keys = {str(choice.value.pk): choice.key for choice in self.facet_choices}
+        return self.read_grouped(parts[0], keys)
+
+
+class ChoiceFacetFilter(FacetFilter, django_filters.MultipleChoiceFilter):
+    """A facet over fixed choices (`?status=closed`). `aliases` are extra URL values that
+    stand for several choices, kept so that older links work (`status=all`)."""
+
+    def __init__(self, *args, path: str | None = None, aliases=None, **kwargs):
+        self.aliases = dict(aliases or {})
+        visible = list(kwargs.pop("choices"))
+        kwargs["choices"] = visible + [(alias, alias) for alias in self.aliases]
+        super().__init__(*args, **kwargs)
+        self.visible_choices = visible
+        self._path = path
+
+    def expand(self, values: Iterable[str]) -> list[str]:
+        expanded: list[str] = []
+        for value in values:
+            expanded.extend(self.aliases.get(value, [value]))
+        return expanded
+
+    def condition(self, values: Iterable[str]) -> Q:
+        return rows_where(self.model, self.path, self.expand(values))
+
+    @cached_property
+    def facet_choices(self) -> list[Choice]:
+        return [Choice(value, str(value), str(label)) for value, label in self.visible_choices]
+
+    def selected_keys(self, cleaned: Iterable[str]) -> set[str]:
+        return set(self.expand(cleaned))
+
+    count_by_group = True
+
+    def _grouped(self) -> bool:
+        return self.count_by_group and "__" not in self.path
+
+    def count_parts(self, queryset: models.QuerySet) -> list[CountPart]:
+        if not self._grouped():
+            return super().count_parts(queryset)
+        return [self.grouped_part(queryset, self.path)]
+
+    def read_counts(self, parts) -> dict[str, int]:
+        if not self._grouped():
+            return super().read_counts(parts)
+        # The stored value of each choice, as PostgreSQL writes it as text ("1" is "true").
+        field = self.model._meta.get_field(self.path)
+        keys = {}
+        for choice in self.facet_choices:
+            stored = field.to_python(choice.key)
+            keys[str(stored).lower() if isinstance(stored, bool) else str(stored)] = choice.key
+        return self.read_grouped(parts[0], keys)
+
+
+class ProvinceFacetFilter(ModelFacetFilter):
+    """`?province=NL-ZH&province=NL-UT`; `path` leads to a Province (default `province`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Province.objects.order_by("name_nl"))
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("path", "province")
         kwargs.setdefault("label", _("Province"))
         super().__init__(*args, **kwargs)
 
+    @cached_property
+    def facet_choices(self) -> list[Choice]:
+        """By name in the reader's language ("Noord-Brabant" is "North Brabant")."""
+        return sorted(super().facet_choices, key=lambda choice: choice.label)
 
-class HubFilter(django_filters.ModelChoiceFilter):
-    """`?hub=<slug>`: the provinces the hub covers, on a model with a `province`."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Hub.objects.all())
-        kwargs.setdefault("to_field_name", "slug")
+class HubFacetFilter(ModelFacetFilter):
+    """`?hub=<slug>`. Give `province_path` for rows that lie in a province (a hub stands for
+    the provinces it covers), or `path` for rows that name their hub."""
+
+    def __init__(self, *args, province_path: str | None = None, **kwargs):
+        kwargs.setdefault("queryset", Hub.objects.order_by("name"))
         kwargs.setdefault("label", _("AI hub"))
-        kwargs.setdefault("empty_label", _("All hubs"))
+        self.province_path = province_path
         super().__init__(*args, **kwargs)
 
-    def filter(self, queryset: models.QuerySet, value: Hub | None) -> models.QuerySet:
-        if not value:
-            return queryset
-        return queryset.filter(province__in=value.provinces.all())
+    def condition(self, values: Iterable[Hub]) -> Q:
+        if self.province_path:
+            provinces = Province.objects.filter(hubs__in=list(values)).values("pk")
+            return rows_where(self.model, self.province_path, provinces)
+        return super().condition(values)
+
+    count_by_group = True
+
+    def count_parts(self, queryset: models.QuerySet) -> list[CountPart]:
+        if not self.count_by_group:
+            return super().count_parts(queryset)
+        path = f"{self.province_path}__hubs" if self.province_path else self.path
+        return [self.grouped_part(queryset, path)]
 
 
-class SectorFilter(django_filters.ModelChoiceFilter):
-    """`?sector=<slug>` on a model with a `sectors` many-to-many (one value: no duplicates)."""
-
+class SectorFacetFilter(ModelFacetFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Sector.objects.all())
-        kwargs.setdefault("field_name", "sectors")
-        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("path", "sectors")
         kwargs.setdefault("label", _("Sector"))
-        kwargs.setdefault("empty_label", _("All sectors"))
         super().__init__(*args, **kwargs)
+
+
+class TopicFacetFilter(ModelFacetFilter):
+    """`?topic=<slug>`: the two levels of AI topics as a tree; a ticked group finds rows on
+    any of its leaves, a ticked leaf also finds rows that name its group (`topics_matching`).
+    `path` leads to AITopic (default `topics`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", AITopic.objects.order_by("position", "slug"))
+        kwargs.setdefault("path", "topics")
+        kwargs.setdefault("label", _("AI topic"))
+        super().__init__(*args, **kwargs)
+
+    def condition(self, values: Iterable[AITopic]) -> Q:
+        return rows_where(self.model, self.path, topics_matching(values))
+
+    @cached_property
+    def facet_choices(self) -> list[Choice]:
+        topics = list(self.field.queryset)
+        slugs = {topic.pk: topic.slug for topic in topics}
+        return [
+            Choice(topic, topic.slug, str(topic), slugs.get(topic.parent_id)) for topic in topics
+        ]
+
+    count_by_group = True
+
+    @property
+    def counts_pairs(self) -> bool:
+        """Whether `topic_links` can give the pairs to count (else: option by option)."""
+        if not self.count_by_group or "__" in self.path:
+            return False
+        return self.model._meta.get_field(self.path).many_to_many
+
+    def topic_links(self, queryset: models.QuerySet) -> tuple[models.QuerySet, str, str]:
+        """Pairs of a row of `queryset` and a topic it names, for counting: a queryset, the
+        path in it to the row and the path to the topic. Here the link table of the one-hop
+        many-to-many `path`; a subclass with another way to topics gives its own."""
+        field = self.model._meta.get_field(self.path)
+        row, topic = field.m2m_field_name(), field.m2m_reverse_field_name()
+        links = field.remote_field.through._default_manager.filter(
+            **{f"{row}__in": queryset.values("pk")}
+        )
+        return links, row, topic
+
+    def count_parts(self, queryset: models.QuerySet) -> list[CountPart]:
+        """Counts with the meaning of `topics_matching`, from (row, topic) pairs:
+
+        - a group counts the rows naming it or one of its leaves: pairs grouped by the
+          topic's group;
+        - a leaf counts the rows naming it or its group: pairs grouped by the topic when it
+          is a leaf, by each of its leaves when it is a group.
+        """
+        if not self.counts_pairs:
+            return super().count_parts(queryset)
+        links, row, topic = self.topic_links(queryset)
+        return [
+            CountPart(links, Coalesce(f"{topic}__parent", topic), Count(row, distinct=True)),
+            CountPart(links, Coalesce(f"{topic}__children", topic), Count(row, distinct=True)),
+        ]
+
+    def read_counts(self, parts) -> dict[str, int]:
+        if not self.counts_pairs:
+            return super().read_counts(parts)
+        by_group, by_leaf = ({int(option): n for option, n, _m in rows} for rows in parts)
+        return {
+            choice.key: (by_group if choice.value.is_group else by_leaf).get(choice.value.pk, 0)
+            for choice in self.facet_choices
+        }
+
+
+# --- Search and sort --------------------------------------------------------------------------
+
+
+class SearchFilter(django_filters.CharFilter):
+    """The search box (`?q=`): full text in Dutch and English (`apps.core.search`).
+
+    `document` names a stored search vector of the model, or is a callable that returns a
+    vector expression (for small tables without a stored one).
+    """
+
+    def __init__(self, *args, document: str | Callable[[], Any] = "search_document", **kwargs):
+        self.document = document
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        super().__init__(*args, **kwargs)
+
+    def search(self, queryset: models.QuerySet, query: SearchQuery, *, rank: bool = True):
+        if callable(self.document):
+            queryset = queryset.alias(search_vector=self.document())
+            name = "search_vector"
+        else:
+            name = self.document
+        queryset = queryset.filter(**{name: query})
+        if rank:
+            queryset = queryset.annotate(search_rank=SearchRank(F(name), query))
+        return queryset
+
+    def filter(self, queryset: models.QuerySet, value: str) -> models.QuerySet:
+        query = search_query(value or "")
+        return queryset if query is None else self.search(queryset, query)
+
+
+@dataclass(frozen=True)
+class Sort:
+    label: Any
+    ordering: tuple
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """`?sort=`: one of `sorts` (a dict of key to Sort), or relevance while searching. The
+    FilterSet orders last, after the search has ranked the rows."""
+
+    def __init__(self, *args, sorts: dict[str, Sort], default: str, **kwargs):
+        self.sorts = sorts
+        self.default = default
+        choices = [(RELEVANCE, _("relevance")), *((key, s.label) for key, s in sorts.items())]
+        kwargs.setdefault("label", _("Sort by"))
+        kwargs.setdefault("empty_label", None)
+        super().__init__(*args, choices=choices, **kwargs)
+
+    def filter(self, queryset: models.QuerySet, value) -> models.QuerySet:
+        return queryset
+
+
+# --- The FilterSet ----------------------------------------------------------------------------
+
+
+class ListingFilterSet(django_filters.FilterSet):
+    """Base of the directories' FilterSets: facets, search box and sort; for the user whose
+    visible rows the `queryset` holds (some facets look through relations that have their
+    own visibility, `self.user` lets them).
+
+    Invalid values never fail the page: the form reports them and their filter is left out.
+    """
+
+    # The counts beside the options cost one query; off for lists where they tell nothing.
+    counts_facets = True
+
+    def __init__(self, data=None, queryset=None, *, user=None, request=None, prefix=None):
+        super().__init__(filter_data(data), queryset, request=request, prefix=prefix)
+        if user is None:
+            user = getattr(request, "user", None) or AnonymousUser()
+        self.user = user
+
+    # -- parts -------------------------------------------------------------------------------
+
+    @property
+    def facet_filters(self) -> dict[str, FacetFilter]:
+        return {name: f for name, f in self.filters.items() if isinstance(f, FacetFilter)}
+
+    @property
+    def search_filter(self) -> SearchFilter | None:
+        return next((f for f in self.filters.values() if isinstance(f, SearchFilter)), None)
+
+    @property
+    def sort_filter(self) -> SortFilter | None:
+        return next((f for f in self.filters.values() if isinstance(f, SortFilter)), None)
+
+    @cached_property
+    def cleaned_data(self) -> dict[str, Any]:
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    def _value(self, filter_: django_filters.Filter):
+        name = next(name for name, f in self.filters.items() if f is filter_)
+        return self.cleaned_data.get(name)
+
+    @cached_property
+    def search(self) -> SearchQuery | None:
+        """The text query, or None when the search box asks nothing."""
+        search_filter = self.search_filter
+        if search_filter is None:
+            return None
+        return search_query(self._value(search_filter) or "")
+
+    @cached_property
+    def chosen_sort(self) -> str:
+        """The sort the URL asks for and that applies ("" for the default)."""
+        sort_filter = self.sort_filter
+        if sort_filter is None:
+            return ""
+        chosen = self._value(sort_filter) or ""
+        if chosen == RELEVANCE and self.search is None:
+            return ""
+        return chosen
+
+    @cached_property
+    def sort(self) -> str:
+        """The sort in effect: the chosen one, else relevance while searching, else the
+        list's default."""
+        if self.chosen_sort:
+            return self.chosen_sort
+        if self.search is not None:
+            return RELEVANCE
+        return self.sort_filter.default if self.sort_filter else ""
+
+    def sort_options(self) -> list[tuple[str, Any]]:
+        """(key, label) of the sorts on offer: relevance only while searching."""
+        sort_filter = self.sort_filter
+        if sort_filter is None:
+            return []
+        options = [(key, s.label) for key, s in sort_filter.sorts.items()]
+        if self.search is not None:
+            options.insert(0, (RELEVANCE, _("relevance")))
+        return options
+
+    def ordering(self) -> tuple:
+        sort_filter = self.sort_filter
+        if sort_filter is None:
+            return ()
+        default = sort_filter.sorts[sort_filter.default].ordering
+        if self.sort == RELEVANCE:
+            return (F("search_rank").desc(), *default)
+        return sort_filter.sorts[self.sort].ordering
+
+    def facet_conditions(self) -> dict[str, Q | None]:
+        return {
+            name: facet.effective_condition(self.cleaned_data.get(name))
+            for name, facet in self.facet_filters.items()
+        }
+
+    def selected_keys(self, name: str) -> set[str]:
+        """The URL values of the options ticked in facet `name` that are in effect."""
+        facet = self.facet_filters[name]
+        if name in self.cleaned_data:
+            return facet.selected_keys(self.cleaned_data[name] or ())
+        return set()
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def searched(self, queryset: models.QuerySet, *, rank: bool = True) -> models.QuerySet:
+        if self.search is None:
+            return queryset
+        return self.search_filter.search(queryset, self.search, rank=rank)
+
+    def filter_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
+        queryset = self.searched(queryset)
+        for condition in self.facet_conditions().values():
+            if condition is not None:
+                queryset = queryset.filter(condition)
+        special = (FacetFilter, SearchFilter, SortFilter)
+        for name, filter_ in self.filters.items():
+            if not isinstance(filter_, special) and name in self.cleaned_data:
+                queryset = filter_.filter(queryset, self.cleaned_data[name])
+        ordering = self.ordering()
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """For every option of every facet, how many rows there would be with that option
+        ticked and the other facets as they are. One query (a UNION ALL of each facet's
+        grouped counts), whatever the number of rows."""
+        base = self.searched(self.queryset.all(), rank=False)
+        conditions = self.facet_conditions()
+        selects, owners = [], []
+        for name, facet in self.facet_filters.items():
+            others = [c for other, c in conditions.items() if other != name and c is not None]
+            for index, part in enumerate(facet.count_parts(base.filter(*others))):
+                selects.append(
+                    part.rows.order_by()
+                    .values(part=Value(len(owners)), option=Cast(part.option, TextField()))
+                    .annotate(n=part.n, m=part.m)
+                    .values_list("part", "option", "n", "m")
+                )
+                owners.append((name, index))
+        rows: dict[int, list[tuple[str, int, int]]] = {index: [] for index in range(len(owners))}
+        if selects:
+            for part, option, n, m in selects[0].union(*selects[1:], all=True):
+                rows[part].append((option, n, m))
+        counts: dict[str, dict[str, int]] = {}
+        for name, facet in self.facet_filters.items():
+            parts = [rows[i] for i, (owner, _index) in enumerate(owners) if owner == name]
+            counts[name] = facet.read_counts(parts)
+        return counts

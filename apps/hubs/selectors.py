@@ -1,5 +1,8 @@
 """Reads of the regional AI hubs. Hubs are public; what they list is filtered per user."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import OuterRef, Prefetch, QuerySet
 
 from apps.accounts.models import User
@@ -9,6 +12,7 @@ from apps.core.selectors import subquery_count
 from apps.organisations.models import Organisation
 from apps.taxonomy.models import Province
 
+from .filters import HubFilterSet
 from .models import Hub
 
 
@@ -29,6 +33,11 @@ def hub_list(*, user) -> QuerySet[Hub]:
         .prefetch_related(_provinces_by_name())
         .order_by("name")
     )
+
+
+def hub_filterset(*, user, filters: Mapping[str, Any] | None) -> HubFilterSet:
+    """The hub directory's FilterSet (search box and province) over `hub_list`."""
+    return HubFilterSet(filters, queryset=hub_list(user=user), user=user)
 
 
 def hub_get(*, slug: str) -> Hub | None:

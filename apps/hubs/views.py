@@ -1,10 +1,12 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import ngettext_lazy
 
 from apps.challenges.selectors import challenge_list_for_hub
+from apps.core.listing import render_listing
 from apps.organisations.selectors import organisation_list_for_hub
 
-from .selectors import hub_communities, hub_get, hub_list
+from .selectors import hub_communities, hub_filterset, hub_get
 
 # The detail page shows a sample of each list and links to the filtered directory.
 ORGANISATIONS_ON_DETAIL = 12
@@ -12,7 +14,13 @@ CHALLENGES_ON_DETAIL = 6
 
 
 def hub_index(request):
-    return render(request, "hubs/hub_list.html", {"hubs": hub_list(user=request.user)})
+    return render_listing(
+        request,
+        hub_filterset(user=request.user, filters=request.GET),
+        template_name="hubs/hub_list.html",
+        results_template_name="hubs/_hub_results.html",
+        count_text=ngettext_lazy("%(count)s AI hub", "%(count)s AI hubs", "count"),
+    )
 
 
 def hub_detail(request, slug: str):

@@ -162,13 +162,15 @@ def test_home_query_count_does_not_grow_with_rows(
 ):
     if signed_in:
         client.force_login(member)
-    with django_assert_max_num_queries(6):
+    # Signed in, the header's unread-notification count is one more query.
+    budget = 7 if signed_in else 6
+    with django_assert_max_num_queries(budget):
         assert client.get(HOME).status_code == 200
 
     for _ in range(10):
         ChallengeFactory(organisation=OrganisationFactory(), topics=["ml", "nlp"])
         LearningCommunityFactory(status=CommunityStatus.ACTIVE)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(budget):
         assert client.get(HOME).status_code == 200
 
 

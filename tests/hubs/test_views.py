@@ -18,11 +18,15 @@ def detail_url(slug):
     return reverse("hubs:detail", kwargs={"slug": slug})
 
 
+def hubs_on(response):
+    return list(response.context["page_obj"].object_list)
+
+
 def test_list_shows_all_seven_hubs_with_their_provinces(client):
     response = client.get(LIST_URL)
 
     assert response.status_code == 200
-    hubs = list(response.context["hubs"])
+    hubs = hubs_on(response)
     assert len(hubs) == 7
     noord = next(hub for hub in hubs if hub.slug == "noord-nederland")
     assert {province.code for province in noord.provinces.all()} == {"NL-GR", "NL-FR", "NL-DR"}
@@ -40,12 +44,41 @@ def test_list_counts_open_challenges_and_organisations_per_hub(client, sme):
     OrganisationFactory(province_code="NL-FR")
     OrganisationFactory(province_code="NL-GR", is_active=False)
 
-    hubs = {hub.slug: hub for hub in client.get(LIST_URL).context["hubs"]}
+    hubs = {hub.slug: hub for hub in hubs_on(client.get(LIST_URL))}
 
     assert hubs["zuid-holland"].open_challenge_count == 2
     assert hubs["zuid-holland"].organisation_count == 2  # sme and the hogeschool
     assert hubs["noord-nederland"].organisation_count == 1
     assert hubs["noord-nederland"].open_challenge_count == 0
+
+
+def test_list_filters_by_province_and_searches_names_and_descriptions(client):
+    def slugs(**params):
+        return sorted(hub.slug for hub in hubs_on(client.get(LIST_URL, params)))
+
+    assert slugs(province="NL-GR") == ["noord-nederland"]
+    assert slugs(province=["NL-GR", "NL-LI"]) == ["brightlands-limburg", "noord-nederland"]
+    assert slugs(q="Limburg") == ["brightlands-limburg"]
+    assert slugs(q="Rotterdam") == ["zuid-holland"]  # in the description
+    assert slugs(q="Limburg", province="NL-GR") == []
+    assert len(slugs(q="de")) == 7  # a stop word alone filters nothing
+
+
+def test_list_answers_htmx_with_the_results_only(client):
+    partial = client.get(
+        LIST_URL, {"province": "NL-GR"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="result-list"
+    )
+    assert partial.status_code == 200
+    assert "<html" not in partial.text
+    assert "AI Hub Noord-Nederland" in partial.text
+    assert "AI Hub Zuid-Holland" not in partial.text
+
+
+def test_list_ignores_invalid_parameters(client):
+    for params in ({"province": "NL-XX"}, {"page": "x"}, {"sort": "nope"}, {"q": "x" * 500}):
+        response = client.get(LIST_URL, params)
+        assert response.status_code == 200, params
+        assert len(hubs_on(response)) == 7, params
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
@@ -54,16 +87,17 @@ def test_list_query_count_does_not_grow_with_rows(
 ):
     if signed_in:
         client.force_login(member)
-    with django_assert_max_num_queries(3):
-        assert client.get(LIST_URL).status_code == 200
+    params = {"province": ["NL-ZH", "NL-GR", "NL-LI"], "q": "hub"}
+    with django_assert_max_num_queries(7):
+        assert client.get(LIST_URL, params).status_code == 200
 
     for code in ("NL-ZH", "NL-GR", "NL-LI", "NL-UT", "NL-NB"):
         for _ in range(4):
             ChallengeFactory(
                 organisation=OrganisationFactory(province_code=code), province_code=code
             )
-    with django_assert_max_num_queries(3):
-        assert client.get(LIST_URL).status_code == 200
+    with django_assert_max_num_queries(7):
+        assert client.get(LIST_URL, params).status_code == 200
 
 
 def test_detail_shows_provinces_coordinator_names_but_never_their_email(client):
@@ -99,6 +133,8 @@ def test_detail_lists_region_organisations_challenges_and_communities_the_user_m
     assert "Besloten gemeenschap" not in anonymous
     assert "Andere hub" not in anonymous
     assert "?hub=zuid-holland" in anonymous  # links to the filtered directories
+    assert 'href="/communities/?hub=zuid-holland"' in anonymous
+    assert 'href="/knowledge/?hub=zuid-holland"' in anonymous
 
     client.force_login(member)
     assert "Regio-intern" in client.get(detail_url("zuid-holland")).text

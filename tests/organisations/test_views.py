@@ -76,26 +76,131 @@ def test_list_pages_by_24_and_the_url_carries_the_filters(client):
     assert names_on(client.get(LIST_URL, {"kind": "hbo", "page": 2})) == ["Hogeschool 24"]
 
 
+def test_facets_take_several_values_and_nationwide_and_formats(client):
+    lab = OrganisationFactory(name="Lab", kind_slug="innovation-lab", serves_nationally=True)
+    lab.formats.add(Format.objects.get(slug="hackathon"))
+    school = OrganisationFactory(name="School", kind_slug="mbo", province_code="NL-UT")
+    school.formats.add(Format.objects.get(slug="internship"))
+    school.sectors.add(Sector.objects.get(slug="health"))
+    OrganisationFactory(name="Bedrijf", kind_slug="sme", topics=["nlp"])
+
+    def names(**params):
+        return sorted(names_on(client.get(LIST_URL, params)))
+
+    assert names(national="1") == ["Lab"]
+    assert names(format=["hackathon", "internship"]) == ["Lab", "School"]
+    assert names(format="internship") == ["School"]
+    assert names(sector=["health", "energy"]) == ["School"]
+    assert names(topic=["language", "vision"]) == ["Bedrijf"]
+    assert names(hub=["midden-nederland", "zuid-holland"]) == ["Bedrijf", "Lab", "School"]
+    assert names(hub="midden-nederland", kind=["mbo", "sme"]) == ["School"]
+
+
+def test_search_finds_organisations_by_name_and_description_in_dutch_and_english(client):
+    OrganisationFactory(name="Korenbloem", description="Wij bakken brood voor bakkerijen.")
+    OrganisationFactory(name="Delft Robotics Lab", description="We build warehouse robots.")
+    OrganisationFactory(name="Zuivel", description="Melk en kaas.")
+
+    def names(text):
+        return names_on(client.get(LIST_URL, {"q": text}))
+
+    assert names("bakkerij") == ["Korenbloem"]
+    assert names("korenbl") == ["Korenbloem"]  # a prefix while typing
+    assert names("robot") == ["Delft Robotics Lab"]
+    assert names("building robots") == ["Delft Robotics Lab"]
+    assert len(names("de")) == 3  # a stop word alone filters nothing
+
+
+def test_sort_by_name_or_newest(client):
+    OrganisationFactory(name="B")
+    OrganisationFactory(name="C")
+    OrganisationFactory(name="A")
+    assert names_on(client.get(LIST_URL)) == ["A", "B", "C"]
+    assert names_on(client.get(LIST_URL, {"sort": "newest"})) == ["A", "C", "B"]
+
+
+def test_inactive_organisations_stay_out_of_results_and_counts_for_outsiders(
+    client, outsider, other_hub_coordinator, coordinator
+):
+    OrganisationFactory(name="Actief", province_code="NL-ZH")
+    OrganisationFactory(name="Slapend", province_code="NL-ZH", is_active=False)
+
+    for person in (None, outsider, other_hub_coordinator):
+        if person:
+            client.force_login(person)
+        response = client.get(LIST_URL, {"province": "NL-ZH"})
+        assert "Slapend" not in names_on(response), person
+        assert response.context["page_obj"].paginator.count == len(names_on(response))
+    client.force_login(coordinator)  # the region's coordinator sees them
+    assert "Slapend" in names_on(client.get(LIST_URL, {"province": "NL-ZH"}))
+
+
+def test_htmx_request_gets_the_results_partial_and_a_full_request_the_page(client):
+    OrganisationFactory(name="Hogeschool Leiden", kind_slug="hbo")
+
+    partial = client.get(
+        LIST_URL, {"kind": "hbo"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="result-list"
+    )
+    full = client.get(LIST_URL, {"kind": "hbo"})
+
+    assert "<html" not in partial.text and "Hogeschool Leiden" in partial.text
+    assert "<html" in full.text and "Hogeschool Leiden" in full.text
+    assert 'name="kind" value="hbo" id="id_kind_' in full.text
+
+
+def test_invalid_parameters_do_not_fail(client):
+    OrganisationFactory(name="Blijft")
+    for params in (
+        {"kind": "nope"},
+        {"national": "yes"},
+        {"format": ["x", "y"]},
+        {"sort": "-name"},
+        {"page": "-1"},
+        {"q": "\x00"},
+    ):
+        response = client.get(LIST_URL, params)
+        assert response.status_code == 200, params
+        assert names_on(response) == ["Blijft"], params
+
+
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_list_query_count_does_not_grow_with_rows(
     client, django_assert_max_num_queries, member, signed_in
 ):
     if signed_in:
         client.force_login(member)
+    params = {
+        "kind": ["hbo", "sme"],
+        "topic": "ml",
+        "province": "NL-ZH",
+        "hub": "zuid-holland",
+        "sector": "health",
+        "format": "internship",
+        "national": "1",
+        "q": "hogeschool",
+    }
 
-    def fetch():
-        response = client.get(LIST_URL, {"kind": ["hbo", "sme"], "topic": "ml"})
+    def add(count):
+        for _ in range(count):
+            organisation = OrganisationFactory(
+                name="Hogeschool", kind_slug="hbo", topics=["ml", "time-series", "nlp"]
+            )
+            organisation.sectors.add(Sector.objects.get(slug="health"))
+            organisation.formats.add(Format.objects.get(slug="internship"))
+            organisation.serves_nationally = True
+            organisation.save()
+
+    def fetch(expected_rows):
+        response = client.get(LIST_URL, params)
         assert response.status_code == 200
-        return response
+        assert len(names_on(response)) == expected_rows
 
-    OrganisationFactory(kind_slug="hbo", topics=["ml"])
-    with django_assert_max_num_queries(11):
-        fetch()
-
-    for _ in range(30):
-        OrganisationFactory(kind_slug="hbo", topics=["ml", "time-series", "nlp"])
-    with django_assert_max_num_queries(11):
-        assert len(names_on(fetch())) == 24
+    add(3)
+    with django_assert_max_num_queries(13):
+        fetch(3)
+    add(30)
+    with django_assert_max_num_queries(13):
+        fetch(24)
 
 
 def test_detail_shows_profile_and_family(client):

@@ -1,0 +1,151 @@
+"""One way to show a directory: filters beside a paged list of results.
+
+    return render_listing(
+        request,
+        challenge_filterset(user=request.user, filters=request.GET),
+        template_name="challenges/challenge_list.html",
+        results_template_name="challenges/_challenge_results.html",
+        count_text=ngettext_lazy("%(count)s challenge", "%(count)s challenges", "count"),
+    )
+
+The page template includes `core/_listing.html` (the filter form and the results region);
+`results_template_name` extends `core/_results.html` and fills in the cards. The filter form
+asks for the results with htmx (on every change, while typing, on submit) and pushes the URL,
+so a filtered list can always be shared; without JavaScript it is a plain GET form. An htmx
+request aimed at the results region gets only the results partial, which also refreshes the
+result count (a live region, so the new count is announced) and the per-option counts out of
+band. Everything else (first load, reload, history restore) gets the whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from .filters import ListingFilterSet
+
+PAGE_SIZE = 20
+# The id of the element the results are swapped into; htmx sends it as HX-Target.
+RESULTS_ID = "result-list"
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    id: str
+    checked: bool
+    count: int | None = None
+    children: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def open(self) -> bool:
+        """Whether a group shows its leaves at first: when one of them is ticked."""
+        return any(child.checked for child in self.children)
+
+
+@dataclass
+class Facet:
+    """A checkbox group of the filter form, ready for the template."""
+
+    name: str
+    label: str
+    id: str
+    options: list[FacetOption]
+    errors: Any
+    help_text: str = ""
+
+    @property
+    def all_options(self) -> list[FacetOption]:
+        return [o for option in self.options for o in (option, *option.children)]
+
+
+def build_facets(filterset: ListingFilterSet, counts: Mapping[str, Mapping[str, int]] | None):
+    """The facets of `filterset` with their options, ticks and counts, in declaration order."""
+    facets = []
+    for name, facet_filter in filterset.facet_filters.items():
+        bound = filterset.form[name]
+        checked = filterset.selected_keys(name)
+        facet_counts = (counts or {}).get(name, {})
+        options: list[FacetOption] = []
+        by_key: dict[str, FacetOption] = {}
+        for index, choice in enumerate(facet_filter.facet_choices):
+            option = FacetOption(
+                value=choice.key,
+                label=choice.label,
+                id=f"{bound.auto_id}_{index}",
+                checked=choice.key in checked,
+                count=facet_counts.get(choice.key) if counts is not None else None,
+            )
+            by_key[choice.key] = option
+            parent = by_key.get(choice.parent) if choice.parent else None
+            (parent.children if parent else options).append(option)
+        facets.append(
+            Facet(
+                name=name,
+                label=str(bound.label),
+                id=bound.auto_id,
+                options=options,
+                errors=bound.errors,
+                help_text=str(bound.help_text or ""),
+            )
+        )
+    return facets
+
+
+def wants_results_only(request: HttpRequest) -> bool:
+    """An htmx request that will swap the results region (not a history restore, which
+    replaces the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request and htmx.target == RESULTS_ID
+
+
+def render_listing(
+    request: HttpRequest,
+    filterset: ListingFilterSet,
+    *,
+    template_name: str,
+    results_template_name: str,
+    count_text,
+    page_size: int = PAGE_SIZE,
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """The list page, or only its results partial for an htmx request aimed at them.
+
+    `count_text`: an `ngettext_lazy(singular, plural, "count")` with `%(count)s` in it.
+    `context`: anything more the page template needs.
+    """
+    counts = filterset.facet_counts() if filterset.counts_facets else None
+    paginator = Paginator(filterset.qs, page_size)
+    page = paginator.get_page(request.GET.get("page"))
+    results_only = wants_results_only(request)
+    sort_options = [
+        {"value": key, "label": label, "current": key == filterset.sort}
+        for key, label in filterset.sort_options()
+    ]
+    page_context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "search_field": filterset.form["q"] if "q" in filterset.form.fields else None,
+        "facets": build_facets(filterset, counts),
+        "page_obj": page,
+        "count_text": count_text % {"count": paginator.count},
+        "sort_options": sort_options if len(sort_options) > 1 else [],
+        "chosen_sort": filterset.chosen_sort,
+        "results_id": RESULTS_ID,
+        "results_template_name": results_template_name,
+        "results_only": results_only,
+        **(context or {}),
+    }
+    response = render(
+        request, results_template_name if results_only else template_name, page_context
+    )
+    # The same URL answers with a page or a partial: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response

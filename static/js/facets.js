@@ -1,0 +1,47 @@
+/* Directories: keep keyboard focus and screen reader state sensible around htmx swaps of the
+   results (see apps/core/listing.py). No inline script: loaded as a static file (CSP).
+
+   - The filter form is never swapped, so focus stays on the checkbox or the search box the
+     reader used; the new count is announced by the live region #result-count.
+   - A page or sort link lies inside the swapped results. When the element that had focus is
+     gone after the swap, focus moves to the results region, where reading continues.
+   - While a request runs the results region is aria-busy. */
+(function () {
+  "use strict";
+
+  function resultsOf(event) {
+    var target = event.detail && event.detail.target;
+    if (!target || !target.classList || !target.classList.contains("result-list")) {
+      return null;
+    }
+    return target.closest(".results");
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var results = resultsOf(event);
+    if (results) {
+      results.setAttribute("aria-busy", "true");
+    }
+  });
+
+  function done(event) {
+    var results = resultsOf(event);
+    if (results) {
+      results.removeAttribute("aria-busy");
+    }
+    return results;
+  }
+
+  document.addEventListener("htmx:afterRequest", done);
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var results = done(event);
+    if (!results) {
+      return;
+    }
+    var active = document.activeElement;
+    if (!active || active === document.body || !document.body.contains(active)) {
+      results.focus({ preventScroll: true });
+    }
+  });
+})();

@@ -1,0 +1,295 @@
+"""The shared directory machinery: full-text search, facets and the listing helper. The lists
+themselves are tested in their apps; here what they all rely on."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import QueryDict
+from django.test import RequestFactory
+from django.utils.translation import ngettext_lazy
+
+from apps.challenges.models import Challenge, ChallengeStatus
+from apps.challenges.selectors import challenge_filterset
+from apps.core.filters import filter_data, topics_matching
+from apps.core.listing import RESULTS_ID, render_listing
+from apps.core.search import search_query
+from apps.taxonomy.models import AITopic, Sector
+from tests.challenges.factories import ChallengeFactory
+
+pytestmark = pytest.mark.django_db
+
+anonymous = AnonymousUser()
+
+
+def found(text: str) -> list[str]:
+    """Titles of the challenges the search box finds for `text`, best first."""
+    query = search_query(text)
+    assert query is not None, text
+    return list(
+        Challenge.objects.filter(search_document=query)
+        .order_by("title")
+        .values_list("title", flat=True)
+    )
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+def test_dutch_word_finds_its_plural_and_compounds_while_a_longer_word_is_narrower(sme):
+    ChallengeFactory(organisation=sme, title="Fietsen", description="De fietsen worden nagekeken.")
+    ChallengeFactory(organisation=sme, title="Maker", description="Een fietsenmaker zoekt hulp.")
+    ChallengeFactory(organisation=sme, title="Auto", description="Onze auto's rijden zelf.")
+
+    # Dutch stems "fiets" to 'fiet' and "fietsen" to 'fiets': prefixes bridge the two.
+    assert found("fiets") == ["Fietsen", "Maker"]
+    assert found("fietsen") == ["Fietsen", "Maker"]
+    assert found("fietsenmaker") == ["Maker"]
+
+
+def test_dutch_inflections_find_each_other(sme):
+    ChallengeFactory(organisation=sme, title="Voorspellen", description="Wij voorspellen de vraag.")
+    ChallengeFactory(
+        organisation=sme, title="Bakkerijen", description="Voor bakkerijen in de stad."
+    )
+    ChallengeFactory(organisation=sme, title="Keuring", description="Alles wordt geïnspecteerd.")
+
+    assert found("voorspellingen") == ["Voorspellen"]
+    assert found("bakkerij") == ["Bakkerijen"]
+    assert found("geïnspecteerd") == ["Keuring"]
+    assert found("geinspecteerd") == ["Keuring"]
+
+
+def test_first_part_of_a_dutch_compound_finds_it(sme):
+    ChallengeFactory(organisation=sme, title="Broodvoorspelling", description="Hoeveel bakken?")
+    assert found("brood") == ["Broodvoorspelling"]
+
+
+def test_english_text_is_stemmed_in_english(sme):
+    ChallengeFactory(organisation=sme, title="Predicting demand", description="We predicted badly.")
+    ChallengeFactory(organisation=sme, title="Other", description="Nothing about forecasts.")
+
+    assert found("prediction") == ["Predicting demand"]
+    assert found("predicts demand") == ["Predicting demand"]
+
+
+def test_every_word_must_match(sme):
+    ChallengeFactory(organisation=sme, title="Zorg", description="Planning in de zorg.")
+    ChallengeFactory(organisation=sme, title="Logistiek", description="Planning van ritten.")
+    assert found("planning zorg") == ["Zorg"]
+
+
+def test_web_search_syntax_is_honoured(sme):
+    ChallengeFactory(organisation=sme, title="A", description="machine learning voor kaas")
+    ChallengeFactory(organisation=sme, title="B", description="learning machine voor melk")
+    ChallengeFactory(organisation=sme, title="C", description="machine vision voor kaas")
+
+    assert found('"machine learning"') == ["A"]
+    assert found("machine -kaas") == ["B"]
+    assert found("melk or vision") == ["B", "C"]
+
+
+def test_short_words_match_whole_not_as_prefix(sme):
+    ChallengeFactory(organisation=sme, title="AI", description="Wij willen AI gebruiken.")
+    ChallengeFactory(organisation=sme, title="Lucht", description="Air quality in Rotterdam.")
+    assert found("ai") == ["AI"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "de het een", "the and of", "?!", "-", '""'])
+def test_empty_punctuation_or_stop_words_is_no_search(text):
+    assert search_query(text) is None
+
+
+def test_search_text_is_a_parameter_not_sql(sme):
+    ChallengeFactory(organisation=sme, title="Veilig")
+    assert search_query("'); DROP TABLE challenges_challenge; --") is not None
+    assert Challenge.objects.count() == 1
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+def test_filter_data_turns_a_plain_mapping_into_lists():
+    data = filter_data({"topic": "ml", "province": ["NL-ZH", "NL-UT"]})
+    assert data.getlist("topic") == ["ml"]
+    assert data.getlist("province") == ["NL-ZH", "NL-UT"]
+    query = QueryDict("topic=ml&topic=nlp")
+    assert filter_data(query) is query
+
+
+def test_topics_matching_takes_several_topics():
+    ml, nlp = AITopic.objects.get(slug="ml"), AITopic.objects.get(slug="nlp")
+    slugs = set(topics_matching([ml, nlp]).values_list("slug", flat=True))
+    assert {"ml", "time-series", "predictive-analytics", "nlp", "language"} <= slugs
+    assert "speech" not in slugs  # a sibling of the leaf is not meant
+    assert "visual-inspection" not in slugs
+
+
+def test_facets_or_within_and_across(sme):
+    ChallengeFactory(organisation=sme, title="zh-ml", topics=["time-series"])
+    ChallengeFactory(title="ut-nlp", province_code="NL-UT", topics=["nlp"])
+    ChallengeFactory(title="ut-vision", province_code="NL-UT", topics=["visual-inspection"])
+
+    def titles(**filters):
+        qs = challenge_filterset(user=anonymous, filters=filters).qs
+        return sorted(challenge.title for challenge in qs)
+
+    assert titles(topic=["ml", "language"]) == ["ut-nlp", "zh-ml"]
+    assert titles(topic=["ml", "language"], province="NL-UT") == ["ut-nlp"]
+    assert titles(province=["NL-UT", "NL-ZH"]) == ["ut-nlp", "ut-vision", "zh-ml"]
+
+
+def test_facet_counts_count_each_option_with_the_other_facets_applied(sme):
+    ChallengeFactory(organisation=sme, topics=["time-series"])
+    ChallengeFactory(organisation=sme, topics=["nlp"])
+    ChallengeFactory(province_code="NL-UT", topics=["nlp"])
+    ChallengeFactory(organisation=sme, topics=["nlp"], status=ChallengeStatus.CLOSED)
+
+    filterset = challenge_filterset(user=anonymous, filters={"province": "NL-ZH"})
+    counts = filterset.facet_counts()
+
+    assert filterset.qs.count() == 2  # the open ones in Zuid-Holland
+    assert counts["topic"]["ml"] == 1
+    assert counts["topic"]["nlp"] == 1
+    assert counts["topic"]["language"] == 1  # the group counts its leaves
+    # A province's own count ignores the province ticks: it says what ticking it adds.
+    assert counts["province"]["NL-UT"] == 1
+    assert counts["province"]["NL-ZH"] == 2
+    assert counts["status"]["closed"] == 1
+
+
+def test_topic_counts_follow_the_meaning_of_groups_and_leaves(sme):
+    ChallengeFactory(organisation=sme, topics=["ml"])  # anything in machine learning
+    ChallengeFactory(organisation=sme, topics=["ml", "time-series"])  # both: counted once
+    ChallengeFactory(organisation=sme, topics=["anomaly-detection"])
+    ChallengeFactory(organisation=sme, topics=["nlp", "speech"])
+
+    counts = challenge_filterset(user=anonymous, filters={}).facet_counts()["topic"]
+
+    assert counts["ml"] == 3  # the group: itself and its leaves
+    assert counts["time-series"] == 2  # the leaf: itself and its group
+    assert counts["anomaly-detection"] == 3
+    assert counts["predictive-analytics"] == 2  # only through the group
+    assert counts["language"] == 1
+    assert counts["nlp"] == 1
+    assert counts["vision"] == 0
+    for topic, expected in counts.items():  # each count is what ticking it would list
+        listed = challenge_filterset(user=anonymous, filters={"topic": topic}).qs.count()
+        assert listed == expected, topic
+
+
+def test_facet_counts_only_count_what_the_user_may_see(sme, member):
+    ChallengeFactory(organisation=sme)
+    ChallengeFactory(organisation=sme, visibility="hub")
+
+    for_anonymous = challenge_filterset(user=anonymous, filters={}).facet_counts()
+    for_member = challenge_filterset(user=member, filters={}).facet_counts()
+
+    assert for_anonymous["province"]["NL-ZH"] == 1
+    assert for_member["province"]["NL-ZH"] == 2
+    assert for_member["hub"]["zuid-holland"] == 2
+
+
+def test_facet_options_list_only_reference_data(sme):
+    filterset = challenge_filterset(user=anonymous, filters={})
+    choices = filterset.facet_filters["sector"].facet_choices
+    assert [choice.key for choice in choices] == list(Sector.objects.values_list("slug", flat=True))
+
+
+# --- The listing helper -----------------------------------------------------------------------
+
+
+def _render(**headers):
+    request = RequestFactory().get("/challenges/", {"topic": "ml"}, **headers)
+    request.user = anonymous
+    from django_htmx.middleware import HtmxDetails
+
+    request.htmx = HtmxDetails(request)
+    return render_listing(
+        request,
+        challenge_filterset(user=anonymous, filters=request.GET),
+        template_name="challenges/challenge_list.html",
+        results_template_name="challenges/_challenge_results.html",
+        count_text=ngettext_lazy("%(count)s challenge", "%(count)s challenges", "count"),
+    )
+
+
+def test_htmx_request_for_the_results_gets_only_the_partial(sme):
+    ChallengeFactory(organisation=sme, title="Tijdreeks", topics=["time-series"])
+
+    partial = _render(HTTP_HX_REQUEST="true", HTTP_HX_TARGET=RESULTS_ID).content.decode()
+
+    assert "<html" not in partial
+    assert "Tijdreeks" in partial
+    assert 'id="result-count"' in partial and 'hx-swap-oob="innerHTML"' in partial
+    assert "1 uitdaging" in partial or "1 challenge" in partial
+
+
+def test_full_page_for_plain_history_restore_and_other_htmx_targets(sme):
+    ChallengeFactory(organisation=sme, title="Tijdreeks", topics=["time-series"])
+
+    for headers in (
+        {},
+        {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "main"},
+        {
+            "HTTP_HX_REQUEST": "true",
+            "HTTP_HX_TARGET": RESULTS_ID,
+            "HTTP_HX_HISTORY_RESTORE_REQUEST": "true",
+        },
+    ):
+        page = _render(**headers).content.decode()
+        assert "<html" in page, headers
+        assert "Tijdreeks" in page
+        assert "hx-swap-oob" not in page
+
+
+def test_responses_vary_on_the_htmx_headers():
+    response = _render()
+    assert "HX-Request" in response["Vary"]
+    assert "HX-Target" in response["Vary"]
+
+
+def _assert_counts_match_the_lists(make_filterset, filters):
+    """Every option's count is the number of rows the list has with that option ticked (on
+    top of `filters`, replacing the ticks of its own facet)."""
+    filterset = make_filterset(filters)
+    for name, counts in filterset.facet_counts().items():
+        for key, count in counts.items():
+            listed = make_filterset({**filters, name: key}).qs.count()
+            assert listed == count, (name, key)
+
+
+def test_every_count_is_what_ticking_the_option_lists(sme, member):
+    from apps.communities.browse import community_filterset
+    from apps.knowledge.selectors import knowledge_item_filterset
+    from apps.organisations.selectors import organisation_filterset
+    from tests.communities.factories import LearningCommunityFactory
+    from tests.knowledge.factories import KnowledgeItemFactory
+    from tests.organisations.factories import OrganisationFactory
+
+    agrifood = Sector.objects.get(slug="agrifood")
+    for topics, province in (
+        (["ml"], "NL-ZH"),
+        (["time-series", "nlp"], "NL-UT"),
+        (["speech"], "NL-ZH"),
+    ):
+        challenge = ChallengeFactory(
+            organisation=OrganisationFactory(province_code=province, topics=topics),
+            province_code=province,
+            topics=topics,
+            visibility="hub" if province == "NL-UT" else "public",
+        )
+        challenge.sectors.add(agrifood)
+        LearningCommunityFactory().challenges.add(challenge)
+        KnowledgeItemFactory(topics=topics, sectors=["agrifood"])
+    ChallengeFactory(organisation=sme, status=ChallengeStatus.CLOSED, topics=["vision"])
+
+    for user in (anonymous, member):
+        for make, filters in (
+            (challenge_filterset, {"province": "NL-ZH"}),
+            (challenge_filterset, {"q": "voorspellen", "topic": "language"}),
+            (organisation_filterset, {"kind": "sme"}),
+            (community_filterset, {"sector": "agrifood"}),
+            (knowledge_item_filterset, {"kind": "case"}),
+        ):
+            _assert_counts_match_the_lists(
+                lambda data, make=make, user=user: make(user=user, filters=data), filters
+            )
