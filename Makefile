@@ -13,7 +13,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the browser tests, pinned in package-lock.json. npm is optional: without it
+# (or without Debian's chromium) the browser tests skip and `make test` still passes.
+node_modules/.package-lock.json: package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "npm not found: the browser tests (tests/browser) will be skipped, see README.md"; \
+	elif ! npm ci --no-audit --no-fund; then \
+		echo "npm ci failed: the browser tests (tests/browser) will be skipped"; \
+	fi
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 ## Start PostgreSQL + Redis (embedded unless DATABASE_URL / REDIS_URL are set), migrate,
 ## load the demo data once and serve http://127.0.0.1:8000 with a Celery worker and beat.
@@ -47,4 +56,4 @@ messages: install
 	$(BIN)/python -m learningcommunities.dev manage compilemessages --ignore ".venv/*"
 
 clean:
-	rm -rf $(VENV) .data staticfiles
+	rm -rf $(VENV) .data staticfiles node_modules screenshots
