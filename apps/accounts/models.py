@@ -138,3 +138,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def shows_profile_to(self, viewer) -> bool:
         return self.shows(self.profile_visibility, to=viewer)
+
+    def shows_name_to(self, viewer) -> bool:
+        """Signed-in members always see the name; visitors only when the person made part
+        of their profile public (what the privacy page promises)."""
+        if viewer is not None and viewer.is_authenticated:
+            return True
+        return Audience.EVERYONE in (self.email_visibility, self.profile_visibility)

@@ -171,7 +171,9 @@ def join_request_approve(*, join_request: JoinRequest, by: User) -> CommunityMem
         ).first()
         if membership is not None:
             return membership
-    elif locked.state != JoinRequest.State.PENDING:
+        # Approved once and removed since: a stale second approval must not bring them back.
+        raise _already_decided(locked)
+    if locked.state != JoinRequest.State.PENDING:
         raise _already_decided(locked)
     if community.status == CommunityStatus.COMPLETED:
         raise ValidationError(

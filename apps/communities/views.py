@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
+from apps.challenges.models import Visibility
 from apps.knowledge.forms import KnowledgeItemForm
 from apps.knowledge.services import knowledge_item_create
 
@@ -324,8 +325,10 @@ def update_delete_view(request, slug: str, pk: int):
 def add_result(request, slug: str):
     access = get_community_for_contributors(request.user, slug)
     community = access.community
+    # A members-only community's results start out for signed-in members, not the world.
+    initial = {} if community.is_public else {"visibility": Visibility.MEMBERS}
     form = KnowledgeItemForm(
-        _submitted(request), request.FILES if request.method == "POST" else None
+        _submitted(request), request.FILES if request.method == "POST" else None, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

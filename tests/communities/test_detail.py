@@ -140,3 +140,21 @@ def test_page_query_count_does_not_grow_with_members_and_updates(
     assert response.context["page"].member_count == 26
     assert len(response.context["page"].updates) == 10
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_visitor_sees_no_names_of_people_who_keep_their_profile_private(client, community):
+    """The privacy page promises visitors see a name only if the person made part of their
+    profile public; members, update authors and learning records all carry names."""
+    private = UserFactory(full_name="Geheime Deelnemer")  # defaults: email only-me, profile members
+    public = UserFactory(full_name="Open Deelnemer", profile_visibility="everyone")
+    for person in (private, public):
+        CommunityMembershipFactory(community=community, user=person)
+        UpdateFactory(community=community, author=person)
+        LearningRecordFactory(community=community, user=person)
+
+    visitor_page = client.get(english_page(community)).text
+    assert "Geheime Deelnemer" not in visitor_page
+    assert "Open Deelnemer" in visitor_page
+
+    client.force_login(UserFactory())
+    assert "Geheime Deelnemer" in client.get(english_page(community)).text

@@ -1,5 +1,7 @@
 """Asking to join a community, and the coordinators' decision."""
 
+from html import escape
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -181,6 +183,18 @@ def test_a_declined_request_cannot_be_approved_afterwards(coordinator, lecturer,
     assert not CommunityMembership.objects.filter(user=lecturer).exists()
 
 
+def test_a_stale_second_approval_does_not_bring_back_a_removed_member(
+    coordinator, lecturer, community
+):
+    request = JoinRequestFactory(community=community, user=lecturer)
+    join_request_approve(join_request=request, by=coordinator)
+    CommunityMembership.objects.filter(community=community, user=lecturer).delete()
+
+    with pytest.raises(ValidationError):
+        join_request_approve(join_request=request, by=coordinator)
+    assert not CommunityMembership.objects.filter(community=community, user=lecturer).exists()
+
+
 def test_a_completed_community_approves_no_one(coordinator, lecturer, community):
     request = JoinRequestFactory(community=community, user=lecturer)
     community.status = CommunityStatus.COMPLETED
@@ -195,7 +209,8 @@ def test_requests_page_lists_pending_requests_with_names_not_emails(client, coor
     client.force_login(coordinator)
     response = client.get(reverse("communities:requests", args=[community.slug]))
     for request in requests:
-        assert request.user.full_name in response.text
+        # Escaped as the page shows it: Dutch names may hold an apostrophe ('s-Gravesande).
+        assert escape(request.user.full_name) in response.text
         assert request.user.email not in response.text
 
 

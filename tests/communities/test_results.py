@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from html import escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -252,7 +253,7 @@ def test_participant_writes_and_rewrites_one_learning_record(client, member, com
     entry = page.context["page"].learning[0]
     assert entry.record == record
     assert entry.membership.role == "lecturer"
-    assert member.full_name in page.text
+    assert escape(member.full_name) in page.text
     assert "lecturer" in page.text
 
 
@@ -276,3 +277,14 @@ def test_page_links_a_result_to_its_page_and_download(client, member, community)
     text = client.get(community.get_absolute_url()).text
     assert reverse("knowledge:detail", kwargs={"slug": item.slug}) in text
     assert reverse("knowledge:download", kwargs={"slug": item.slug}) in text
+
+
+def test_a_members_only_communitys_result_form_starts_members_only(client):
+    from apps.challenges.models import Visibility
+    from tests.communities.factories import CommunityMembershipFactory, LearningCommunityFactory
+
+    community = LearningCommunityFactory(is_public=False)
+    member = CommunityMembershipFactory(community=community).user
+    client.force_login(member)
+    response = client.get(reverse("communities:add_result", kwargs={"slug": community.slug}))
+    assert response.context["form"]["visibility"].value() == Visibility.MEMBERS

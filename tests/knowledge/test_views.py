@@ -252,7 +252,10 @@ def test_detail_shows_the_item_with_its_source_community_and_author(client, zuid
         licence=KnowledgeItem.Licence.CC_BY_SA,
         link="https://example.nl/verslag",
         source_community=zuid_holland_community,
-        author=UserFactory(full_name="Sanne Bakker", email="sanne@example.nl"),
+        # A public profile: visitors see the name of such an author only.
+        author=UserFactory(
+            full_name="Sanne Bakker", email="sanne@example.nl", profile_visibility="everyone"
+        ),
     )
 
     response = client.get("/en" + detail_url(item))
@@ -350,3 +353,15 @@ def test_download_without_a_file_or_with_a_lost_file_is_404(client):
 def test_detail_offers_the_download(client):
     item = with_file(KnowledgeItemFactory())
     assert f'href="{download_url(item)}"' in client.get(detail_url(item)).text
+
+
+def test_visitor_sees_the_author_only_when_the_author_made_their_profile_public(client):
+    private = KnowledgeItemFactory(author=UserFactory(full_name="Verborgen Auteur"))
+    public = KnowledgeItemFactory(
+        author=UserFactory(full_name="Zichtbare Auteur", profile_visibility="everyone")
+    )
+
+    assert "Verborgen Auteur" not in client.get(detail_url(private)).text
+    assert "Zichtbare Auteur" in client.get(detail_url(public)).text
+    client.force_login(UserFactory())
+    assert "Verborgen Auteur" in client.get(detail_url(private)).text

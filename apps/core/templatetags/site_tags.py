@@ -56,3 +56,9 @@ def web_address(url: str) -> str:
     """`url` if it is an http(s) address, else "": a website from a spreadsheet import must
     not become a `javascript:` link."""
     return url if urlsplit(url or "").scheme in {"http", "https"} else ""
+
+
+@register.filter
+def shows_name_to(person, viewer) -> bool:
+    """Whether `viewer` may see `person`'s name (see `User.shows_name_to`)."""
+    return person is not None and person.shows_name_to(viewer)
