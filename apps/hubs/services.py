@@ -33,6 +33,7 @@ COORDINATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "communities.LearningRecord": _VIEW,
     "challenges.ChallengeInterest": _VIEW,
     "matching.IntroductionRequest": _VIEW,
+    "audit.AuditEvent": _VIEW,
     "knowledge.KnowledgeItem": _EDIT,
     "taxonomy.Province": _VIEW,
     "taxonomy.AITopic": _VIEW,

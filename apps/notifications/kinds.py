@@ -29,3 +29,5 @@ class NotificationKind(models.TextChoices):
     )
     COMMUNITY_ACTIVITY = "community-activity", _("new activity in your community")
     COMMUNITY_UPDATE = "community-update", _("new update in your community")
+    COMMUNITY_INVITATION = "community-invitation", _("you are invited to a community")
+    CHALLENGE_STALE = "challenge-stale", _("a challenge has been waiting long for a community")

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "apps.communities",
     "apps.knowledge",
     "apps.notifications",
+    "apps.audit",
+    "apps.insights",
     "apps.core",
 ]
 
