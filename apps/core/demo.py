@@ -27,23 +27,33 @@ from typing import Any, NamedTuple
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext
 
 from apps.accounts.models import User
-from apps.challenges.models import Challenge, ChallengeStatus, Visibility
+from apps.challenges.models import Challenge, ChallengeInterest, ChallengeStatus, Visibility
+from apps.challenges.services import challenge_interest_express, site_path
 from apps.communities.models import (
     Activity,
     CommunityMembership,
     CommunityStatus,
     JoinRequest,
     LearningCommunity,
+    LearningRecord,
     Update,
 )
+from apps.communities.selectors import community_member_users
+from apps.communities.services import join_request_create
 from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub, HubCoordinator
 from apps.knowledge.models import KnowledgeItem
-from apps.matching.models import Match, MatchStatus
+from apps.matching.models import IntroductionRequest, Match, MatchStatus
+from apps.matching.services import introduction_request_create
+from apps.notifications.kinds import NotificationKind
+from apps.notifications.models import Notification
+from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
+from apps.organisations.services import membership_request
 from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
 DEFAULT_PASSWORD = "demo-wachtwoord"
@@ -318,6 +328,7 @@ class Person(NamedTuple):
     is_staff: bool = False
     is_superuser: bool = False
     is_programme_coordinator: bool = False
+    offer: str = ""
 
 
 DEMO_DOMAIN = "demo.aihubs.nl"
@@ -328,6 +339,7 @@ HUB_COORDINATOR = f"coordinator@{DEMO_DOMAIN}"
 PROGRAMME_COORDINATOR = f"programma@{DEMO_DOMAIN}"
 DEMO_LOGINS = (SME_OWNER, LECTURER, LAB_STAFF, HUB_COORDINATOR, PROGRAMME_COORDINATOR)
 COORDINATED_HUB = "zuid-holland"
+JOOST = f"joost.vermeer@{DEMO_DOMAIN}"
 
 PEOPLE = [
     Person(SME_OWNER, "Marieke van der Meulen", "NL-ZH",
@@ -336,11 +348,16 @@ PEOPLE = [
     Person(LECTURER, "Fatima el Amrani", "NL-ZH",
            "Docent data science. Neemt graag echte vragen van bedrijven mee de klas in.",
            "demo-org-003", "Docent data science",
-           expertise="predictive-analytics time-series ai-literacy"),
+           expertise="predictive-analytics time-series ai-literacy",
+           offer="Elk semester een groep tweedejaars studenten data science voor een "
+                 "opdracht van tien weken, een gastles over voorspellen zonder wiskunde, en "
+                 "hulp bij het op een rij zetten van verkoop- en bestelgegevens."),
     Person(LAB_STAFF, "Thijs de Graaf", "NL-ZH",
            "Data engineer bij Innovatielab Data Delta; bouwt prototypes met studenten.",
-           "demo-org-027", "Data engineer",
-           expertise="data-engineering mlops visual-inspection generative-ai"),
+           "demo-org-027", "Data engineer", is_org_admin=True,
+           expertise="data-engineering mlops visual-inspection generative-ai",
+           offer="Een werkend prototype in twaalf weken, samen met studenten, en ruimte in "
+                 "ons lab in Delft om camera's en sensoren te testen."),
     Person(HUB_COORDINATOR, "Annelies Verbeek", "NL-ZH",
            "Coördinator van AI Hub Zuid-Holland: brengt bedrijven en onderwijs bij elkaar.",
            is_staff=True),
@@ -383,6 +400,10 @@ PEOPLE = [
     Person(f"fleur.hermans@{DEMO_DOMAIN}", "Fleur Hermans", "NL-NB",
            "Docent mechatronica.", "demo-org-005", "Docent",
            expertise="visual-inspection industrial-robotics"),
+    # Not a member yet: asks to join the bakery (MEMBERSHIP_REQUESTS).
+    Person(JOOST, "Joost Vermeer", "NL-ZH",
+           "Bedrijfsleider bij Bakkerij Van der Meulen, verantwoordelijk voor de drie "
+           "winkels."),
 ]
 
 
@@ -1068,7 +1089,7 @@ MATCHES = [
     ("demo-ch-036", "demo-org-018", M.ACCEPTED),
     ("demo-ch-002", "demo-org-019", M.SHORTLISTED),
     ("demo-ch-002", "demo-org-003", M.SUGGESTED),
-    ("demo-ch-002", "demo-org-027", M.SUGGESTED),
+    ("demo-ch-002", "demo-org-027", M.SHORTLISTED),  # with an introduction request
     ("demo-ch-006", "demo-org-032", M.SHORTLISTED),
     ("demo-ch-006", "demo-org-023", M.SUGGESTED),
     ("demo-ch-006", "demo-org-027", M.SUGGESTED),
@@ -1079,6 +1100,97 @@ MATCHES = [
     ("demo-ch-029", "demo-org-007", M.ACCEPTED),
     ("demo-ch-029", "demo-org-003", M.SUGGESTED),
 ]
+
+
+# --- What members do with the features for members ------------------------------------------
+# Rows that a person makes in the product are made here through the same services (an interest,
+# an introduction, a request to join), so they come with the notices those send; the table
+# then sets their dates and state, as for every other demo row.
+
+
+class Record(NamedTuple):
+    community: str  # slug
+    author: str
+    days_ago: int
+    text: str
+
+
+LEARNING_RECORDS = [
+    Record("minder-verspillen-in-de-voedselketen", SME_OWNER, 4,
+           "Een voorspelling is geen vast getal maar een bandbreedte. Sinds de datadag kijk ik "
+           "elke vrijdag met mijn bedrijfsleider naar het bakadvies voor het weekend, en we "
+           "stellen het bij als er een braderie is of als het weer omslaat."),
+    Record("minder-verspillen-in-de-voedselketen", LECTURER, 10,
+           "Echte kassadata zijn veel rommeliger dan een oefenbestand. De bakkerij is nu een "
+           "vaste casus in de minor data science: studenten schonen eerst de bonnen op en "
+           "presenteren hun voorspelling daarna aan de eigenaar."),
+    Record("minder-verspillen-in-de-voedselketen", LAB_STAFF, 15,
+           "Een prototype voor de winkelvloer moet eenvoudig zijn. We hebben het dashboard "
+           "teruggebracht tot één getal per product met een marge; zo bouwen we nu alle "
+           "prototypes in het lab."),
+    Record("minder-verspillen-in-de-voedselketen", f"sanne.visser@{DEMO_DOMAIN}", 7,
+           "Ik heb geleerd weer en feestdagen mee te nemen in een voorspelling, en uit te "
+           "leggen waarom het model iets voorspelt aan iemand zonder achtergrond in data."),
+    Record("slimme-ritplanning-oost-nederland", f"pieter.brinkman@{DEMO_DOMAIN}", 20,
+           "Onze lege kilometers vallen vooral op dinsdag en donderdag. Sindsdien bellen we "
+           "collega-vervoerders eerder in de week over retourvracht."),
+    Record("slimme-ritplanning-oost-nederland", f"daan.smit@{DEMO_DOMAIN}", 14,
+           "Chauffeurs wegen dingen mee die niet in de gegevens staan, zoals wachttijden bij "
+           "een klant. Die leg ik nu eerst vast voordat ik een planning doorreken."),
+    Record("foutjes-vinden-met-cameras", f"bram.vandijk@{DEMO_DOMAIN}", 42,
+           "Goede verlichting maakt meer uit dan een dure camera. Onze operators labelen nu "
+           "zelf nieuwe soorten fouten; bij de volgende productielijn beginnen we daar meteen "
+           "mee."),
+    Record("foutjes-vinden-met-cameras", LAB_STAFF, 41,
+           "Een model overdragen aan een technische dienst vraagt een draaiboek, een vaste "
+           "controle per week en één aanspreekpunt. Dat draaiboek gebruiken we nu in elk "
+           "project van het lab."),
+    Record("verantwoorde-ai-in-zorg-en-verzekeren", f"kees.hendriks@{DEMO_DOMAIN}", 25,
+           "Verzorgenden vertrouwen een ingesproken verslag pas als ze het altijd zelf kunnen "
+           "nakijken en aanpassen. Dat staat nu als vaste stap in onze werkinstructie."),
+]
+
+
+class Interest(NamedTuple):
+    challenge: str  # ref; a published challenge
+    person: str
+    days_ago: int
+    message: str
+
+
+INTERESTS = [
+    Interest("demo-ch-002", LECTURER, 3,
+             "Mijn tweedejaars studenten data science zoeken voor het voorjaar een echte "
+             "opdracht. Bestellingen voorspellen en de planning bijsturen past precies in hun "
+             "minor. Zullen we een keer bellen?"),
+    Interest("demo-ch-006", LAB_STAFF, 5,
+             "In ons lab hebben we camera's leren zien wanneer bladeren verkleuren. We kijken "
+             "graag met jullie of dat ook in jullie kas werkt."),
+]
+
+
+class Introduction(NamedTuple):
+    challenge: str  # ref
+    partner: str  # organisation ref; a pair missing from MATCHES is skipped
+    requested_by: str
+    days_ago: int
+    message: str
+
+
+INTRODUCTIONS = [
+    Introduction("demo-ch-002", "demo-org-027", SME_OWNER, 2,
+                 "Wij willen beter voorspellen wat hotels en kantines bij ons bestellen. "
+                 "Jullie bouwen prototypes in twaalf weken: kan dat ook voor een bakkerij? "
+                 "We hebben twee jaar aan bestellingen."),
+]
+
+# (person, organisation ref, job title, days ago): requests to join, waiting for an admin.
+MEMBERSHIP_REQUESTS = [
+    (JOOST, "demo-org-034", "Bedrijfsleider", 1),
+]
+
+# Updates at most this old were announced to the community's other members.
+ANNOUNCED_WITHIN_DAYS = 14
 
 # fmt: on
 
@@ -1097,6 +1209,10 @@ class DemoSummary:
     updates: int
     knowledge_items: int
     matches: int
+    learning_records: int
+    interests: int
+    introductions: int
+    membership_requests: int
     writes: int  # rows created or changed, links added or removed; 0 when already loaded
 
 
@@ -1112,13 +1228,18 @@ def _upsert(
     rows: Iterable[dict[str, Any]],
     writes: _Writes,
     create_only: Collection[str] = (),
+    create: Callable[[dict[str, Any]], models.Model] | None = None,
 ) -> dict[Any, models.Model]:
     """Create the rows `queryset` lacks and update the fields that differ, matching on `key`.
 
     Values are keyed by attname (`province_id`), so comparing needs no extra query. A
     callable value in `create_only` is only called for a new row (a slug that has to be
     unique). Writes go through `QuerySet.update`, which sets timestamps such as
-    `created_at` as given instead of letting `auto_now_add` overwrite them."""
+    `created_at` as given instead of letting `auto_now_add` overwrite them.
+
+    `create(values)`, when given, makes a missing row instead of a plain save: a domain
+    service, so that what it does besides (a notice) happens as in real use. The fields the
+    service set differently are then written as for an existing row."""
     model = queryset.model
     fields = (key,) if isinstance(key, str) else key
 
@@ -1140,9 +1261,13 @@ def _upsert(
         obj = existing.get(row_key)
         if obj is None:
             values = {f: v() if callable(v) else v for f, v in row.items()}
-            obj = model(**values)
-            obj.save()
-            later = {f: v for f, v in values.items() if f in auto_fields}
+            if create is None:
+                obj = model(**values)
+                obj.save()
+                later = {f: v for f, v in values.items() if f in auto_fields}
+            else:
+                obj = create(values)
+                later = {f: v for f, v in values.items() if getattr(obj, f) != v}
             if later:
                 model._base_manager.filter(pk=obj.pk).update(**later)
                 for field, value in later.items():
@@ -1330,11 +1455,57 @@ def _challenge_dates(
     }
 
 
-@transaction.atomic
+def _member(community: str, email: str) -> str:
+    """`email`, checked to be a member of the community in COMMUNITIES."""
+    members = {member for c in COMMUNITIES if c.slug == community for member, _role in c.members}
+    if email not in members:
+        raise ValueError(f"Demo learning record by {email}, who is not in {community}.")
+    return email
+
+
+def _announce_updates(posts: list[tuple[LearningCommunity, Update]]) -> int:
+    """Tell the other members about recent updates, as posting one on the site does (same
+    text and key as `community_update_create`); the key makes a second run quiet. Returns
+    the number of notices written."""
+    keys = {f"update-{update.pk}" for _community, update in posts}
+    announced = set(
+        Notification.objects.filter(
+            kind=NotificationKind.COMMUNITY_UPDATE, dedupe_key__in=keys
+        ).values_list("dedupe_key", flat=True)
+    )
+    written = 0
+    for community, update in posts:
+        key = f"update-{update.pk}"
+        if key in announced:
+            continue
+        author = update.author
+        name, excerpt = author.full_name, Truncator(update.body).chars(300)
+
+        def text(person, community_name=community.name, name=name, excerpt=excerpt):
+            return (
+                gettext("New update in %(community)s") % {"community": community_name},
+                gettext("%(person)s wrote: %(excerpt)s") % {"person": name, "excerpt": excerpt},
+            )
+
+        path = site_path("communities:detail", slug=community.slug)
+        written += len(
+            notify(
+                recipients=community_member_users(community=community),
+                kind=NotificationKind.COMMUNITY_UPDATE,
+                text=text,
+                url=f"{path}#update-{update.pk}",
+                dedupe_key=key,
+                exclude=author,
+            )
+        )
+    return written
+
+
 def demo_is_loaded() -> bool:
     return Organisation.objects.filter(ref=ORGANISATIONS[0].ref).exists()
 
 
+@transaction.atomic
 def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     """Load or refresh the demo dataset in one transaction (see the module docstring).
 
@@ -1394,6 +1565,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         create_only={"slug"},
     )
     org_pk = {ref: obj.pk for ref, obj in organisations.items()}
+    organisations_by_pk = {obj.pk: obj for obj in organisations.values()}
     for org in ORGANISATIONS:
         parent_id = org_pk[org.parent] if org.parent else None
         if organisations[org.ref].parent_id != parent_id:
@@ -1419,6 +1591,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
                 "full_name": person.full_name,
                 "province_id": taxonomy.provinces[person.province],
                 "bio": person.bio,
+                "offer": person.offer,
                 "password": password_hash,
                 "is_active": True,
                 "is_staff": person.is_staff,
@@ -1431,6 +1604,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         writes=writes,
     )
     user_pk = {email: user.pk for email, user in people.items()}
+    people_by_pk = {user.pk: user for user in people.values()}
     _sync_links(
         User,
         "expertise_topics",
@@ -1463,6 +1637,29 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             if p.organisation
         ],
         writes=writes,
+    )
+    requests = _upsert(
+        Membership.objects.filter(
+            user_id__in=[user_pk[email] for email, *_ in MEMBERSHIP_REQUESTS]
+        ),
+        key=("user_id", "organisation_id"),
+        rows=[
+            {
+                "user_id": user_pk[email],
+                "organisation_id": org_pk[org_ref],
+                "role": Membership.Role.MEMBER,
+                "state": Membership.State.REQUESTED,
+                "job_title": job_title,
+                "created_at": at(-days_ago, 21),
+            }
+            for email, org_ref, job_title, days_ago in MEMBERSHIP_REQUESTS
+        ],
+        writes=writes,
+        # The organisation's administrators are told, as when someone asks on the site.
+        create=lambda row: membership_request(
+            user=people_by_pk[row["user_id"]],
+            organisation=organisations_by_pk[row["organisation_id"]],
+        ),
     )
     coordinator = people[HUB_COORDINATOR]
     _upsert(
@@ -1532,6 +1729,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         writes=writes,
     )
     community_pk = {slug: obj.pk for slug, obj in communities.items()}
+    communities_by_pk = {obj.pk: obj for obj in communities.values()}
     _sync_links(
         LearningCommunity,
         "challenges",
@@ -1580,6 +1778,13 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for index, (email, role, message) in enumerate(c.join_requests)
         ],
         writes=writes,
+        # The community's coordinators are told.
+        create=lambda row: join_request_create(
+            community=communities_by_pk[row["community_id"]],
+            user=people_by_pk[row["user_id"]],
+            role=row["role"],
+            message=row["message"],
+        )[0],
     )
     activities = _upsert(
         Activity.objects.filter(community_id__in=in_communities),
@@ -1614,6 +1819,30 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for post in c.updates
         ],
         writes=writes,
+    )
+
+    records = _upsert(
+        LearningRecord.objects.filter(community_id__in=in_communities),
+        key=("community_id", "user_id"),
+        rows=[
+            {
+                "community_id": community_pk[record.community],
+                "user_id": user_pk[_member(record.community, record.author)],
+                "text": record.text,
+                "created_at": at(-record.days_ago - 20, 17),
+                "updated_at": at(-record.days_ago, 17),
+            }
+            for record in LEARNING_RECORDS
+        ],
+        writes=writes,
+    )
+    writes.count += _announce_updates(
+        [
+            (communities[c.slug], updates[(community_pk[c.slug], post.body)])
+            for c in COMMUNITIES
+            for post in c.updates
+            if post.days_ago <= ANNOUNCED_WITHIN_DAYS
+        ]
     )
 
     # The knowledge base.
@@ -1680,6 +1909,61 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         rows=match_rows,
         writes=writes,
     )
+    challenges_by_pk = {obj.pk: obj for obj in challenges.values()}
+
+    # What members did with the challenges: interest, and an introduction to a matched partner.
+    interests = _upsert(
+        ChallengeInterest.objects.filter(challenge_id__in=challenge_pk.values()),
+        key=("challenge_id", "user_id"),
+        rows=[
+            {
+                "challenge_id": challenge_pk[interest.challenge],
+                "user_id": user_pk[interest.person],
+                "message": interest.message,
+                "created_at": at(-interest.days_ago, 15),
+            }
+            for interest in INTERESTS
+        ],
+        writes=writes,
+        # The challenge's organisation is told.
+        create=lambda row: challenge_interest_express(
+            challenge=challenges_by_pk[row["challenge_id"]],
+            user=people_by_pk[row["user_id"]],
+            message=row["message"],
+        )[0],
+    )
+    # Only for a pair the demo matched: a missing one is left out rather than failing the load.
+    introduced = [
+        (intro, matches[pair])
+        for intro in INTRODUCTIONS
+        if (pair := (challenge_pk[intro.challenge], org_pk[intro.partner])) in matches
+    ]
+    matches_by_pk = {match.pk: match for _, match in introduced}
+    introductions = _upsert(
+        IntroductionRequest.objects.filter(match_id__in=matches_by_pk),
+        key="match_id",
+        rows=[
+            {
+                "match_id": match.pk,
+                "requested_by_id": user_pk[intro.requested_by],
+                "message": intro.message,
+                "state": IntroductionRequest.State.REQUESTED,
+                "decided_at": None,
+                "decided_by_id": None,
+                "created_at": at(-intro.days_ago, 16),
+            }
+            for intro, match in introduced
+        ],
+        writes=writes,
+        # The partner's administrators and the region's coordinators are told. A suggested
+        # match would be shortlisted here; the demo's table shortlists it already, so a
+        # refresh keeps it so and the matcher never removes it.
+        create=lambda row: introduction_request_create(
+            match=matches_by_pk[row["match_id"]],
+            by=people_by_pk[row["requested_by_id"]],
+            message=row["message"],
+        )[0],
+    )
 
     return DemoSummary(
         organisations=len(organisations),
@@ -1692,5 +1976,9 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         updates=len(updates),
         knowledge_items=len(items),
         matches=len(matches),
+        learning_records=len(records),
+        interests=len(interests),
+        introductions=len(introductions),
+        membership_requests=len(requests),
         writes=writes.count,
     )

@@ -10,20 +10,44 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from apps.accounts.models import User
-from apps.challenges.models import OPEN_STATUSES, Challenge, ChallengeStatus, Visibility
+from apps.challenges.models import (
+    OPEN_STATUSES,
+    Challenge,
+    ChallengeInterest,
+    ChallengeStatus,
+    Visibility,
+)
 from apps.communities.models import (
     Activity,
     CommunityMembership,
     CommunityStatus,
     JoinRequest,
     LearningCommunity,
+    LearningRecord,
     Update,
 )
-from apps.core.demo import DEMO_LOGINS, HUB_COORDINATOR, PROGRAMME_COORDINATOR, demo_load
+from apps.core import demo
+from apps.core.demo import (
+    DEMO_LOGINS,
+    HUB_COORDINATOR,
+    LAB_STAFF,
+    LECTURER,
+    PROGRAMME_COORDINATOR,
+    SME_OWNER,
+    demo_load,
+)
 from apps.hubs.models import Hub, HubCoordinator
 from apps.knowledge.models import KnowledgeItem
-from apps.matching.models import Match, MatchStatus
+from apps.matching.models import IntroductionRequest, Match, MatchStatus
+from apps.matching.services import (
+    introduction_request_decide,
+    match_recommendations_for_person,
+)
+from apps.notifications.kinds import NotificationKind
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_email_send
 from apps.organisations.models import Membership, Organisation
+from apps.organisations.services import membership_decide
 from apps.taxonomy.models import OrganisationKind, Province
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +90,10 @@ def row_counts() -> dict[str, int]:
         Update,
         KnowledgeItem,
         Match,
+        LearningRecord,
+        ChallengeInterest,
+        IntroductionRequest,
+        Notification,
     ]
     return {model._meta.label: model.objects.count() for model in models}
 
@@ -323,3 +351,170 @@ def test_loading_the_demo_computes_real_suggestions_and_keeps_the_demos_decision
     computed = Match.objects.filter(challenge__in=published, algorithm_version=ALGORITHM_VERSION)
     assert computed.exists()
     assert Match.objects.filter(status=MatchStatus.ACCEPTED).exists()
+
+
+# --- What the demo logins find of the features for members ------------------------------------
+
+
+def notice_kinds(email: str) -> set[str]:
+    return set(Notification.objects.filter(recipient__email=email).values_list("kind", flat=True))
+
+
+def test_communities_with_members_have_learning_records_by_their_members():
+    summary = demo_load(password=PASSWORD, now=NOW)
+
+    records = LearningRecord.objects.select_related("community", "user")
+    assert summary.learning_records == records.count() >= 5
+    assert records.values("community").distinct().count() >= 3
+    for record in records:
+        assert CommunityMembership.objects.filter(
+            community=record.community, user=record.user
+        ).exists(), record
+        assert record.text and record.created_at <= record.updated_at <= NOW
+    lecturer_records = records.filter(user__email=LECTURER)
+    assert lecturer_records.exists()
+
+
+def test_the_lecturer_has_a_profile_for_recommendations_an_interest_and_a_join_request():
+    demo_load(password=PASSWORD, now=NOW)
+    lecturer = User.objects.get(email=LECTURER)
+
+    assert lecturer.offer and lecturer.province and lecturer.expertise_topics.exists()
+    assert match_recommendations_for_person(person=lecturer)
+    interest = ChallengeInterest.objects.select_related("challenge").get(user=lecturer)
+    assert interest.challenge.status == ChallengeStatus.PUBLISHED and interest.message
+    assert interest.created_at < NOW
+    pending = JoinRequest.objects.get(user=lecturer, state=JoinRequest.State.PENDING)
+    assert not CommunityMembership.objects.filter(
+        community=pending.community, user=lecturer
+    ).exists()
+
+
+def test_the_sme_asked_for_an_introduction_to_a_shortlisted_partner():
+    summary = demo_load(password=PASSWORD, now=NOW)
+
+    owner = User.objects.get(email=SME_OWNER)
+    introduction = IntroductionRequest.objects.select_related(
+        "match__challenge", "match__organisation"
+    ).get()
+    assert summary.introductions == 1
+    assert introduction.requested_by == owner
+    assert introduction.state == IntroductionRequest.State.REQUESTED
+    assert introduction.match.status == MatchStatus.SHORTLISTED
+    assert introduction.match.challenge.organisation == owner.memberships.get().organisation
+    # The lab's demo login administers the partner, so it can answer the request.
+    assert Membership.objects.filter(
+        organisation=introduction.match.organisation,
+        user__email=LAB_STAFF,
+        role=Membership.Role.ADMIN,
+        state=Membership.State.ACTIVE,
+    ).exists()
+
+
+def test_an_introduction_to_a_pair_the_demo_does_not_match_is_left_out(monkeypatch):
+    unmatched = demo.Introduction("demo-ch-011", "demo-org-027", SME_OWNER, 2, "Hallo.")
+    monkeypatch.setattr(demo, "INTRODUCTIONS", [*demo.INTRODUCTIONS, unmatched])
+
+    summary = demo_load(password=PASSWORD, now=NOW)
+
+    assert summary.introductions == 1
+    assert not IntroductionRequest.objects.filter(match__challenge__ref="demo-ch-011").exists()
+
+
+def test_the_introduction_outlives_the_matcher_run_of_the_command():
+    load_demo()
+
+    introduction = IntroductionRequest.objects.select_related("match").get()
+    assert introduction.match.status == MatchStatus.SHORTLISTED
+
+    load_demo("--refresh")
+
+    assert IntroductionRequest.objects.get().pk == introduction.pk
+
+
+def test_an_organisation_with_an_admin_has_a_pending_membership_request():
+    summary = demo_load(password=PASSWORD, now=NOW)
+
+    request = Membership.objects.select_related("organisation").get(
+        state=Membership.State.REQUESTED
+    )
+    assert summary.membership_requests == 1
+    assert request.organisation.memberships.filter(
+        user__email=SME_OWNER, role=Membership.Role.ADMIN, state=Membership.State.ACTIVE
+    ).exists()
+    assert not request.user.memberships.filter(state=Membership.State.ACTIVE).exists()
+
+
+def test_demo_logins_have_notices_made_by_the_services_with_dedupe_keys():
+    demo_load(password=PASSWORD, now=NOW)
+
+    assert {
+        NotificationKind.INTEREST_EXPRESSED,
+        NotificationKind.ORGANISATION_JOIN_REQUEST,
+    } <= notice_kinds(SME_OWNER)
+    assert NotificationKind.COMMUNITY_UPDATE in notice_kinds(LECTURER)
+    assert {
+        NotificationKind.INTRODUCTION_REQUESTED,
+        NotificationKind.COMMUNITY_UPDATE,
+    } <= notice_kinds(LAB_STAFF)
+    assert {
+        NotificationKind.INTRODUCTION_REQUESTED,
+        NotificationKind.COMMUNITY_JOIN_REQUEST,
+        NotificationKind.COMMUNITY_UPDATE,
+    } <= notice_kinds(HUB_COORDINATOR)
+    assert not Notification.objects.filter(dedupe_key="").exists()
+    # Nobody is told about their own doing.
+    assert not Notification.objects.filter(
+        recipient__email=SME_OWNER, kind=NotificationKind.COMMUNITY_UPDATE
+    ).exists()
+    interest = ChallengeInterest.objects.get(user__email=LECTURER)
+    notice = Notification.objects.get(
+        recipient__email=SME_OWNER, kind=NotificationKind.INTEREST_EXPRESSED
+    )
+    assert "Fatima el Amrani" in notice.title and interest.challenge.title in notice.title
+
+
+def test_a_second_load_adds_no_notices():
+    demo_load(password=PASSWORD, now=NOW)
+    notices = set(Notification.objects.values_list("recipient", "kind", "dedupe_key"))
+
+    demo_load(password=PASSWORD, now=NOW + timedelta(days=1))
+
+    assert set(Notification.objects.values_list("recipient", "kind", "dedupe_key")) == notices
+
+
+def test_demo_notices_queue_their_email_after_commit_and_can_be_sent(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        demo_load(password=PASSWORD, now=NOW)
+
+    assert len(callbacks) == Notification.objects.count() > 0
+    assert not mailoutbox
+    notice = Notification.objects.get(
+        recipient__email=SME_OWNER, kind=NotificationKind.INTEREST_EXPRESSED
+    )
+    assert notification_email_send(notification_id=notice.pk)
+    assert [message.to for message in mailoutbox] == [[SME_OWNER]]
+
+
+def test_a_refresh_restores_what_demo_users_did_with_member_features():
+    demo_load(password=PASSWORD, now=NOW)
+    lab = User.objects.get(email=LAB_STAFF)
+    owner = User.objects.get(email=SME_OWNER)
+    introduction = IntroductionRequest.objects.get()
+    introduction_request_decide(introduction=introduction, accept=True, by=lab)
+    request = Membership.objects.get(state=Membership.State.REQUESTED)
+    membership_decide(membership=request, approve=True, decided_by=owner)
+    LearningRecord.objects.filter(user=owner).update(text="Weggegooid.")
+    counts = row_counts()
+
+    demo_load(password=PASSWORD, now=NOW)
+
+    introduction.refresh_from_db()
+    assert introduction.state == IntroductionRequest.State.REQUESTED
+    assert introduction.decided_at is None
+    assert Match.objects.get(pk=introduction.match_id).status == MatchStatus.SHORTLISTED
+    assert Membership.objects.get(pk=request.pk).state == Membership.State.REQUESTED
+    assert LearningRecord.objects.get(user=owner).text.startswith("Een voorspelling")
+    assert row_counts() == counts

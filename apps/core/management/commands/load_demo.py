@@ -64,5 +64,8 @@ class Command(BaseCommand):
             f"{summary.communities} communities ({summary.community_members} members, "
             f"{summary.join_requests} join requests, {summary.activities} activities, "
             f"{summary.updates} updates), {summary.knowledge_items} knowledge items; "
+            f"{summary.learning_records} learning records, {summary.interests} interests, "
+            f"{summary.introductions} introductions, "
+            f"{summary.membership_requests} membership requests; "
             f"{changes}; {run.matches_written} suggestions computed; in {elapsed:.1f}s."
         )
