@@ -40,7 +40,9 @@ Demo logins (password for all: {password})
   lecturer                docent@demo.aihubs.nl
   innovation lab staff    lab@demo.aihubs.nl
   hub coordinator         coordinator@demo.aihubs.nl   (admin: /admin/)
-  programme coordinator   programma@demo.aihubs.nl     (admin: /admin/)
+  programme coordinator   programma@demo.aihubs.nl     (admin: /admin/, all hubs)
+Staff set up an authenticator app on their first visit to /admin/ (scan the QR code, enter
+the code) and enter a code from it at every login; keep the recovery codes shown next.
 """
 
 

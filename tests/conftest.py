@@ -87,6 +87,18 @@ def other_hub_coordinator(db):
 
 @pytest.fixture
 def programme_coordinator(db):
+    """Works nationally: staff, in the "Programme coordinators" group, not a superuser."""
+    from apps.hubs.services import programme_coordinator_set
     from tests.accounts.factories import UserFactory
 
-    return UserFactory(is_staff=True, is_programme_coordinator=True)
+    return programme_coordinator_set(user=UserFactory(), enabled=True)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's `admin_client`, signed in the way the admin requires: with a second
+    factor (see tests/mfa_helpers.py)."""
+    from tests.mfa_helpers import login_with_second_factor
+
+    login_with_second_factor(client, admin_user)
+    return client

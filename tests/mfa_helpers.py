@@ -34,3 +34,10 @@ def login_with_second_factor(client, user) -> None:
     ]
     session[SESSION_METHODS_USER_KEY] = str(user.pk)
     session.save()
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret`."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from apps.challenges.models import Challenge
 from apps.challenges.selectors import challenge_interest_list_for_user
 from apps.communities.models import CommunityMembership, JoinRequest
+from apps.communities.selectors import community_invitations_pending_for_user
 from apps.matching.permissions import introductions_visible_to
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.selectors import membership_list_for_user, membership_requests_to_decide
@@ -56,6 +57,7 @@ def dashboard_sections(*, user) -> dict[str, QuerySet]:
         "challenges": challenge_list_of_my_organisations(user=user),
         "community_memberships": community_membership_list_for_user(user=user),
         "community_join_requests": community_join_request_list_for_user(user=user),
+        "community_invitations": community_invitations_pending_for_user(user=user),
         "challenge_interests": challenge_interest_list_for_user(user=user),
         "introductions": introductions_visible_to(user)
         .select_related("match__challenge", "match__organisation")

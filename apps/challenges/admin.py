@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.core.admin import HubScopedAdminMixin
+from apps.core.admin_exchange import ChallengeCsvExchangeMixin
 from apps.matching.models import Match
 from apps.matching.services import match_run_for_challenge
 
@@ -58,12 +59,13 @@ WORKFLOW_FIELDS = (
     "updated_at",
     "submitted_at",
     "published_at",
+    "renewed_at",
     "closed_at",
 )
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+class ChallengeAdmin(ChallengeCsvExchangeMixin, HubScopedAdminMixin, admin.ModelAdmin):
     hub_scope_field = "province"
     list_display = (
         "title",
@@ -100,7 +102,7 @@ class ChallengeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         ),
     )
     inlines = (MatchInline,)
-    actions = ("publish_selected", "reject_selected", "close_selected")
+    actions = ("publish_selected", "reject_selected", "close_selected", "renew_selected")
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
@@ -173,6 +175,25 @@ class ChallengeAdmin(HubScopedAdminMixin, admin.ModelAdmin):
             ),
         )
 
+    @admin.action(
+        description=_("Renew selected challenges (wait for a community starts again)"),
+        permissions=["change"],
+    )
+    def renew_selected(self, request, queryset):
+        from .stale import challenge_renew
+
+        self._apply_to_each(
+            request,
+            queryset,
+            lambda challenge: challenge_renew(challenge=challenge, by=request.user),
+            lambda count: (
+                ngettext(
+                    "%(count)d challenge was renewed.", "%(count)d challenges were renewed.", count
+                )
+                % {"count": count}
+            ),
+        )
+
     @admin.action(description=_("Reject selected challenges…"), permissions=["change"])
     def reject_selected(self, request, queryset):
         """First shows a page asking for the reason (the organisation reads it), then rejects
@@ -229,3 +250,7 @@ class ChallengeInterestAdmin(HubScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The review queue lives in its own module; importing it registers it.
+from . import admin_review  # noqa: E402, F401

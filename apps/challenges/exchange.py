@@ -4,13 +4,16 @@ admin upload both call `challenges_import`; the admin's preview is `dry_run=True
 As for organisations: the whole file is checked first with a fixed number of queries, then
 written in one transaction, keyed on `ref`. A status in the file is where the challenge
 should be: a new challenge starts there, an existing one moves there through
-`challenge_change_status`, so an import cannot make a move the workflow forbids.
+`challenge_change_status`, so an import cannot make a move the workflow forbids. A hub
+coordinator's upload is limited to their region (`allowed_provinces`), and a real import
+leaves an audit event per province where it changed something.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.audit.models import AuditAction
 from apps.core.csv_exchange import (
     CsvRow,
     CsvSource,
@@ -35,13 +39,25 @@ from apps.core.csv_exchange import (
 )
 from apps.matching.models import MatchRun
 from apps.matching.services import match_run_create
+from apps.organisations.exchange import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Region,
+    RowOutcome,
+    TaxonomyIndex,
+    import_audit_record,
+    source_name,
+)
 from apps.organisations.exchange import REF_PREFIX as ORGANISATION_REF_PREFIX
-from apps.organisations.exchange import TaxonomyIndex
 from apps.organisations.models import Organisation
 from apps.taxonomy.models import OrganisationKind
 
 from .models import ALLOWED_TRANSITIONS, OPEN_STATUSES, Challenge, ChallengeStatus
 from .services import challenge_can_change_status, challenge_change_status
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 COLUMNS = (
     "ref",
@@ -81,6 +97,15 @@ class _Change:
     def changed(self) -> bool:
         return self.scalars_changed or bool(self.new_status) or bool(self.related_changed)
 
+    def outcome(self) -> RowOutcome:
+        return RowOutcome(
+            line=self.row.line,
+            ref=self.row.ref,
+            label=self.challenge.title,
+            outcome=CREATED if self.is_new else UPDATED if self.changed else UNCHANGED,
+            province_id=self.challenge.province_id,
+        )
+
 
 class _StatusRefused(Exception):
     """The workflow refused a status change while writing (the challenge moved since the
@@ -92,10 +117,24 @@ class _StatusRefused(Exception):
         self.message = message
 
 
-def challenges_import(*, file: CsvSource, dry_run: bool = False) -> ImportResult:
+def challenges_import(
+    *,
+    file: CsvSource,
+    dry_run: bool = False,
+    by: User | None = None,
+    allowed_provinces: Collection[str] | None = None,
+    file_name: str = "",
+    outcomes: list[RowOutcome] | None = None,
+) -> ImportResult:
     """Create or update the challenges in a CSV file, or with `dry_run` only check it and
     count what would happen. With any error nothing is written and `result.errors` holds them
-    all."""
+    all.
+
+    `allowed_provinces` (province codes) limits the file to a hub coordinator's region: a row
+    elsewhere, one that would change a challenge elsewhere or one for an organisation
+    elsewhere is an error; None imports nationwide. `by` is who imports (None: the system)
+    and `file_name` what the audit trail calls the file (default: the file's own name).
+    `outcomes`, when given, receives what happens to each row."""
     result = ImportResult(dry_run=dry_run)
     csv_rows = read_rows(file, columns=COLUMNS, result=result)
     if not csv_rows:  # an empty file, or one whose header or encoding is unusable
@@ -110,24 +149,40 @@ def challenges_import(*, file: CsvSource, dry_run: bool = False) -> ImportResult
                 ref=lambda challenge: challenge.ref,
                 pk=lambda challenge: challenge.pk,
             )
-            rows = _validate(csv_rows, stored=stored, result=result)
+            rows = _validate(
+                csv_rows, stored=stored, result=result, allowed_provinces=allowed_provinces
+            )
             if not result.ok:
                 result.sort_errors()
                 return result
             changes = [_change_for(row, stored.get(row.ref)) for row in rows]
+            row_outcomes = [change.outcome() for change in changes]
             if not dry_run:
                 _write(changes)
+                import_audit_record(
+                    by=by,
+                    action=AuditAction.CHALLENGES_IMPORTED,
+                    object_type=Challenge._meta.label,
+                    file_name=file_name or source_name(file),
+                    outcomes=row_outcomes,
+                )
     except _StatusRefused as refused:
         result.add_error(refused.line, "status", refused.message)
         return result
     result.created = sum(change.is_new for change in changes)
     result.updated = sum(change.changed and not change.is_new for change in changes)
     result.unchanged = len(changes) - result.created - result.updated
+    if outcomes is not None:
+        outcomes.extend(row_outcomes)
     return result
 
 
 def _validate(
-    csv_rows: list[CsvRow], *, stored: dict[str, Challenge], result: ImportResult
+    csv_rows: list[CsvRow],
+    *,
+    stored: dict[str, Challenge],
+    result: ImportResult,
+    allowed_provinces: Collection[str] | None,
 ) -> list[_Row]:
     taxonomy = TaxonomyIndex.load()
     organisations = index_by_ref(
@@ -144,7 +199,47 @@ def _validate(
         if (row := _parse(csv_row, taxonomy, organisations, stored, result))
     ]
     find_duplicates(((row.line, row["ref"]) for row in csv_rows), column="ref", result=result)
+    region = Region(allowed_provinces, taxonomy)
+    region.check_province_cells(csv_rows, result)
+    if not region.nationwide:
+        _check_region_refs(
+            csv_rows, stored=stored, organisations=organisations, region=region, result=result
+        )
     return rows
+
+
+def _check_region_refs(
+    csv_rows: list[CsvRow],
+    *,
+    stored: dict[str, Challenge],
+    organisations: dict[str, Organisation],
+    region: Region,
+    result: ImportResult,
+) -> None:
+    """A coordinator changes only challenges in their region, for organisations there (or
+    the organisation a challenge already has, as the admin's change page keeps a saved
+    choice valid)."""
+    for row in csv_rows:
+        existing = stored.get(row["ref"])
+        if existing is not None and not region.allows(existing.province_id):
+            result.add_error(
+                row.line,
+                "ref",
+                _("challenge '%(value)s' lies outside your region; you cannot change it")
+                % {"value": row["ref"]},
+            )
+        organisation = organisations.get(row["organisation_ref"])
+        if (
+            organisation is not None
+            and not region.allows(organisation.province_id)
+            and (existing is None or existing.organisation_id != organisation.pk)
+        ):
+            result.add_error(
+                row.line,
+                "organisation_ref",
+                _("organisation '%(value)s' lies outside your region")
+                % {"value": row["organisation_ref"]},
+            )
 
 
 def _parse(

@@ -157,6 +157,9 @@ class Challenge(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Restarts the wait for a community (apps/challenges/stale.py) without rewriting when the
+    # challenge was first published, which the insights measure from.
+    renewed_at = models.DateTimeField(_("renewed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Set by the challenge form: a second POST of the same form (a double click, a reload)
     # finds the challenge the first one made instead of making another.
@@ -266,3 +269,13 @@ class ChallengeInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.challenge}"
+
+
+class ChallengeToReview(Challenge):
+    """The hub coordinators' review queue in the admin: the same rows as Challenge, listed
+    and acted on differently (apps/challenges/admin_review.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("challenge to review")
+        verbose_name_plural = _("challenges to review")

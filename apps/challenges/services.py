@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
@@ -30,6 +32,14 @@ from .models import (
 
 class InvalidTransition(ValidationError):
     pass
+
+
+# Status changes that go into the audit trail, with the action they are recorded as.
+AUDITED_STATUS_CHANGES: dict[str, AuditAction] = {
+    ChallengeStatus.PUBLISHED: AuditAction.CHALLENGE_PUBLISHED,
+    ChallengeStatus.REJECTED: AuditAction.CHALLENGE_REJECTED,
+    ChallengeStatus.CLOSED: AuditAction.CHALLENGE_CLOSED,
+}
 
 
 def challenge_can_change_status(*, challenge: Challenge, to_status: str) -> bool:
@@ -69,6 +79,7 @@ def challenge_change_status(
             _("Give a reason when rejecting a challenge."), code="reason_required"
         )
     now = timezone.now()
+    previous_status = locked.status
     locked.status = to_status
     if to_status == ChallengeStatus.SUBMITTED:
         locked.submitted_at = now
@@ -82,6 +93,15 @@ def challenge_change_status(
     elif to_status == ChallengeStatus.DRAFT:
         locked.submitted_at = None
     locked.save()
+    if by is not None and to_status in AUDITED_STATUS_CHANGES:
+        # A person's review decision; imports and tasks (no `by`) keep their own record.
+        audit_record(
+            actor=by,
+            action=AUDITED_STATUS_CHANGES[to_status],
+            target=locked,
+            before={"status": previous_status},
+            after={"status": to_status, **({"reason": reason} if reason else {})},
+        )
     _notify_status_change(challenge=locked, by=by, at=now)
     if to_status == ChallengeStatus.PUBLISHED and schedule_matching:
         from apps.matching.services import match_run_for_challenge

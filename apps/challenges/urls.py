@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/status/", views.challenge_status, name="status"),
     path("<int:pk>/submit/", views.challenge_submit, name="submit"),
     path("<int:pk>/withdraw/", views.challenge_withdraw, name="withdraw"),
+    path("<int:pk>/renew/", views.challenge_renew, name="renew"),
+    path("<int:pk>/close/", views.challenge_close, name="close"),
     path("<int:pk>/interest/", views.challenge_interest, name="interest"),
     path(
         "<int:pk>/interest/withdraw/",

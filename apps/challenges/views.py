@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.core.listing import render_listing
 from apps.hubs.models import Hub
 
-from . import services
+from . import services, stale
 from .forms import ChallengeForm, InterestForm
 from .models import MATCHED_STATUSES, ChallengeStatus
 from .permissions import (
@@ -122,6 +122,7 @@ def _saved_message(challenge) -> str:
 def challenge_status(request, pk: int):
     challenge = get_challenge_for_follow_up_or_404(request.user, pk)
     is_member = is_active_member(request.user, challenge.organisation_id)
+    is_stale = stale.challenge_is_stale(challenge=challenge)
     return render(
         request,
         "challenges/challenge_status.html",
@@ -136,8 +137,45 @@ def challenge_status(request, pk: int):
             "can_withdraw": is_member and challenge.status == ChallengeStatus.SUBMITTED,
             "has_matches_page": challenge.status in MATCHED_STATUSES,
             "show_review_feedback": shows_review_feedback(challenge),
+            "is_stale": is_stale,
+            "stale_after_days": stale.stale_after().days,
+            "waiting_since": stale.waiting_since(challenge),
+            "can_renew": is_member and is_stale,
+            "can_close": is_member and is_stale,
         },
     )
+
+
+@login_required
+@require_POST
+def challenge_renew(request, pk: int):
+    """The organisation keeps its stale challenge open for partners another period."""
+    challenge = get_challenge_for_member_or_404(request.user, pk)
+    try:
+        stale.challenge_renew(challenge=challenge, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Your challenge stays open for partners for another %(days)d days.")
+            % {"days": stale.stale_after().days},
+        )
+    return redirect("challenges:status", pk=challenge.pk)
+
+
+@login_required
+@require_POST
+def challenge_close(request, pk: int):
+    """The organisation closes its challenge (it no longer needs help with it)."""
+    challenge = get_challenge_for_member_or_404(request.user, pk)
+    try:
+        services.challenge_close(challenge=challenge, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your challenge is closed. Thank you for sharing it."))
+    return redirect("challenges:status", pk=challenge.pk)
 
 
 @login_required

@@ -1,8 +1,15 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from apps.challenges.models import Challenge, ChallengeStatus
 from apps.core.admin import (
     ChangeListQuerysetMixin,
     FixedRelationsInlineForm,
@@ -10,16 +17,24 @@ from apps.core.admin import (
     ReadonlyAfterCreationMixin,
     RegionChoicesMixin,
 )
+from apps.hubs.permissions import scope_to_coordinated_hubs
+from apps.matching.models import MatchStatus
 
+from .forms import CommunityFromChallengeForm
 from .models import (
     Activity,
+    CommunityInvitation,
     CommunityMembership,
     JoinRequest,
     LearningCommunity,
     LearningRecord,
     Update,
 )
-from .services import join_request_approve, join_request_decline
+from .selectors import challenge_accepted_matches, community_invitees_for_challenge
+from .services import community_form_from_matches, join_request_approve, join_request_decline
+
+# How many challenges the "ready for a community" page lists (oldest published first).
+FORM_CANDIDATES_SHOWN = 200
 
 
 class CommunityMembershipInlineForm(FixedRelationsInlineForm):
@@ -84,6 +99,8 @@ class LearningCommunityAdmin(
         (_("Who and what"), {"fields": ("challenges", "organisations")}),
         (_("History"), {"fields": ("created_at", "updated_at")}),
     )
+    # Invitations are listed on their own read-only page (a link on the change page): an
+    # inline would add a formset every save of the community has to post.
     inlines = (CommunityMembershipInline, ActivityInline, JoinRequestInline)
 
     def changelist_queryset(self, request, queryset):
@@ -92,6 +109,159 @@ class LearningCommunityAdmin(
     @admin.display(description=_("members"), ordering="members_total")
     def member_count(self, community: LearningCommunity) -> int:
         return community.members_total
+
+    # --- Forming a community from a challenge's accepted matches -----------------------------
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "form-from-challenge/",
+                self.admin_site.admin_view(self.form_candidates_view),
+                name=f"{info}_form_candidates",
+            ),
+            path(
+                "form-from-challenge/<int:challenge_id>/",
+                self.admin_site.admin_view(self.form_from_challenge_view),
+                name=f"{info}_form_from_challenge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _challenges_in_region(self, request):
+        return scope_to_coordinated_hubs(
+            Challenge.objects.select_related("organisation", "province"),
+            request.user,
+            "province",
+        )
+
+    def _context(self, request, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "has_view_permission": self.has_view_permission(request),
+            **extra,
+        }
+
+    def form_candidates_view(self, request):
+        """Published challenges of the coordinator's region with at least one accepted match
+        and no community yet: the ones a community can be formed for."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        challenges = (
+            self._challenges_in_region(request)
+            .filter(status=ChallengeStatus.PUBLISHED)
+            .annotate(
+                accepted_total=Count("matches", filter=Q(matches__status=MatchStatus.ACCEPTED))
+            )
+            .filter(accepted_total__gt=0)
+            .order_by("published_at", "pk")[:FORM_CANDIDATES_SHOWN]
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            "admin/communities/learningcommunity/form_candidates.html",
+            self._context(
+                request,
+                title=_("Form a community from accepted matches"),
+                challenges=list(challenges),
+                shown_at_most=FORM_CANDIDATES_SHOWN,
+            ),
+        )
+
+    def form_from_challenge_view(self, request, challenge_id: int):
+        """The "Form a community" page of one challenge: a form prefilled from the challenge,
+        the accepted partners and who will be invited. Posting calls
+        `community_form_from_matches`. A challenge outside the coordinator's region is not
+        found, however its id was come by."""
+        challenge = self._challenges_in_region(request).filter(pk=challenge_id).first()
+        if challenge is None:
+            raise Http404
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if challenge.status == ChallengeStatus.IN_COMMUNITY:
+            existing = challenge.communities.order_by("created_at", "pk").first()
+            if existing is not None and request.method != "POST":
+                self.message_user(
+                    request,
+                    gettext_now("This challenge already has a community: “%(name)s”.")
+                    % {"name": existing.name},
+                    messages.INFO,
+                )
+                return redirect(self._change_url(existing))
+
+        form = CommunityFromChallengeForm(
+            request.POST if request.method == "POST" else None,
+            initial=CommunityFromChallengeForm.initial_for_challenge(challenge),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                community, created = community_form_from_matches(
+                    challenge=challenge, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                # Shown above the form whatever field the service named.
+                form.add_error(None, error.messages)
+            else:
+                return self._formed_response(request, community, created=created)
+
+        matches = list(challenge_accepted_matches(challenge=challenge))
+        invitees = community_invitees_for_challenge(
+            challenge=challenge, matches=matches, exclude_user_ids=[request.user.pk]
+        )
+        problem = ""
+        if challenge.status != ChallengeStatus.PUBLISHED:
+            problem = gettext_now(
+                "Only a published challenge can get a community; this one is “%(status)s”."
+            ) % {"status": challenge.get_status_display()}
+        elif not matches:
+            problem = gettext_now(
+                "This challenge has no accepted matches yet. Accept at least one matched "
+                "partner before forming a community."
+            )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            "admin/communities/learningcommunity/form_from_challenge.html",
+            self._context(
+                request,
+                title=_("Form a community"),
+                subtitle=challenge.title,
+                challenge=challenge,
+                form=form,
+                matches=matches,
+                invitees=invitees,
+                problem=problem,
+            ),
+        )
+
+    def _change_url(self, community: LearningCommunity) -> str:
+        return reverse(
+            f"{self.admin_site.name}:communities_learningcommunity_change", args=[community.pk]
+        )
+
+    def _formed_response(self, request, community: LearningCommunity, *, created: bool):
+        if created:
+            invited = community.invitations.count()
+            self.message_user(
+                request,
+                ngettext(
+                    "The community “%(name)s” was formed; %(count)d person was invited.",
+                    "The community “%(name)s” was formed; %(count)d people were invited.",
+                    invited,
+                )
+                % {"name": community.name, "count": invited},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext_now("This challenge already has a community: “%(name)s”.")
+                % {"name": community.name},
+                messages.INFO,
+            )
+        return redirect(self._change_url(community))
 
 
 @admin.register(CommunityMembership)
@@ -220,4 +390,57 @@ class LearningRecordAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         return record.text if len(record.text) <= 80 else f"{record.text[:79]}…"
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CommunityInvitation)
+class CommunityInvitationAdmin(HubScopedAdminMixin, admin.ModelAdmin):
+    """Who was invited to which community and how they answered. Read-only: the invitee
+    answers on the site."""
+
+    hub_scope_field = "community__hub"
+    list_display = (
+        "user",
+        "community",
+        "organisation",
+        "role",
+        "state",
+        "created_at",
+        "decided_at",
+    )
+    list_filter = (
+        "state",
+        "role",
+        ("community__hub", admin.RelatedOnlyFieldListFilter),
+        ("community", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("user", "community", "organisation")
+    search_fields = ("user__email", "user__full_name", "community__name", "organisation__name")
+    date_hierarchy = "created_at"
+    fields = (
+        "community",
+        "user",
+        "organisation",
+        "role",
+        "state",
+        "invited_by",
+        "created_at",
+        "decided_at",
+    )
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        """Invitations are part of a community: whoever may view or change communities in
+        the admin may view them, without a permission of their own to hand out."""
+        return request.user.has_perm("communities.view_learningcommunity") or (
+            request.user.has_perm("communities.change_learningcommunity")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, LearningRecord
+from .models import Activity, LearningCommunity, LearningRecord
 from .permissions import PARTICIPANT_ROLES
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -105,3 +105,51 @@ class StatusForm(forms.Form):
     def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = allowed
+
+
+def _max_length(name: str) -> int:
+    return LearningCommunity._meta.get_field(name).max_length
+
+
+class CommunityFromChallengeForm(forms.Form):
+    """The admin's "Form a community" page; prefilled from the challenge
+    (`initial_for_challenge`)."""
+
+    name = forms.CharField(
+        label=_("Name of the community"),
+        max_length=_max_length("name"),
+        help_text=_("Short and recognisable; participants see it in their overview."),
+    )
+    goal = forms.CharField(
+        label=_("Goal"),
+        max_length=_max_length("goal"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the community works towards, in plain words."),
+    )
+    learning_objectives = forms.CharField(
+        label=_("Learning objectives"),
+        required=False,
+        max_length=_max_length("learning_objectives"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Who wants to learn what along the way (taken from the challenge)."),
+    )
+    is_public = forms.TypedChoiceField(
+        label=_("Who can see the community page?"),
+        choices=[
+            ("yes", _("Everyone (public)")),
+            ("no", _("Only its members and the hub (members-only)")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+
+    @staticmethod
+    def initial_for_challenge(challenge) -> dict:
+        return {
+            "name": challenge.title[: _max_length("name")],
+            "goal": challenge.description[: _max_length("goal")],
+            "learning_objectives": challenge.learning_goals[: _max_length("learning_objectives")],
+            # A challenge kept from the public suggests a community kept from it too.
+            "is_public": "yes" if challenge.visibility == "public" else "no",
+        }

@@ -21,8 +21,8 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 
 class LearningCommunityQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Communities are public unless marked members-only; their own members and the
-        hub's coordinators always see them."""
+        """Communities are public unless marked members-only; their own members, the people
+        invited to them and the hub's coordinators always see them."""
         if user.is_authenticated:
             if user.is_superuser or user.is_programme_coordinator:
                 return self
@@ -32,6 +32,8 @@ class LearningCommunityQuerySet(models.QuerySet):
                 models.Q(is_public=True)
                 | models.Q(memberships__user=user)
                 | models.Q(hub__in=Hub.objects.coordinated_by(user))
+                # Someone invited needs to see what they are invited to before answering.
+                | models.Q(invitations__user=user, invitations__state="pending")
             )
             return self.filter(pk__in=self.filter(condition).values("pk"))
         return self.filter(is_public=True)
@@ -271,3 +273,79 @@ class LearningRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or '–'} – {self.community}"
+
+
+class CommunityInvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=CommunityInvitation.State.PENDING)
+
+
+class CommunityInvitation(models.Model):
+    """An invitation to take part in a community, sent when a hub coordinator forms it from
+    a challenge's accepted matches. The invitee accepts (and becomes a member, on behalf of
+    the organisation they were invited for) or declines; either way the coordinators hear."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    community = models.ForeignKey(
+        LearningCommunity,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("community"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_invitations",
+        verbose_name=_("invited person"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=CommunityMembership.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    objects = CommunityInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("community invitation")
+        verbose_name_plural = _("community invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"],
+                condition=models.Q(state="pending"),
+                name="communityinvitation_one_pending_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["pending", "accepted", "declined"]),
+                name="communityinvitation_state_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.community} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:invitation", kwargs={"pk": self.pk})

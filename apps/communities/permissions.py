@@ -20,6 +20,7 @@ from apps.hubs.permissions import sees_all_hubs
 
 from .models import (
     Activity,
+    CommunityInvitation,
     CommunityMembership,
     CommunityStatus,
     JoinRequest,
@@ -176,3 +177,18 @@ def get_update_for_deletion(user, slug: str, pk: int) -> tuple[CommunityAccess, 
         raise Http404
     _require(access.can_delete_update(update))
     return access, update
+
+
+def get_invitation_for_invitee_or_404(user, pk: int) -> CommunityInvitation:
+    """An invitation is the invited person's business: for anyone else it does not exist
+    (coordinators follow invitations in the admin)."""
+    invitation = (
+        CommunityInvitation.objects.filter(pk=pk, user=user)
+        .select_related("community__hub", "organisation", "invited_by")
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -4,7 +4,13 @@ programme's evidence of workplace learning): they stay, without their author."""
 
 from typing import Any
 
-from .models import CommunityMembership, JoinRequest, LearningRecord, Update
+from .models import (
+    CommunityInvitation,
+    CommunityMembership,
+    JoinRequest,
+    LearningRecord,
+    Update,
+)
 
 
 def personal_data(user) -> dict[str, Any]:
@@ -17,6 +23,11 @@ def personal_data(user) -> dict[str, Any]:
         JoinRequest.objects.filter(user=user).select_related("community").order_by("created_at")
     )
     updates = Update.objects.filter(author=user).select_related("community").order_by("created_at")
+    invitations = (
+        CommunityInvitation.objects.filter(user=user)
+        .select_related("community", "organisation")
+        .order_by("created_at", "pk")
+    )
     learning_records = (
         LearningRecord.objects.filter(user=user)
         .select_related("community")
@@ -53,6 +64,18 @@ def personal_data(user) -> dict[str, Any]:
             }
             for update in updates
         ],
+        "invitations": [
+            {
+                "community": invitation.community.name,
+                "community_slug": invitation.community.slug,
+                "role": invitation.role,
+                "on_behalf_of": invitation.organisation.name if invitation.organisation else None,
+                "state": invitation.state,
+                "created_at": invitation.created_at.isoformat(),
+                "decided_at": invitation.decided_at.isoformat() if invitation.decided_at else None,
+            }
+            for invitation in invitations
+        ],
         "learning_records": [
             {
                 "community": record.community.name,
@@ -72,3 +95,4 @@ def anonymise(user) -> None:
     JoinRequest.objects.filter(decided_by=user).update(decided_by=None)
     Update.objects.filter(author=user).update(author=None)
     LearningRecord.objects.filter(user=user).update(user=None)
+    CommunityInvitation.objects.filter(user=user).delete()

@@ -15,10 +15,12 @@ from apps.accounts.models import User
 from apps.challenges.models import Challenge
 from apps.hubs.models import HubCoordinator
 from apps.knowledge.models import KnowledgeItem
+from apps.matching.models import Match, MatchStatus
 from apps.organisations.models import Membership, Organisation
 
 from .models import (
     Activity,
+    CommunityInvitation,
     CommunityMembership,
     JoinRequest,
     LearningCommunity,
@@ -235,3 +237,134 @@ def join_requests_of_user(*, user) -> QuerySet[JoinRequest]:
 
 def activities_for_calendar(*, community: LearningCommunity) -> QuerySet[Activity]:
     return Activity.objects.filter(community=community).order_by("starts_at", "pk")
+
+
+# --- Forming a community from a challenge's accepted matches ---------------------------------
+
+# A supplier's people take part as lecturers where the organisation teaches (hogeschool, MBO
+# college and its centres for craftsmanship) and as researchers where it researches or
+# experiments (university, lectoraat, practoraat, centre of expertise, innovation lab).
+LECTURER_KINDS = frozenset({"hbo", "mbo", "civ"})
+
+
+def invitation_role_for(organisation: Organisation | None) -> str:
+    """The role a person is invited in, from the kind of organisation they come for."""
+    if organisation is None:
+        return CommunityMembership.Role.LECTURER
+    kind = organisation.kind
+    if kind.role != "supply":
+        return CommunityMembership.Role.COMPANY_PARTICIPANT
+    if kind.slug in LECTURER_KINDS:
+        return CommunityMembership.Role.LECTURER
+    return CommunityMembership.Role.RESEARCHER
+
+
+def challenge_accepted_matches(*, challenge: Challenge) -> QuerySet[Match]:
+    """The partners the hub accepted for a challenge, best first: organisations (with their
+    kind, for the role) and individual people."""
+    return (
+        Match.objects.filter(challenge=challenge, status=MatchStatus.ACCEPTED)
+        .select_related("organisation__kind", "organisation__province", "person")
+        .order_by("rank", "-score", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Invitee:
+    user: User
+    organisation: Organisation | None
+    role: str
+    # Whether the person belongs to the organisation that posted the challenge.
+    from_challenge_organisation: bool
+
+    @property
+    def role_label(self) -> str:
+        return CommunityMembership.Role(self.role).label
+
+
+def community_invitees_for_challenge(
+    *,
+    challenge: Challenge,
+    matches: Iterable[Match],
+    exclude_user_ids: Iterable[int] = (),
+) -> list[Invitee]:
+    """Who is invited when a community is formed around `challenge`, in three queries.
+
+    - The challenge's organisation: all its active members. The community exists for their
+      learning goals, and demand organisations on the platform are small.
+    - Each accepted organisation: its active administrators, who speak for it and bring in
+      colleagues; all its active members when it has no administrator, so that no accepted
+      partner is left without a contact. A hogeschool may have hundreds of members: they are
+      not all invited.
+    - Each accepted person (a lecturer matched directly): that person, for their one
+      organisation when they have exactly one.
+
+    Everyone appears once (their first reason counts); inactive accounts are left out.
+    """
+    matches = list(matches)
+    excluded = set(exclude_user_ids)
+    organisation_ids = [challenge.organisation_id] + [
+        match.organisation_id for match in matches if match.organisation_id
+    ]
+    memberships = list(
+        Membership.objects.filter(
+            organisation_id__in=organisation_ids,
+            state=Membership.State.ACTIVE,
+            user__is_active=True,
+        )
+        .select_related("user", "organisation__kind")
+        .order_by("user__full_name", "user_id")
+    )
+    people = [match.person for match in matches if match.person_id and match.person.is_active]
+    person_organisations = _organisations_with_kind_of([person.pk for person in people])
+
+    invitees: dict[int, Invitee] = {}
+
+    def add(user: User, organisation: Organisation | None, *, own: bool = False) -> None:
+        if user.pk in excluded or user.pk in invitees:
+            return
+        invitees[user.pk] = Invitee(
+            user=user,
+            organisation=organisation,
+            role=CommunityMembership.Role.COMPANY_PARTICIPANT
+            if own
+            else invitation_role_for(organisation),
+            from_challenge_organisation=own,
+        )
+
+    for membership in memberships:
+        if membership.organisation_id == challenge.organisation_id:
+            add(membership.user, membership.organisation, own=True)
+    for match in matches:
+        if match.organisation_id:
+            members = [m for m in memberships if m.organisation_id == match.organisation_id]
+            admins = [m for m in members if m.role == Membership.Role.ADMIN]
+            for membership in admins or members:
+                add(membership.user, membership.organisation)
+        elif match.person_id and match.person.is_active:
+            add(match.person, person_organisations.get(match.person_id))
+    return list(invitees.values())
+
+
+def _organisations_with_kind_of(user_ids: list[int]) -> dict[int, Organisation]:
+    """Like `_organisations_of`, with each organisation's kind loaded."""
+    if not user_ids:
+        return {}
+    by_user: dict[int, list[Organisation]] = {}
+    for membership in Membership.objects.filter(
+        user_id__in=user_ids, state=Membership.State.ACTIVE
+    ).select_related("organisation__kind"):
+        by_user.setdefault(membership.user_id, []).append(membership.organisation)
+    return {user_id: orgs[0] for user_id, orgs in by_user.items() if len(orgs) == 1}
+
+
+def community_invitations_pending_for_user(*, user) -> QuerySet[CommunityInvitation]:
+    """A person's open invitations, oldest first (for "My overview" and the community page)."""
+    if not user.is_authenticated:
+        return CommunityInvitation.objects.none()
+    return (
+        CommunityInvitation.objects.pending()
+        .filter(user=user)
+        .select_related("community__hub", "organisation")
+        .order_by("created_at", "pk")
+    )

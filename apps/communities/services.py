@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -22,12 +22,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.challenges.models import Challenge, ChallengeStatus
+from apps.challenges.permissions import coordinates_region_of
+from apps.challenges.services import challenge_change_status
+from apps.core.slugs import unique_slug
+from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
 
 from .models import (
     STATUS_TRANSITIONS,
     Activity,
+    CommunityInvitation,
     CommunityMembership,
     CommunityStatus,
     JoinRequest,
@@ -36,7 +44,9 @@ from .models import (
     Update,
 )
 from .selectors import (
+    challenge_accepted_matches,
     community_coordinators,
+    community_invitees_for_challenge,
     community_member_users,
     user_single_active_organisation,
 )
@@ -471,4 +481,278 @@ def community_change_status(
     locked.save(update_fields=["status", "updated_at"])
     community.status = locked.status
     community.updated_at = locked.updated_at
+    return locked
+
+
+# --- Forming a community from accepted matches -----------------------------------------------
+
+
+def _hub_for(challenge: Challenge, by: User) -> Hub:
+    """The hub covering the challenge's province; where several do, one the coordinator works
+    for."""
+    hubs = Hub.objects.filter(provinces=challenge.province_id).order_by("name")
+    hub = hubs.filter(pk__in=Hub.objects.coordinated_by(by).values("pk")).first() or hubs.first()
+    if hub is None:
+        raise ValidationError(_("No AI hub covers the province of this challenge."), code="no_hub")
+    return hub
+
+
+@transaction.atomic
+def community_form_from_matches(
+    *,
+    challenge: Challenge,
+    by: User,
+    name: str,
+    goal: str,
+    learning_objectives: str = "",
+    is_public: bool = True,
+) -> tuple[LearningCommunity, bool]:
+    """Form a learning community around a published challenge and the partners the hub
+    accepted for it.
+
+    The community is created in the hub of the challenge's region, with the challenge (now
+    "in a community"), the challenge's organisation and the accepted organisations as member
+    organisations, and `by` as its coordinator. Invitations go to the people of
+    `selectors.community_invitees_for_challenge`, each told by a notice; the audit trail
+    records it.
+
+    Returns `(community, created)`. The challenge row is locked first, so a double submit
+    waits for the first and then gets its community back (the challenge is in a community
+    by then) instead of forming a second one.
+    """
+    locked = (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=challenge.pk)
+    )
+    if not coordinates_region_of(by, locked):
+        raise PermissionDenied
+    if locked.status == ChallengeStatus.IN_COMMUNITY:
+        existing = locked.communities.order_by("created_at", "pk").first()
+        if existing is not None:
+            return existing, False
+    if locked.status != ChallengeStatus.PUBLISHED:
+        raise ValidationError(
+            _("Only a published challenge can get a community; this one is “%(status)s”.")
+            % {"status": locked.get_status_display()},
+            code="not_published",
+        )
+    matches = list(challenge_accepted_matches(challenge=locked))
+    if not matches:
+        raise ValidationError(
+            _(
+                "This challenge has no accepted matches yet. Accept at least one matched "
+                "partner before forming a community."
+            ),
+            code="no_accepted_matches",
+        )
+
+    name = name.strip()
+    community = LearningCommunity(
+        name=name,
+        slug=unique_slug(LearningCommunity, name),
+        goal=goal.strip(),
+        learning_objectives=learning_objectives.strip(),
+        hub=_hub_for(locked, by),
+        is_public=is_public,
+        status=CommunityStatus.FORMING,
+    )
+    community.full_clean()
+    community.save()
+    community.challenges.add(locked)
+    organisation_ids = list(
+        dict.fromkeys(
+            [locked.organisation_id]
+            + [match.organisation_id for match in matches if match.organisation_id]
+        )
+    )
+    community.organisations.add(*organisation_ids)
+    CommunityMembership.objects.create(
+        community=community, user=by, role=CommunityMembership.Role.COORDINATOR
+    )
+    challenge_change_status(challenge=locked, to_status=ChallengeStatus.IN_COMMUNITY, by=by)
+
+    invitees = community_invitees_for_challenge(
+        challenge=locked, matches=matches, exclude_user_ids=[by.pk]
+    )
+    invitations = CommunityInvitation.objects.bulk_create(
+        CommunityInvitation(
+            community=community,
+            user=invitee.user,
+            organisation=invitee.organisation,
+            role=invitee.role,
+            invited_by=by,
+        )
+        for invitee in invitees
+    )
+    for invitee, invitation in zip(invitees, invitations, strict=True):
+        _notify_invitee(
+            invitation=invitation,
+            challenge=locked,
+            own_challenge=invitee.from_challenge_organisation,
+        )
+    audit_record(
+        actor=by,
+        action=AuditAction.COMMUNITY_FORMED,
+        target=community,
+        province_id=locked.province_id,
+        before={"challenge": locked.pk, "challenge_status": ChallengeStatus.PUBLISHED},
+        after={
+            "community": community.pk,
+            "challenge_status": ChallengeStatus.IN_COMMUNITY,
+            "organisations": organisation_ids,
+            "accepted_matches": [match.pk for match in matches],
+            "invitations": len(invitations),
+        },
+    )
+    challenge.__dict__.update(status=locked.status, updated_at=locked.updated_at)
+    return community, True
+
+
+def _notify_invitee(
+    *, invitation: CommunityInvitation, challenge: Challenge, own_challenge: bool
+) -> None:
+    community = invitation.community
+    role_label = CommunityMembership.Role(invitation.role).label
+
+    def text(person):
+        if own_challenge:
+            return (
+                _("A learning community was formed for your challenge “%(title)s”")
+                % {"title": challenge.title},
+                _(
+                    "The AI hub formed the learning community %(community)s around your "
+                    "challenge, with the partners it accepted. You are invited to take part "
+                    "as %(role)s: accept or decline the invitation."
+                )
+                % {"community": community.name, "role": role_label},
+            )
+        return (
+            _("You are invited to the learning community %(community)s")
+            % {"community": community.name},
+            _(
+                "The AI hub formed %(community)s around the challenge “%(title)s” and "
+                "invites you to take part as %(role)s. Accept or decline the invitation."
+            )
+            % {"community": community.name, "title": challenge.title, "role": role_label},
+        )
+
+    notify(
+        recipients=[invitation.user],
+        kind=NotificationKind.COMMUNITY_INVITATION,
+        text=text,
+        url=_path("communities:invitation", pk=invitation.pk),
+        dedupe_key=f"community-invitation-{invitation.pk}",
+    )
+
+
+# --- Answering an invitation -----------------------------------------------------------------
+
+
+def _lock_invitation(invitation: CommunityInvitation, *, by: User) -> CommunityInvitation:
+    locked = (
+        CommunityInvitation.objects.select_for_update(of=("self",))
+        .select_related("community", "user", "organisation")
+        .get(pk=invitation.pk)
+    )
+    if locked.user_id != by.pk:
+        # Only the invited person answers; the views hide the invitation from anyone else.
+        raise PermissionDenied
+    return locked
+
+
+def _notify_coordinators_of_answer(*, invitation: CommunityInvitation) -> None:
+    """Tell the community's coordinators. The kind is the one for people joining (the
+    coordinators' side of membership), so their preference for it covers both ways in."""
+    community = invitation.community
+    invitee = invitation.user
+    accepted = invitation.state == CommunityInvitation.State.ACCEPTED
+    role_label = CommunityMembership.Role(invitation.role).label
+    organisation = invitation.organisation.name if invitation.organisation else ""
+
+    def text(person):
+        values = {"person": _name(invitee), "community": community.name}
+        title = (
+            _("%(person)s accepted the invitation to %(community)s")
+            if accepted
+            else _("%(person)s declined the invitation to %(community)s")
+        ) % values
+        body = _("Role: %(role)s.") % {"role": role_label}
+        if organisation:
+            body = f"{body} " + _("On behalf of %(organisation)s.") % {"organisation": organisation}
+        return title, body
+
+    notify(
+        recipients=community_coordinators(community=community),
+        kind=NotificationKind.COMMUNITY_JOIN_REQUEST,
+        text=text,
+        url=_path("communities:detail", fragment="members", slug=community.slug),
+        dedupe_key=f"community-invitation-{invitation.pk}-{invitation.state}",
+        exclude=invitee,
+    )
+
+
+@transaction.atomic
+def community_invitation_accept(
+    *, invitation: CommunityInvitation, by: User
+) -> CommunityMembership:
+    """Take up an invitation: the invitee becomes a member, in the invited role and on behalf
+    of the invited organisation. Accepting twice changes nothing the second time; a declined
+    invitation can still be accepted (a wrong click is easily made)."""
+    locked = _lock_invitation(invitation, by=by)
+    community = locked.community
+    if locked.state == CommunityInvitation.State.ACCEPTED:
+        membership = CommunityMembership.objects.filter(community=community, user=by).first()
+        if membership is not None:
+            return membership
+        # Accepted once and removed since: the old invitation does not bring them back.
+        raise ValidationError(
+            _("This invitation was already used. Ask the coordinators to join again."),
+            code="used",
+        )
+    if community.status == CommunityStatus.COMPLETED:
+        raise ValidationError(
+            _("This community has completed its work and takes no new members."),
+            code="completed",
+        )
+    membership, _created = CommunityMembership.objects.get_or_create(
+        community=community,
+        user=by,
+        defaults={"role": locked.role, "organisation": locked.organisation},
+    )
+    if locked.organisation_id is not None:
+        community.organisations.add(locked.organisation_id)
+    # A pending request to join is answered by the invitation.
+    JoinRequest.objects.filter(
+        community=community, user=by, state=JoinRequest.State.PENDING
+    ).update(state=JoinRequest.State.WITHDRAWN, decided_at=timezone.now(), decided_by=by)
+    locked.state = CommunityInvitation.State.ACCEPTED
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["state", "decided_at"])
+    _notify_coordinators_of_answer(invitation=locked)
+    invitation.__dict__.update(state=locked.state, decided_at=locked.decided_at)
+    return membership
+
+
+@transaction.atomic
+def community_invitation_decline(
+    *, invitation: CommunityInvitation, by: User
+) -> CommunityInvitation:
+    """Say no to an invitation; the coordinators hear it. Declining twice is one decline."""
+    locked = _lock_invitation(invitation, by=by)
+    if locked.state == CommunityInvitation.State.DECLINED:
+        return locked
+    if locked.state == CommunityInvitation.State.ACCEPTED:
+        raise ValidationError(
+            _(
+                "You accepted this invitation already. To leave the community, ask its "
+                "coordinators."
+            ),
+            code="accepted",
+        )
+    locked.state = CommunityInvitation.State.DECLINED
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["state", "decided_at"])
+    _notify_coordinators_of_answer(invitation=locked)
+    invitation.__dict__.update(state=locked.state, decided_at=locked.decided_at)
     return locked

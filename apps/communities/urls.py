@@ -5,6 +5,9 @@ from . import browse, views
 app_name = "communities"
 urlpatterns = [
     path("", browse.community_list, name="list"),
+    path("invitations/<int:pk>/", views.invitation_detail, name="invitation"),
+    path("invitations/<int:pk>/accept/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/<int:pk>/decline/", views.invitation_decline, name="invitation_decline"),
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/join/", views.community_join, name="join"),
     path("<slug:slug>/join/withdraw/", views.join_request_withdraw_view, name="withdraw"),

@@ -26,12 +26,14 @@ from .permissions import (
     get_community_for_coordinators,
     get_community_for_joining,
     get_community_for_participants,
+    get_invitation_for_invitee_or_404,
     get_join_request_for_coordinators,
     get_update_for_deletion,
 )
 from .selectors import (
     activities_for_calendar,
     community_get_visible,
+    community_invitations_pending_for_user,
     community_page,
     join_request_latest_of,
     join_requests_pending,
@@ -43,6 +45,8 @@ from .services import (
     activity_delete,
     community_can_change_status,
     community_change_status,
+    community_invitation_accept,
+    community_invitation_decline,
     community_update_create,
     community_update_delete,
     join_request_approve,
@@ -92,8 +96,12 @@ def community_detail(request, slug: str):
     community = access.community
     page = community_page(community=community, user=request.user)
     latest_request = None
+    invitations = []
     if request.user.is_authenticated and not access.is_member:
         latest_request = join_request_latest_of(community=community, user=request.user)
+        invitations = list(
+            community_invitations_pending_for_user(user=request.user).filter(community=community)
+        )
     pending_count = join_requests_pending(community=community).count() if access.can_manage else 0
     return render(
         request,
@@ -103,6 +111,7 @@ def community_detail(request, slug: str):
             "access": access,
             "page": page,
             "latest_request": latest_request,
+            "invitations": invitations,
             "pending_count": pending_count,
             "next_statuses": _next_statuses(access),
             "update_form": UpdateForm() if access.can_contribute else None,
@@ -203,6 +212,47 @@ def join_request_decline_view(request, slug: str, pk: int):
     else:
         messages.success(request, _("The request was declined; the person has been told."))
     return redirect("communities:requests", slug=access.community.slug)
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+@login_required
+def invitation_detail(request, pk: int):
+    invitation = get_invitation_for_invitee_or_404(request.user, pk)
+    return render(request, "communities/invitation.html", {"invitation": invitation})
+
+
+@login_required
+@require_POST
+def invitation_accept(request, pk: int):
+    invitation = get_invitation_for_invitee_or_404(request.user, pk)
+    community = invitation.community
+    try:
+        community_invitation_accept(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("communities:invitation", pk=invitation.pk)
+    messages.success(
+        request,
+        _("Welcome to %(community)s: you are now a member.") % {"community": community.name},
+    )
+    return redirect(_detail(community, "your-status"))
+
+
+@login_required
+@require_POST
+def invitation_decline(request, pk: int):
+    invitation = get_invitation_for_invitee_or_404(request.user, pk)
+    try:
+        community_invitation_decline(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("You declined the invitation; the coordinators have been told.")
+        )
+    return redirect("communities:invitation", pk=invitation.pk)
 
 
 # --- Activities ------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from apps.communities.selectors import community_member_users
 from apps.communities.services import join_request_create
 from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub, HubCoordinator
+from apps.hubs.services import programme_coordinator_set
 from apps.knowledge.models import KnowledgeItem
 from apps.matching.models import IntroductionRequest, Match, MatchStatus
 from apps.matching.services import introduction_request_create
@@ -361,9 +362,10 @@ PEOPLE = [
     Person(HUB_COORDINATOR, "Annelies Verbeek", "NL-ZH",
            "Coördinator van AI Hub Zuid-Holland: brengt bedrijven en onderwijs bij elkaar.",
            is_staff=True),
+    # National reach without being a superuser: the programme coordinators' group.
     Person(PROGRAMME_COORDINATOR, "Ruben Hoekstra", "NL-UT",
            "Landelijk programmacoördinator van de AI-leergemeenschappen.",
-           is_staff=True, is_superuser=True, is_programme_coordinator=True),
+           is_staff=True, is_programme_coordinator=True),
     Person(f"sanne.visser@{DEMO_DOMAIN}", "Sanne Visser", "NL-ZH",
            "Derdejaars student data science.", "demo-org-003", "Student"),
     Person(f"daan.smit@{DEMO_DOMAIN}", "Daan Smit", "NL-OV",
@@ -1671,6 +1673,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     group = _coordinator_group()
     if group is not None:
         coordinator.groups.add(group)
+    programme_coordinator_set(user=people[PROGRAMME_COORDINATOR], enabled=True)
 
     # Challenges. Status and timestamps are set directly instead of walking the workflow
     # (`apps.challenges.services`): acceptable only here, to seed a believable history.

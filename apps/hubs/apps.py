@@ -8,9 +8,10 @@ from apps.taxonomy.apps import seed_reference_data
 def refresh_coordinator_group(sender, **kwargs) -> None:
     """A release that adds a model to COORDINATOR_PERMISSIONS reaches existing coordinators
     with the next `migrate`, not only when someone is next made coordinator."""
-    from .services import coordinator_group_ensure
+    from .services import coordinator_group_ensure, programme_coordinator_group_ensure
 
     coordinator_group_ensure()
+    programme_coordinator_group_ensure()
 
 
 class HubsConfig(AppConfig):

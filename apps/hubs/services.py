@@ -1,4 +1,5 @@
-"""Writes for hubs: the coordinators' permission group and who coordinates which hub."""
+"""Writes for hubs: the coordinators' permission groups, who coordinates which hub and who
+works for the whole programme."""
 
 from __future__ import annotations
 
@@ -43,6 +44,17 @@ COORDINATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "hubs.Hub": _VIEW,
     "hubs.HubCoordinator": _VIEW,
     "accounts.User": _VIEW,
+}
+
+PROGRAMME_COORDINATOR_GROUP_NAME = "Programme coordinators"
+
+# A programme coordinator does what a hub coordinator does, in every hub (`sees_all_hubs`),
+# curates the national knowledge base (in COORDINATOR_PERMISSIONS, for all items rather than
+# their hubs') and follows the national recomputes. Accounts, hubs and reference data stay
+# with superusers.
+PROGRAMME_COORDINATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    **COORDINATOR_PERMISSIONS,
+    "matching.MatchRun": _VIEW,
 }
 
 
@@ -106,3 +118,34 @@ def hub_coordinator_remove(*, hub: Hub, user: User) -> None:
         group = Group.objects.filter(name=COORDINATOR_GROUP_NAME).first()
         if group is not None:
             user.groups.remove(group)
+
+
+@transaction.atomic
+def programme_coordinator_group_ensure() -> Group:
+    """Create or repair the "Programme coordinators" group so it holds exactly the permissions
+    in `PROGRAMME_COORDINATOR_PERMISSIONS`. Safe to call any number of times."""
+    group, _created = Group.objects.get_or_create(name=PROGRAMME_COORDINATOR_GROUP_NAME)
+    group.permissions.set(_permissions(PROGRAMME_COORDINATOR_PERMISSIONS))
+    return group
+
+
+@transaction.atomic
+def programme_coordinator_set(*, user: User, enabled: bool) -> User:
+    """Make `user` a programme coordinator (national reach in the admin and on the site: the
+    flag, staff access and the programme group) or end it. Ending keeps staff status, like
+    `hub_coordinator_remove`: the person may be staff for another reason."""
+    group = programme_coordinator_group_ensure()
+    changed = []
+    if user.is_programme_coordinator != enabled:
+        user.is_programme_coordinator = enabled
+        changed.append("is_programme_coordinator")
+    if enabled and not user.is_staff:
+        user.is_staff = True
+        changed.append("is_staff")
+    if changed:
+        user.save(update_fields=changed)
+    if enabled:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    return user

@@ -1,20 +1,28 @@
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from apps.challenges.models import Challenge
 from apps.core.admin import HubScopedAdminMixin
+from apps.hubs.permissions import hubs_coordinated_by, provinces_coordinated_by, sees_all_hubs
 
-from .models import IntroductionRequest, Match, MatchRun
+from . import admin_views
+from .models import IntroductionRequest, Match, MatchRun, MatchRunChunk
 from .reasons import reason_texts, taxonomy_labels
-from .services import match_set_status
 
 
 @admin.register(Match)
 class MatchAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     """Matches come from the matching engine; a coordinator only moves the review status
-    (`suggested → shortlisted → contacted → accepted | declined`), which a recompute keeps."""
+    (`suggested → shortlisted → contacted → accepted | declined`), which a recompute keeps,
+    with the buttons of the match review page (admin_views.py), one page per challenge."""
 
     hub_scope_field = "challenge__province"
     list_display = (
@@ -52,6 +60,7 @@ class MatchAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         "status",
         "status_changed_at",
         "status_changed_by",
+        "review_link",
     )
     readonly_fields = (
         "challenge",
@@ -62,12 +71,53 @@ class MatchAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         "reasons_display",
         "algorithm_version",
         "computed_at",
+        "status",
         "status_changed_at",
         "status_changed_by",
+        "review_link",
     )
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        def view(function):
+            def bound(request, **kwargs):
+                return function(request, model_admin=self, **kwargs)
+
+            return self.admin_site.admin_view(bound)
+
+        return [
+            path(
+                "review/<int:challenge_id>/",
+                view(admin_views.match_review),
+                name="matching_match_review",
+            ),
+            path(
+                "review/<int:challenge_id>/match/<int:match_id>/status/",
+                view(admin_views.match_review_set_status),
+                name="matching_match_set_status",
+            ),
+            path(
+                "review/<int:challenge_id>/rematch/",
+                view(admin_views.match_review_rematch),
+                name="matching_match_rematch",
+            ),
+            path(
+                "review/<int:challenge_id>/balanced-run/",
+                view(admin_views.match_review_balanced_run),
+                name="matching_match_balanced_run",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("review"))
+    def review_link(self, match: Match) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:matching_match_review", args=[match.challenge_id]),
+            _("Review the matches of this challenge"),
+        )
 
     @admin.display(description=_("partner"))
     def partner(self, match: Match) -> str:
@@ -85,16 +135,13 @@ class MatchAdmin(HubScopedAdminMixin, admin.ModelAdmin):
             ((text,) for text in reason_texts(match.reasons, taxonomy_labels())),
         )
 
-    def save_model(self, request, obj, form, change):
-        # The decision goes through the service a recompute respects.
-        if "status" in form.changed_data:
-            match_set_status(match=obj, status=obj.status, by=request.user)
-
 
 @admin.register(MatchRun)
 class MatchRunAdmin(admin.ModelAdmin):
     """Recomputes, their progress and timings. Read-only: runs are started by publishing,
-    profile changes, the nightly schedule or `manage.py rematch`."""
+    profile changes, the nightly schedule, `manage.py rematch` or a coordinator on the match
+    review page. A hub coordinator sees the runs of their hubs and those that recompute a
+    challenge of their region, with the rights they have on matches."""
 
     list_display = (
         "id",
@@ -109,7 +156,7 @@ class MatchRunAdmin(admin.ModelAdmin):
         "duration_display",
         "created_at",
     )
-    list_filter = ("kind", "status", "balanced", "hub")
+    list_filter = ("kind", "status", "balanced", ("hub", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("hub",)
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in MatchRun._meta.fields] + [
@@ -117,15 +164,56 @@ class MatchRunAdmin(admin.ModelAdmin):
         "duration_display",
     ]
 
+    def get_queryset(self, request):
+        runs = super().get_queryset(request)
+        if sees_all_hubs(request.user):
+            return runs
+        region_challenges = ArraySubquery(
+            Challenge.objects.filter(
+                province__in=provinces_coordinated_by(request.user).values("pk")
+            ).values("pk")
+        )
+        touching_region = MatchRunChunk.objects.filter(
+            challenge_ids__overlap=region_challenges
+        ).values("run")
+        return runs.filter(
+            Q(hub__in=hubs_coordinated_by(request.user).values("pk")) | Q(pk__in=touching_region)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may look at matches may follow the runs that compute them.
+        return super().has_view_permission(request, obj) or request.user.has_perm(
+            f"matching.{get_permission_codename('view', Match._meta)}"
+        )
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        def progress(request, run_id):
+            return admin_views.matchrun_progress(request, model_admin=self, run_id=run_id)
+
+        return [
+            path(
+                "<int:run_id>/progress/",
+                self.admin_site.admin_view(progress),
+                name="matching_matchrun_progress",
+            ),
+            *super().get_urls(),
+        ]
+
     @admin.display(description=_("progress"))
     def progress_display(self, run: MatchRun) -> str:
-        return f"{run.chunks_done}/{run.chunks_total} ({run.progress:.0%})"
+        # The same fragment as on the match review page; a running row refreshes itself.
+        return render_to_string(
+            "admin/matching/_run_progress.html", {"progress": admin_views.run_progress(run)}
+        )
 
     @admin.display(description=_("duration"))
     def duration_display(self, run: MatchRun) -> str:

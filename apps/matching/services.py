@@ -29,7 +29,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
 from apps.challenges.models import MATCHED_STATUSES, Challenge, ChallengeStatus
+from apps.challenges.permissions import coordinates_region_of
 from apps.challenges.selectors import challenge_list_by_ids
 from apps.challenges.services import region_coordinators, site_path
 from apps.communities.models import LearningCommunity
@@ -104,9 +107,11 @@ def match_run_create(
     trigger: str = "",
     top_n: int | None = None,
     enqueue: bool = True,
+    by=None,
 ) -> MatchRun:
     """Create a run with its chunks; with `enqueue`, hand each chunk to Celery once the
-    surrounding transaction commits (nothing is enqueued if it rolls back)."""
+    surrounding transaction commits (nothing is enqueued if it rolls back). A run a person
+    starts (`by`) goes into the audit trail."""
     ids = sorted(set(challenge_ids))
     # A balanced run distributes over all its challenges at once: one chunk.
     size = max(len(ids), 1) if balanced else settings.MATCHING_CHUNK_SIZE
@@ -127,6 +132,8 @@ def match_run_create(
         MatchRunChunk(run=run, position=position, challenge_ids=part)
         for position, part in enumerate(parts)
     )
+    if by is not None:
+        _audit_run_started(run=run, by=by, challenge_ids=ids)
     if enqueue:
         from .tasks import process_match_chunk
 
@@ -135,12 +142,39 @@ def match_run_create(
     return run
 
 
-def match_run_for_challenge(*, challenge_id: int, trigger: str = "") -> MatchRun | None:
-    """Recompute one published challenge's suggestions (on publish or change)."""
+def _audit_run_started(*, run: MatchRun, by, challenge_ids: list[int]) -> None:
+    """Recorded on what the coordinator acted on: the challenge of a rematch, else the hub
+    (placed in one of its provinces, so the hub's coordinators see it in their trail)."""
+    after = {
+        "run": run.pk,
+        "kind": run.kind,
+        "balanced": run.balanced,
+        "hub": run.hub.slug if run.hub else None,
+        "challenges": len(challenge_ids),
+        "trigger": run.trigger,
+    }
+    if run.kind == MatchRun.Kind.CHALLENGE and len(challenge_ids) == 1:
+        target = Challenge.objects.only("title", "province_id").get(pk=challenge_ids[0])
+        audit_record(actor=by, action=AuditAction.MATCHING_STARTED, target=target, after=after)
+    elif run.hub is not None:
+        audit_record(
+            actor=by,
+            action=AuditAction.MATCHING_STARTED,
+            target=run.hub,
+            province_id=run.hub.provinces.order_by("pk").values_list("pk", flat=True).first(),
+            after=after,
+        )
+    else:
+        audit_record(actor=by, action=AuditAction.MATCHING_STARTED, target=run, after=after)
+
+
+def match_run_for_challenge(*, challenge_id: int, trigger: str = "", by=None) -> MatchRun | None:
+    """Recompute one published challenge's suggestions (on publish or change, or when a
+    coordinator asks: `by`, recorded in the audit trail)."""
     if not Challenge.objects.published().filter(pk=challenge_id).exists():
         return None
     return match_run_create(
-        kind=MatchRun.Kind.CHALLENGE, challenge_ids=[challenge_id], trigger=trigger
+        kind=MatchRun.Kind.CHALLENGE, challenge_ids=[challenge_id], trigger=trigger, by=by
     )
 
 
@@ -194,7 +228,12 @@ def match_run_for_supplier(*, organisation_id: int, trigger: str = "") -> MatchR
 
 
 def match_run_full(
-    *, hub: Hub | None = None, balanced: bool = False, trigger: str = "", enqueue: bool = True
+    *,
+    hub: Hub | None = None,
+    balanced: bool = False,
+    trigger: str = "",
+    enqueue: bool = True,
+    by=None,
 ) -> MatchRun:
     if balanced and hub is None:
         raise ValueError("A balanced run is per hub.")
@@ -205,6 +244,7 @@ def match_run_full(
         balanced=balanced,
         trigger=trigger,
         enqueue=enqueue,
+        by=by,
     )
 
 
@@ -758,16 +798,63 @@ def _community_demand(codebook: Codebook, community_ids: list[int]) -> DemandDat
 # --- Review decisions ------------------------------------------------------------------------
 
 
+# The review moves of a match (`suggested → shortlisted → contacted → accepted | declined`).
+# People may reconsider (a declined partner back on the shortlist, an acceptance withdrawn),
+# but a partner that was contacted or decided on never silently becomes a bare suggestion
+# again, which a recompute could remove.
+MATCH_TRANSITIONS: dict[str, frozenset[str]] = {
+    MatchStatus.SUGGESTED: frozenset(
+        {MatchStatus.SHORTLISTED, MatchStatus.CONTACTED, MatchStatus.ACCEPTED, MatchStatus.DECLINED}
+    ),
+    MatchStatus.SHORTLISTED: frozenset(
+        {MatchStatus.SUGGESTED, MatchStatus.CONTACTED, MatchStatus.ACCEPTED, MatchStatus.DECLINED}
+    ),
+    MatchStatus.CONTACTED: frozenset({MatchStatus.ACCEPTED, MatchStatus.DECLINED}),
+    MatchStatus.ACCEPTED: frozenset({MatchStatus.CONTACTED, MatchStatus.DECLINED}),
+    MatchStatus.DECLINED: frozenset({MatchStatus.SHORTLISTED}),
+}
+
+
+class InvalidMatchTransition(ValidationError):
+    pass
+
+
+def match_can_change_status(*, current: str, to_status: str) -> bool:
+    return to_status in MATCH_TRANSITIONS.get(current, frozenset())
+
+
 @transaction.atomic
 def match_set_status(*, match: Match, status: str, by=None) -> Match:
-    """A person's decision on a match; recomputes never overwrite it."""
+    """A person's decision on a match; recomputes never overwrite it. Setting the status it
+    already has changes nothing (a double click); a move `MATCH_TRANSITIONS` does not allow
+    is refused. A coordinator's decision goes into the audit trail."""
     if status not in MatchStatus.values:
         raise ValueError(f"unknown match status {status!r}")
     previous = Match.objects.select_for_update().values_list("status", flat=True).get(pk=match.pk)
+    if previous == status:
+        match.refresh_from_db()
+        return match
+    if not match_can_change_status(current=previous, to_status=status):
+        raise InvalidMatchTransition(
+            _("A match cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": MatchStatus(previous).label, "to": MatchStatus(status).label},
+            code="invalid_transition",
+        )
     Match.objects.filter(pk=match.pk).update(
         status=status, status_changed_at=timezone.now(), status_changed_by=by
     )
     match.refresh_from_db()
+    if by is not None:
+        challenge = Challenge.objects.only("title", "province_id").get(pk=match.challenge_id)
+        if coordinates_region_of(by, challenge):
+            audit_record(
+                actor=by,
+                action=AuditAction.MATCH_STATUS_CHANGED,
+                target=match,
+                province_id=challenge.province_id,
+                before={"status": previous},
+                after={"status": status},
+            )
     # Accepting uses up the supplier's capacity (and withdrawing frees it): its other
     # suggestions must follow.
     if match.organisation_id and MatchStatus.ACCEPTED in (previous, status) and previous != status:

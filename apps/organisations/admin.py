@@ -7,6 +7,7 @@ from apps.core.admin import (
     ReadonlyAfterCreationMixin,
     RegionChoicesMixin,
 )
+from apps.core.admin_exchange import OrganisationCsvExchangeMixin
 from apps.matching.services import match_schedule_for_suppliers
 
 from .models import Membership, Organisation
@@ -29,7 +30,11 @@ class MembershipInline(RegionChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ReadonlyAfterCreationMixin, HubScopedAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(
+    OrganisationCsvExchangeMixin, ReadonlyAfterCreationMixin, HubScopedAdminMixin, admin.ModelAdmin
+):
+    """Also imports and exports the spreadsheet format of PRODUCT.md section 6."""
+
     hub_scope_field = "province"
     list_display = (
         "name",

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication, messages and allauth: staff reach the admin only with a second factor.
+    "apps.accounts.middleware.AdminSecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -171,6 +173,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The name people see next to the codes in their authenticator app.
+MFA_TOTP_ISSUER = "AI Learning Communities"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -257,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-weekly-digest": {
         "task": "apps.notifications.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    # Published challenges without a community for CHALLENGE_STALE_AFTER_DAYS: remind once.
+    "challenges-stale-reminders": {
+        "task": "apps.challenges.tasks.remind_stale_challenges",
+        "schedule": crontab(hour=8, minute=30),
     },
 }
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 import pytest
 import redis
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings
@@ -38,6 +39,7 @@ from tests.browser.helpers import (
     login,
     signup,
 )
+from tests.mfa_helpers import give_totp
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,10 +103,22 @@ def suppliers():
 @pytest.fixture
 def hub_coordinator():
     """A coordinator of hub Zuid-Holland, set up as the hub admin does it (staff, and the
-    coordinators' group that lets them publish). No second factor yet (a later issue)."""
+    coordinators' group that lets them publish), with the authenticator app the admin
+    requires (`totp_secret`: what the app was set up with)."""
     user = UserFactory(full_name="Hanna Hubcoördinator")
     hub_coordinator_add(hub=Hub.objects.get(slug="zuid-holland"), user=user)
+    _authenticator, user.totp_secret = give_totp(user)
     return user
+
+
+def log_in_with_authenticator_app(page: Page, live_server, user) -> None:
+    """Password, then the code the app shows now (computed from the secret as the app does)."""
+    login(page, live_server, user)
+    expect(page).to_have_url(re.compile(r"/2fa/authenticate/"))
+    code = format_hotp_value(hotp_value(user.totp_secret, int(time.time()) // 30))
+    page.locator("input[name=code]").fill(code)
+    page.locator("form.account-form button[type=submit]").first.click()
+    expect(page).not_to_have_url(re.compile(r"/2fa/authenticate/"))
 
 
 @contextmanager
@@ -288,7 +302,7 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
 
     # The hub coordinator publishes it in the admin's review queue; a real worker matches it.
     coordinator = new_context().new_page()
-    login(coordinator, live_server, hub_coordinator)
+    log_in_with_authenticator_app(coordinator, live_server, hub_coordinator)
     coordinator.goto(en("admin:challenges_challenge_changelist") + "?status__exact=submitted")
     expect(coordinator.locator("#result_list")).to_contain_text(TITLE)
     coordinator.locator(f"input[name=_selected_action][value='{challenge.pk}']").check()

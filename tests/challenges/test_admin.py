@@ -11,6 +11,7 @@ from django.utils import translation
 from apps.challenges.models import ChallengeStatus
 from apps.hubs.services import coordinator_group_ensure
 from tests.challenges.factories import ChallengeFactory
+from tests.mfa_helpers import login_with_second_factor
 from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def reported(response):
 
 
 def test_publish_action_publishes_a_submitted_challenge(client, hub_coordinator, submitted):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = run_action(client, "publish_selected", [submitted])
     assert response.status_code == 302
     submitted.refresh_from_db()
@@ -64,7 +65,7 @@ def test_publish_action_reports_a_refused_transition_and_changes_nothing(
     client, hub_coordinator, sme, submitted
 ):
     draft = ChallengeFactory(organisation=sme, status=ChallengeStatus.DRAFT, title="Nog bezig")
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = run_action(client, "publish_selected", [draft, submitted])
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -78,7 +79,7 @@ def test_publish_action_reports_a_refused_transition_and_changes_nothing(
 
 
 def test_reject_action_first_asks_for_a_reason(client, hub_coordinator, submitted):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = run_action(client, "reject_selected", [submitted])
     assert response.status_code == 200
     assert "admin/challenges/challenge/reject_selected.html" in [
@@ -90,7 +91,7 @@ def test_reject_action_first_asks_for_a_reason(client, hub_coordinator, submitte
 
 
 def test_reject_action_refuses_an_empty_reason(client, hub_coordinator, submitted):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = run_action(client, "reject_selected", [submitted], apply="yes", reason="   ")
     assert response.status_code == 200
     assert response.context["form"].errors["reason"]
@@ -99,7 +100,7 @@ def test_reject_action_refuses_an_empty_reason(client, hub_coordinator, submitte
 
 
 def test_reject_action_stores_the_reason(client, hub_coordinator, submitted):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     reason = "Beschrijf welke gegevens jullie al verzamelen."
     response = run_action(client, "reject_selected", [submitted], apply="yes", reason=reason)
     assert response.status_code == 302
@@ -111,7 +112,7 @@ def test_reject_action_stores_the_reason(client, hub_coordinator, submitted):
 
 def test_close_action_closes_a_published_challenge(client, hub_coordinator, sme):
     published = ChallengeFactory(organisation=sme, status=ChallengeStatus.PUBLISHED)
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     run_action(client, "close_selected", [published])
     published.refresh_from_db()
     assert published.status == ChallengeStatus.CLOSED
@@ -123,14 +124,14 @@ def test_actions_do_not_reach_another_regions_challenges(client, hub_coordinator
     elsewhere = ChallengeFactory(
         organisation=groningen, province_code="NL-GR", status=ChallengeStatus.SUBMITTED
     )
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     run_action(client, "publish_selected", [elsewhere])
     elsewhere.refresh_from_db()
     assert elsewhere.status == ChallengeStatus.SUBMITTED
 
 
 def test_status_is_shown_but_not_editable(client, hub_coordinator, submitted):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = client.get(reverse("admin:challenges_challenge_change", args=[submitted.pk]))
     assert response.status_code == 200
     form = response.context["adminform"].form

@@ -14,6 +14,7 @@ from tests.communities.factories import (
     LearningRecordFactory,
 )
 from tests.hubs.factories import hub
+from tests.mfa_helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_learning_records_are_listed_within_budget(
     client, superuser, django_assert_max_num_queries
 ):
     LearningRecordFactory.create_batch(3)
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     url = reverse("admin:communities_learningrecord_changelist")
     with django_assert_max_num_queries(12) as few:
         client.get(url)
@@ -41,7 +42,7 @@ def test_learning_records_are_listed_within_budget(
 
 
 def test_learning_records_cannot_be_added_in_the_admin(client, superuser):
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     assert client.get(reverse("admin:communities_learningrecord_add")).status_code == 403
 
 
@@ -63,7 +64,7 @@ def test_admin_action_approves_pending_requests_through_the_service(client, coor
     coordinator.groups.add(coordinator_group_ensure())
     community = LearningCommunityFactory()
     requests = JoinRequestFactory.create_batch(2, community=community)
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
 
     client.post(
         reverse("admin:communities_joinrequest_changelist"),

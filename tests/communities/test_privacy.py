@@ -23,3 +23,22 @@ def test_anonymising_keeps_the_learning_record_without_the_person():
     record.refresh_from_db()
     assert record.user is None
     assert LearningRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_the_download_holds_the_persons_invitations_and_deletion_removes_them():
+    from apps.communities.models import CommunityInvitation
+    from tests.communities.factories import LearningCommunityFactory
+    from tests.organisations.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    community = LearningCommunityFactory()
+    CommunityInvitation.objects.create(
+        community=community,
+        user=membership.user,
+        organisation=membership.organisation,
+        role="lecturer",
+    )
+    invitations = privacy.personal_data(membership.user)["invitations"]
+    assert [(i["community_slug"], i["state"]) for i in invitations] == [(community.slug, "pending")]
+    privacy.anonymise(membership.user)
+    assert not CommunityInvitation.objects.filter(user=membership.user).exists()

@@ -32,6 +32,7 @@ from tests.communities.factories import CommunityMembershipFactory, LearningComm
 from tests.hubs.factories import hub
 from tests.knowledge.factories import KnowledgeItemFactory
 from tests.matching.factories import MatchFactory
+from tests.mfa_helpers import login_with_second_factor
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +187,7 @@ def test_every_app_model_has_an_admin():
 def test_changelist_query_count_does_not_grow_with_rows(
     model, client, superuser, django_assert_max_num_queries
 ):
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     path = url(model, "changelist")
     ROW_MAKERS[model](3)
     client.get(path)  # warm per-process caches (content types, permissions)
@@ -203,7 +204,7 @@ def test_changelist_query_count_does_not_grow_with_rows(
 def test_change_and_add_pages_render_for_a_superuser(
     model, client, superuser, django_assert_max_num_queries
 ):
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     ROW_MAKERS[model](1)
     obj = model.objects.order_by("-pk").first()
     client.get(url(model, "change", obj.pk))
@@ -219,7 +220,7 @@ def test_change_and_add_pages_render_for_a_superuser(
 def test_change_page_query_count_does_not_grow_with_inline_rows(
     model, client, superuser, django_assert_max_num_queries
 ):
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     ROW_MAKERS[model](1)
     obj = model.objects.order_by("-pk").first()
     path = url(model, "change", obj.pk)
@@ -234,7 +235,7 @@ def test_change_page_query_count_does_not_grow_with_inline_rows(
 
 
 def test_site_titles_name_the_platform(client, superuser):
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     response = client.get(reverse("admin:index"))
     assert "AI Learning Communities" in response.content.decode()
 
@@ -259,7 +260,7 @@ def test_non_staff_member_is_sent_to_the_admin_login(client, member):
 def test_staff_without_a_hub_sees_no_regional_rows(client, sme, groningen_org):
     staff = UserFactory(is_staff=True)
     staff.groups.add(coordinator_group_ensure())
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
     response = client.get(url(Organisation, "changelist"))
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []
@@ -271,7 +272,7 @@ def test_staff_without_a_hub_sees_no_regional_rows(client, sme, groningen_org):
 def test_coordinator_sees_own_region_organisations_only(
     client, hub_coordinator, sme, groningen_org
 ):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = client.get(url(Organisation, "changelist"))
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [sme]
@@ -280,7 +281,7 @@ def test_coordinator_sees_own_region_organisations_only(
 def test_coordinator_sees_own_region_challenges_only(client, hub_coordinator, groningen_org):
     own = ChallengeFactory(province_code="NL-ZH", status=ChallengeStatus.SUBMITTED)
     ChallengeFactory(organisation=groningen_org, province_code="NL-GR")
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = client.get(url(Challenge, "changelist"))
     assert list(response.context["cl"].result_list) == [own]
 
@@ -288,7 +289,7 @@ def test_coordinator_sees_own_region_challenges_only(client, hub_coordinator, gr
 def test_coordinator_changelists_render_within_budget(
     client, hub_coordinator, django_assert_max_num_queries
 ):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     for model, make in ROW_MAKERS.items():
         make(3)
         path = url(model, "changelist")
@@ -301,7 +302,7 @@ def test_coordinator_changelists_render_within_budget(
 def test_coordinator_guessing_another_regions_organisation_is_sent_to_the_index(
     client, hub_coordinator, groningen_org
 ):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = client.get(url(Organisation, "change", groningen_org.pk))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
@@ -311,7 +312,7 @@ def test_coordinator_guessing_another_regions_challenge_is_sent_to_the_index(
     client, hub_coordinator, groningen_org
 ):
     elsewhere = ChallengeFactory(organisation=groningen_org, province_code="NL-GR")
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     for view in ("change", "history"):
         response = client.get(url(Challenge, view, elsewhere.pk))
         assert response.status_code == 302
@@ -321,7 +322,7 @@ def test_coordinator_guessing_another_regions_challenge_is_sent_to_the_index(
 def test_coordinator_cannot_see_another_regions_match_or_community(client, hub_coordinator):
     groningen_match = MatchFactory(challenge=ChallengeFactory(province_code="NL-GR"))
     noord = LearningCommunityFactory(hub=hub("noord-nederland"))
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     assert client.get(url(Match, "change", groningen_match.pk)).status_code == 302
     assert client.get(url(LearningCommunity, "change", noord.pk)).status_code == 302
     assert client.get(url(Hub, "change", hub("noord-nederland").pk)).status_code == 302
@@ -345,26 +346,26 @@ def autocomplete(client, source_model, field_name, term=""):
 def test_organisation_autocomplete_does_not_leak_other_regions(
     client, hub_coordinator, sme, groningen_org
 ):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     assert autocomplete(client, Challenge, "organisation") == {sme.name}
     assert autocomplete(client, Challenge, "organisation", term="Zuivel") == set()
     assert autocomplete(client, LearningCommunity, "organisations") == {sme.name}
 
 
 def test_province_autocomplete_offers_the_coordinators_provinces_only(client, hub_coordinator):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     assert autocomplete(client, Organisation, "province") == {"Zuid-Holland"}
 
 
 def test_people_autocomplete_offers_people_of_the_region(client, hub_coordinator, member, outsider):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     found = autocomplete(client, Membership, "user")
     assert str(member) in found
     assert str(outsider) not in found
 
 
 def test_superuser_autocomplete_sees_every_region(client, superuser, sme, groningen_org):
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     assert autocomplete(client, Challenge, "organisation") == {sme.name, groningen_org.name}
 
 
@@ -389,7 +390,7 @@ def challenge_form_data(organisation, province, **overrides):
 
 
 def test_coordinator_adds_a_draft_challenge_in_the_region(client, hub_coordinator, sme):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     zuid_holland = Province.objects.get(code="NL-ZH")
     response = client.post(url(Challenge, "add"), challenge_form_data(sme, zuid_holland))
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -399,7 +400,7 @@ def test_coordinator_adds_a_draft_challenge_in_the_region(client, hub_coordinato
 
 
 def test_status_cannot_be_set_through_the_challenge_form(client, hub_coordinator, sme):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     zuid_holland = Province.objects.get(code="NL-ZH")
     client.post(
         url(Challenge, "add"),
@@ -411,7 +412,7 @@ def test_status_cannot_be_set_through_the_challenge_form(client, hub_coordinator
 def test_coordinator_cannot_place_a_challenge_outside_the_region(
     client, hub_coordinator, sme, groningen_org
 ):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     groningen = Province.objects.get(code="NL-GR")
     zuid_holland = Province.objects.get(code="NL-ZH")
     for organisation, province in ((sme, groningen), (groningen_org, zuid_holland)):
@@ -422,14 +423,14 @@ def test_coordinator_cannot_place_a_challenge_outside_the_region(
 
 
 def test_coordinator_cannot_move_an_organisation_out_of_the_region(client, hub_coordinator, sme):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = client.get(url(Organisation, "change", sme.pk))
     form = response.context["adminform"].form
     assert set(form.fields["province"].queryset.values_list("code", flat=True)) == {"NL-ZH"}
 
 
 def test_coordinator_forms_communities_in_own_hub_only(client, hub_coordinator):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = client.get(url(LearningCommunity, "add"))
     form = response.context["adminform"].form
     assert list(form.fields["hub"].queryset) == [hub("zuid-holland")]
@@ -444,7 +445,7 @@ def test_saved_partners_outside_the_region_survive_a_coordinators_edit(
     community = LearningCommunityFactory()
     community.organisations.set([sme, national_lab])
     lab_member = CommunityMembershipFactory(community=community, organisation=national_lab)
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = client.post(
         url(LearningCommunity, "change", community.pk),
         {
@@ -488,7 +489,7 @@ def empty_inline(prefix):
 
 
 def test_coordinator_views_people_but_cannot_change_them(client, hub_coordinator, member):
-    client.force_login(hub_coordinator)
+    login_with_second_factor(client, hub_coordinator)
     response = client.get(url(User, "change", member.pk))
     assert response.status_code == 200
     assert not response.context["has_change_permission"]
@@ -498,7 +499,7 @@ def test_coordinator_views_people_but_cannot_change_them(client, hub_coordinator
 
 
 def test_superuser_creates_a_person_with_email_and_password(client, superuser):
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     response = client.post(
         url(User, "add"),
         {
@@ -514,7 +515,7 @@ def test_superuser_creates_a_person_with_email_and_password(client, superuser):
 
 
 def test_person_change_page_links_to_the_password_form(client, superuser, member):
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     response = client.get(url(User, "change", member.pk))
     assert response.status_code == 200
     assert 'href="../password/"' in response.content.decode()

@@ -37,6 +37,7 @@ from apps.core.demo import (
     demo_load,
 )
 from apps.hubs.models import Hub, HubCoordinator
+from apps.hubs.services import PROGRAMME_COORDINATOR_GROUP_NAME
 from apps.knowledge.models import KnowledgeItem
 from apps.matching.models import IntroductionRequest, Match, MatchStatus
 from apps.matching.services import (
@@ -244,7 +245,9 @@ def test_demo_roles_have_the_rights_the_demo_needs():
     assert coordinator.is_staff and not coordinator.is_superuser
     assert list(Hub.objects.coordinated_by(coordinator)) == [Hub.objects.get(slug="zuid-holland")]
     programme = User.objects.get(email=PROGRAMME_COORDINATOR)
-    assert programme.is_staff and programme.is_superuser and programme.is_programme_coordinator
+    assert programme.is_staff and programme.is_programme_coordinator
+    assert not programme.is_superuser  # national reach through the programme group
+    assert programme.groups.filter(name=PROGRAMME_COORDINATOR_GROUP_NAME).exists()
 
 
 def test_hub_coordinator_joins_the_coordinator_group_where_the_hubs_app_has_one():

@@ -14,6 +14,7 @@ from apps.hubs.services import (
 )
 from tests.accounts.factories import UserFactory
 from tests.hubs.factories import hub
+from tests.mfa_helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_adding_a_coordinator_in_the_hub_admin_uses_the_service(client):
     superuser = UserFactory(is_staff=True, is_superuser=True)
     person = UserFactory()
     zuid_holland = hub("zuid-holland")
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
     response = client.post(
         reverse("admin:hubs_hub_change", args=[zuid_holland.pk]),
         {
@@ -115,7 +116,7 @@ def test_adding_a_coordinator_in_the_hub_admin_uses_the_service(client):
 
 def test_hub_coordinator_views_own_hub_but_cannot_change_it(client, coordinator):
     coordinator.groups.add(coordinator_group_ensure())
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     response = client.get(reverse("admin:hubs_hub_change", args=[hub("zuid-holland").pk]))
     assert response.status_code == 200
     assert not response.context["has_change_permission"]

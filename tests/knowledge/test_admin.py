@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from apps.knowledge.models import KnowledgeItem
 from tests.accounts.factories import UserFactory
+from tests.mfa_helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def post_item(client, upload):
 
 
 def test_admin_stores_a_checked_upload_under_a_safe_name(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    login_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = post_item(
         client, SimpleUploadedFile("Ons verslag (definitief).PDF", b"%PDF-1.4\n%verslag\n")
@@ -45,7 +46,7 @@ def test_admin_stores_a_checked_upload_under_a_safe_name(client):
 
 
 def test_admin_refuses_a_file_whose_content_is_not_what_its_name_says(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    login_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = post_item(client, SimpleUploadedFile("verslag.pdf", b"<html><script></script>"))
 

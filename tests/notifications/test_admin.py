@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
+from tests.mfa_helpers import login_with_second_factor
 from tests.notifications.factories import NotificationFactory, NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def test_notifications_and_preferences_are_read_only_in_the_admin(
     client, superuser, model, factory
 ):
     row = factory()
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
 
     assert client.get(reverse(f"admin:notifications_{model}_changelist")).status_code == 200
     assert client.get(reverse(f"admin:notifications_{model}_add")).status_code == 403
