@@ -33,10 +33,11 @@ run: install
 test: install
 	$(BIN)/python -m learningcommunities.dev test $(PYTEST_ARGS)
 
-## Matching benchmark in its own throw-away database; last stdout line is JSON (bench/README.md).
-## Quick run: make bench BENCH_ARGS=--small
+## Benchmarks in their own throw-away database; last stdout line is JSON (bench/README.md).
+## Matching: make bench; insights pages: make bench BENCH=insights; quick: BENCH_ARGS=--small
+BENCH ?= matching
 bench: install
-	$(BIN)/python -m learningcommunities.dev script bench/matching.py $(BENCH_ARGS)
+	$(BIN)/python -m learningcommunities.dev script bench/$(BENCH).py $(BENCH_ARGS)
 
 ## Any manage.py command against the same services: make manage ARGS="createsuperuser"
 manage: install

@@ -196,7 +196,13 @@ class Challenge(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_document"], name="challenge_search_gin"),
-            models.Index(fields=["status", "province"]),
+            # Covering: counts per status and province (insights, hub pages) read the index
+            # only, not the wide rows with their search documents.
+            models.Index(
+                fields=["status", "province"],
+                include=["id", "published_at"],
+                name="challenge_status_province_incl",
+            ),
             models.Index(fields=["status", "-published_at"]),
         ]
 

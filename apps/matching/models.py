@@ -102,6 +102,13 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["challenge", "status"]),
+            # Accepted matches are few among a million suggestions; remaining capacity and
+            # the insights read only them.
+            models.Index(
+                fields=["challenge", "organisation", "status_changed_at"],
+                condition=models.Q(status="accepted"),
+                name="match_accepted",
+            ),
         ]
 
     def __str__(self) -> str:

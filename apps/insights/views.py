@@ -1,0 +1,156 @@
+"""Insights pages: the whole country and one hub, and a CSV download of each of their tables.
+Who may see what is decided in `permissions.py`; the figures come from `selectors.py`."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+
+from . import svg
+from .permissions import (
+    insights_hub_get,
+    insights_hubs_for,
+    insights_national_check,
+    may_see_national_insights,
+)
+from .selectors import PERIOD_DAYS, STALE_AFTER_DAYS, Insights, Scope, scope_for_hub, scope_national
+from .tables import TABLES, table_csv
+
+# The figures are not public: browsers and proxies must not keep them for someone else.
+private = cache_control(private=True, no_store=True)
+
+
+def _scope_from(request, slug: str | None) -> Scope:
+    if slug is None:
+        insights_national_check(user=request.user)
+        return scope_national()
+    return scope_for_hub(insights_hub_get(user=request.user, slug=slug))
+
+
+def _csv_url(scope: Scope, table: str) -> str:
+    if scope.hub is None:
+        return reverse("insights:csv", kwargs={"table": table})
+    return reverse("insights:csv", kwargs={"slug": scope.hub.slug, "table": table})
+
+
+def _chart_description(rows: list[tuple[str, int, int]]) -> str:
+    return "; ".join(
+        _("%(label)s: demand %(demand)d, supply %(supply)d")
+        % {"label": label, "demand": demand, "supply": supply}
+        for label, demand, supply in rows
+    )
+
+
+def _charts(insights: Insights) -> tuple[dict, list[dict]]:
+    groups = [(row.name, row.demand, row.supply) for row in insights.topic_groups]
+    overview = {
+        "chart": svg.bar_chart("chart-groups", groups),
+        "description": _chart_description(groups),
+    }
+    per_group = []
+    for group in insights.topic_groups:
+        leaves = [
+            (row.name, row.demand, row.supply)
+            for row in insights.topics
+            if not row.is_group and row.group_id == group.topic_id
+        ]
+        per_group.append(
+            {
+                "group": group,
+                "chart": svg.bar_chart(f"chart-{group.slug}", leaves),
+                "description": _chart_description(leaves),
+            }
+        )
+    return overview, per_group
+
+
+def _province_map(insights: Insights) -> dict:
+    names = {row.code: row.name for row in insights.provinces}
+    unmet = {row.code: row.unmet for row in insights.provinces_in_scope}
+    province_map = svg.province_map(names, unmet)
+    description = "; ".join(
+        _("%(name)s (%(code)s): %(value)d") % {"name": p.name, "code": p.code, "value": p.value}
+        for p in province_map.provinces
+        if p.in_scope
+    )
+    return {"map": province_map, "description": description}
+
+
+def _other_scopes(user, scope: Scope) -> list[dict]:
+    """Links to the other pages this user may open (the scope switcher)."""
+    links = []
+    if may_see_national_insights(user) and not scope.is_national:
+        links.append({"label": _("The Netherlands"), "url": reverse("insights:national")})
+    for hub in insights_hubs_for(user).order_by("name").only("slug", "name"):
+        if hub.slug != scope.key or scope.is_national:
+            links.append(
+                {"label": hub.name, "url": reverse("insights:hub", kwargs={"slug": hub.slug})}
+            )
+    return links
+
+
+def _render_page(request, scope: Scope):
+    insights = Insights(scope)
+    tables = {
+        name.replace("-", "_"): {"table": build(insights), "csv_url": _csv_url(scope, name)}
+        for name, build in TABLES.items()
+    }
+    overview_chart, group_charts = _charts(insights)
+    return render(
+        request,
+        "insights/insights_page.html",
+        {
+            "scope": scope,
+            "hub": scope.hub,
+            "insights": insights,
+            "totals": insights.totals,
+            "tables": tables,
+            "overview_chart": overview_chart,
+            "group_charts": group_charts,
+            "province_map": _province_map(insights),
+            "other_scopes": _other_scopes(request.user, scope),
+            "period_days": PERIOD_DAYS,
+            "stale_days": STALE_AFTER_DAYS,
+        },
+    )
+
+
+@login_required
+@private
+def insights_index(request):
+    hubs = list(insights_hubs_for(request.user).order_by("name").only("slug", "name"))
+    national = may_see_national_insights(request.user)
+    if not hubs and not national:
+        raise PermissionDenied
+    return render(request, "insights/index.html", {"hubs": hubs, "national": national})
+
+
+@login_required
+@private
+def insights_national(request):
+    return _render_page(request, _scope_from(request, None))
+
+
+@login_required
+@private
+def insights_hub(request, slug: str):
+    return _render_page(request, _scope_from(request, slug))
+
+
+@login_required
+@private
+def insights_csv(request, table: str, slug: str | None = None):
+    scope = _scope_from(request, slug)
+    build = TABLES.get(table)
+    if build is None:
+        raise Http404
+    content = table_csv(build(Insights(scope)))
+    # With a byte order mark, spreadsheet programs read the file as UTF-8 (Fryslân).
+    response = HttpResponse(content.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="insights-{scope.key}-{table}.csv"'
+    return response

@@ -1,0 +1,293 @@
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.hubs.models import Hub
+from apps.insights.selectors import Insights, scope_for_hub
+from apps.insights.tables import TABLES, csv_cell
+from apps.taxonomy.models import AITopic
+from tests.accounts.factories import UserFactory
+from tests.communities.factories import CommunityMembershipFactory, LearningCommunityFactory
+from tests.insights.conftest import NOW, published, supplier
+
+pytestmark = pytest.mark.django_db
+
+NATIONAL = reverse("insights:national")
+INDEX = reverse("insights:index")
+
+
+def hub_url(slug="zuid-holland"):
+    return reverse("insights:hub", kwargs={"slug": slug})
+
+
+def csv_url(table="topics", slug=None):
+    if slug is None:
+        return reverse("insights:csv", kwargs={"table": table})
+    return reverse("insights:csv", kwargs={"slug": slug, "table": table})
+
+
+def status(client, user, url):
+    if user is not None:
+        client.force_login(user)
+    return client.get(url).status_code
+
+
+# --- Who sees what ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", [INDEX, NATIONAL, hub_url(), csv_url(), csv_url(slug="zuid-holland")]
+)
+def test_anonymous_is_sent_to_login(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["member", "outsider"])
+@pytest.mark.parametrize("url", [INDEX, NATIONAL, hub_url(), csv_url(slug="zuid-holland")])
+def test_people_without_a_coordinating_role_get_403(client, request, persona, url):
+    assert status(client, request.getfixturevalue(persona), url) == 403
+
+
+def test_staff_without_a_hub_gets_403(client):
+    assert status(client, UserFactory(is_staff=True), NATIONAL) == 403
+
+
+def test_hub_coordinator_sees_own_hub_only(client, coordinator):
+    client.force_login(coordinator)
+
+    assert client.get(hub_url("zuid-holland")).status_code == 200
+    assert client.get(csv_url(slug="zuid-holland")).status_code == 200
+    assert client.get(hub_url("noord-nederland")).status_code == 403
+    assert client.get(csv_url(slug="noord-nederland")).status_code == 403
+    assert client.get(NATIONAL).status_code == 403
+    assert client.get(csv_url()).status_code == 403
+
+
+def test_coordinator_of_another_hub_gets_403_for_this_hub(client, other_hub_coordinator):
+    client.force_login(other_hub_coordinator)
+
+    assert client.get(hub_url("zuid-holland")).status_code == 403
+    assert client.get(csv_url("provinces", slug="zuid-holland")).status_code == 403
+    assert client.get(hub_url("noord-nederland")).status_code == 200
+
+
+def test_programme_coordinator_sees_the_country_and_every_hub(client, programme_coordinator):
+    client.force_login(programme_coordinator)
+
+    assert client.get(NATIONAL).status_code == 200
+    assert client.get(csv_url()).status_code == 200
+    for hub in Hub.objects.all():
+        assert client.get(hub_url(hub.slug)).status_code == 200
+
+
+def test_unknown_hub_and_unknown_table_are_404(client, programme_coordinator, coordinator):
+    client.force_login(programme_coordinator)
+    assert client.get(hub_url("atlantis")).status_code == 404
+    assert client.get(csv_url("salaries")).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(hub_url("atlantis")).status_code == 404
+    assert client.get(csv_url("salaries", slug="zuid-holland")).status_code == 404
+
+
+def test_index_lists_the_pages_the_user_may_open(client, coordinator, programme_coordinator):
+    client.force_login(coordinator)
+    response = client.get(INDEX)
+    assert response.status_code == 200
+    assert hub_url("zuid-holland") in response.text
+    assert hub_url("noord-nederland") not in response.text
+    assert NATIONAL not in response.text
+
+    client.force_login(programme_coordinator)
+    response = client.get(INDEX)
+    assert NATIONAL in response.text
+    assert hub_url("noord-nederland") in response.text
+
+
+def test_pages_are_not_cached_for_others(client, coordinator):
+    client.force_login(coordinator)
+
+    response = client.get(hub_url())
+
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+def test_page_writes_the_definitions_and_shows_the_tables(client, programme_coordinator, region):
+    client.force_login(programme_coordinator)
+
+    response = client.get("/en" + NATIONAL)
+
+    text = response.text
+    assert response.status_code == 200
+    assert text.count("<h1>") == 1
+    for term in ("Demand", "Supply", "Gap", "Period", "Participants", "Who sees this page"):
+        assert f"<dt>{term}</dt>" in text
+    assert text.count("<caption") == len(TABLES)
+    assert 'scope="col"' in text and 'scope="row"' in text
+    for name in TABLES:
+        assert csv_url(name) in text
+
+
+def test_bar_charts_are_images_with_text_alternatives_and_labelled_bars(
+    client, programme_coordinator, region
+):
+    client.force_login(programme_coordinator)
+
+    text = client.get("/en" + NATIONAL).text
+
+    charts = re.findall(r'<svg class="bar-chart".*?</svg>', text, re.S)
+    assert len(charts) == 1 + AITopic.objects.groups().count()
+    overview = charts[0]
+    assert 'role="img"' in overview
+    assert '<title id="chart-groups-title">' in overview
+    assert "Machine learning: demand 4, supply 10" in overview  # the <desc>
+    # Bars say what they are in words, and supply is striped (a pattern, not a colour).
+    assert "Demand 4" in overview and "Supply 10" in overview
+    assert 'fill="url(#chart-groups-hatch)"' in overview
+    assert "style=" not in overview
+
+
+def map_classes(text: str) -> dict[str, str]:
+    return dict(re.findall(r'<g id="province-(NL-[A-Z]{2})" class="province ([\w-]+)"', text))
+
+
+def test_map_has_twelve_provinces_with_titles_codes_and_shades(
+    client, programme_coordinator, region
+):
+    client.force_login(programme_coordinator)
+
+    text = client.get("/en" + NATIONAL).text
+
+    svg = re.search(r'<svg class="province-map".*?</svg>', text, re.S).group(0)
+    classes = map_classes(svg)
+    assert len(classes) == 12
+    assert svg.count("<title>") == 12  # one per province
+    assert '<title id="province-map-title">' in svg  # and one for the map
+    assert 'role="img"' in svg and "<desc" in svg
+    # Utrecht has the largest unmet demand (3): darkest; Flevoland 1 of 3: ceil(5/3) = 2.
+    assert classes["NL-UT"] == "shade-5"
+    assert classes["NL-FL"] == "shade-2"
+    assert classes["NL-ZH"] == "shade-0"  # supply covers demand
+    assert "Utrecht (NL-UT): unmet demand 3" in svg
+    assert '<tspan x="' in svg and ">NL-UT</tspan>" in svg  # the code as text
+    assert "style=" not in svg
+
+
+def test_hub_map_greys_the_provinces_outside_the_hub(client, coordinator, region):
+    client.force_login(coordinator)
+
+    text = client.get("/en" + hub_url()).text
+
+    classes = map_classes(text)
+    assert classes["NL-ZH"] == "shade-0"
+    assert all(value == "outside" for code, value in classes.items() if code != "NL-ZH")
+    assert "Utrecht (NL-UT): outside this hub" in text
+    assert "outside this hub</li>" in text  # the legend explains grey
+
+
+def test_hub_page_shows_only_its_figures(client, coordinator, region):
+    client.force_login(coordinator)
+
+    response = client.get(hub_url())
+
+    provinces = response.context["tables"]["provinces"]["table"]
+    assert [row.cells[1] for row in provinces.rows] == ["NL-ZH", ""]  # and the total
+    assert response.context["totals"].demand == 4
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_csv_holds_exactly_the_table(client, coordinator, region, name):
+    client.force_login(coordinator)
+    table = TABLES[name](Insights(scope_for_hub(Hub.objects.get(slug="zuid-holland")), now=NOW))
+
+    response = client.get(csv_url(name, slug="zuid-holland"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="insights-zuid-holland-{name}.csv"'
+    )
+    rows = read_csv(response)
+    assert rows[0] == [str(column.label) for column in table.columns]
+    assert rows[1:] == [[csv_cell(cell) for cell in row.cells] for row in table.rows]
+
+
+def test_csv_figures_match_the_hand_counted_region(client, coordinator, region):
+    client.force_login(coordinator)
+
+    rows = read_csv(client.get(csv_url("topics", slug="zuid-holland")))
+
+    by_topic = {(row[0], row[1]): row[2:] for row in rows[1:]}
+    assert by_topic[("Machine learning", "Voorspellende analyse")] == ["2", "7", "-5"]
+    assert rows[-1][2:] == ["4", "8", "-4"]  # the total row
+
+
+def test_csv_defuses_formulas_in_text_cells(client, coordinator, region):
+    AITopic.objects.filter(slug="ml").update(name_nl='=HYPERLINK("http://x")')
+    client.force_login(coordinator)
+
+    rows = read_csv(client.get(csv_url("topics", slug="zuid-holland")))
+
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'
+    assert rows[1][4] == "-5"  # a negative gap stays a number: no apostrophe
+
+
+# --- Query budget -----------------------------------------------------------------------------
+
+
+def make_rows(count: int) -> None:
+    hub = Hub.objects.get(slug="zuid-holland")
+    for index in range(count):
+        published("NL-ZH", ["nlp", "speech"], days=index)
+        supplier("NL-ZH", ["ml"], capacity=index % 3)
+        community = LearningCommunityFactory(hub=hub)
+        CommunityMembershipFactory(community=community)
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_page_queries_do_not_grow_with_rows(
+    client, coordinator, django_assert_max_num_queries, rows
+):
+    make_rows(rows)
+    client.force_login(coordinator)
+    client.get(hub_url())  # sessions and caches warm
+
+    with django_assert_max_num_queries(20):
+        response = client.get(hub_url())
+
+    assert response.status_code == 200
+    assert response.context["totals"].demand == rows
+
+
+def test_same_number_of_queries_with_5_and_50_rows(client, coordinator):
+    client.force_login(coordinator)
+
+    def count() -> int:
+        client.get(hub_url())
+        with CaptureQueriesContext(connection) as captured:
+            client.get(hub_url())
+        return len(captured)
+
+    make_rows(5)
+    few = count()
+    make_rows(45)
+
+    assert count() == few
