@@ -34,6 +34,24 @@
 
   document.addEventListener("htmx:afterRequest", done);
 
+  /* On a phone the facets stand above the results; fold them while none is set, so the
+     results are one tap away. Without JavaScript they stay open. */
+  function foldFiltersOnNarrowScreens() {
+    var panel = document.querySelector(".facet-panel");
+    if (!panel || !window.matchMedia("(max-width: 55.99rem)").matches) {
+      return;
+    }
+    if (!panel.querySelector("input:checked")) {
+      panel.removeAttribute("open");
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", foldFiltersOnNarrowScreens);
+  } else {
+    foldFiltersOnNarrowScreens();
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var results = done(event);
     if (!results) {

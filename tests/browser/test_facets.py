@@ -229,3 +229,33 @@ def test_a_page_link_swaps_the_results_and_moves_focus_to_them(page: Page):
     expect(page).not_to_have_url(re.compile(r"page=2"))
     expect(cards(page)).to_have_count(20)
     expect(page.locator("#result-count")).to_contain_text("page 1 of 2")
+
+
+def test_on_a_phone_the_facets_fold_until_one_is_set(page: Page, live_server, challenges):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{LIST_URL}")
+    panel = page.locator("details.facet-panel")
+    expect(panel).not_to_have_attribute("open", re.compile(".*"))
+    # Folded, the first result is about one screen down instead of four.
+    first_card_top = page.evaluate(
+        "() => document.querySelector('#result-list .card').getBoundingClientRect().top"
+    )
+    assert first_card_top < 1.25 * 844
+
+    # Opened with the keyboard, the facets work as on a laptop.
+    page.locator("details.facet-panel > summary").focus()
+    page.keyboard.press("Enter")
+    expect(panel).to_have_attribute("open", "")
+    page.get_by_label(re.compile(r"^South Holland")).check()
+    expect(page).to_have_url(re.compile(r"province=NL-ZH"))
+    expect(cards(page)).to_have_count(2)
+
+    # A shared link with a filter set opens the panel, so the reader sees why the list is short.
+    page.goto(f"{live_server.url}{LIST_URL}?province=NL-ZH")
+    expect(panel).to_have_attribute("open", "")
+
+
+def test_on_a_laptop_the_facets_stay_open(page: Page, live_server, challenges):
+    page.goto(f"{live_server.url}{LIST_URL}")
+    expect(page.locator("details.facet-panel")).to_have_attribute("open", "")
+    expect(page.locator("details.facet-panel > summary")).to_be_hidden()
