@@ -144,9 +144,11 @@ def command_run() -> int:
     with services() as env:
         env.setdefault("DEBUG", "true")
         env.setdefault("DEMO_PASSWORD", "demo-wachtwoord")
+        host_port = env.get("RUN_ADDRESS", "127.0.0.1:8000")
+        # Links in the emails the worker prints point at the address being served.
+        env.setdefault("SITE_URL", f"http://{host_port}")
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "load_demo")
-        host_port = env.get("RUN_ADDRESS", "127.0.0.1:8000")
         commands = {
             "web": [sys.executable, "manage.py", "runserver", host_port, "--noreload"],
             "worker": [
