@@ -196,11 +196,12 @@ class Challenge(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_document"], name="challenge_search_gin"),
-            # Covering: counts per status and province (insights, hub pages) read the index
-            # only, not the wide rows with their search documents.
+            # Covering: counts per status and province (insights, hub pages, the home page's
+            # figures for visitors) read the index only, not the wide rows with their search
+            # documents.
             models.Index(
                 fields=["status", "province"],
-                include=["id", "published_at"],
+                include=["id", "published_at", "visibility"],
                 name="challenge_status_province_incl",
             ),
             models.Index(fields=["status", "-published_at"]),

@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='challenge',
-            index=models.Index(fields=['status', 'province'], include=('id', 'published_at'), name='challenge_status_province_incl'),
+            index=models.Index(fields=['status', 'province'], include=('id', 'published_at', 'visibility'), name='challenge_status_province_incl'),
         ),
     ]
