@@ -192,6 +192,12 @@ class MatchRunChunk(models.Model):
     # The Celery task id that claimed the chunk: a retry of the same task may claim it again.
     claimed_by = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The claim holds until then; the worker renews it while it scores. Once it has passed
+    # (the worker was killed), the sweep sends the chunk again and another worker takes over.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the chunk was last handed to the broker; pending work not picked up within the
+    # grace period after it is sent again (the broker was down, or lost the message).
+    sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -199,6 +205,14 @@ class MatchRunChunk(models.Model):
         ordering = ["run", "position"]
         constraints = [
             models.UniqueConstraint(fields=["run", "position"], name="matchrunchunk_unique")
+        ]
+        indexes = [
+            # The sweep reads only unfinished chunks, a handful among many done ones.
+            models.Index(
+                fields=["sent_at"],
+                condition=~models.Q(status="done"),
+                name="matchrunchunk_unfinished",
+            )
         ]
 
     def __str__(self) -> str:

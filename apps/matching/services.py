@@ -1,11 +1,16 @@
 """Writes of the matcher: match runs, their chunks, and the bulk upsert of suggestions.
 
-A run is split into chunks of challenge ids. A worker claims a chunk with a conditional
-UPDATE (keyed on its Celery task id, so a retry or a redelivery after a killed worker claims
-it again), scores it with the pure engine outside any transaction, then writes the chunk's
-suggestions, marks the chunk done and counts the run's progress in one transaction. A chunk
-that is written twice writes the same rows: suggestions are upserted on (challenge,
-organisation), and matches people have decided on are never touched.
+A run is split into chunks of challenge ids, recorded in the same transaction as whatever
+caused the run and handed to Celery only after the commit (apps/core/delivery.py). A worker
+claims a chunk with a conditional UPDATE that gives it a lease (keyed on its Celery task id,
+so a retry of the same task claims it again), keeps the lease renewed while it scores the
+chunk with the pure engine outside any transaction, then writes the chunk's suggestions, marks
+the chunk done and counts the run's progress in one transaction. A chunk whose lease expired
+(its worker was killed) is sent again by the sweep and taken over; the write checks the claim
+under a row lock, so only one of the two writes. A chunk that is written twice writes the
+same rows: suggestions are upserted on (challenge, organisation), and matches people have
+decided on are never touched. A chunk taken over too often fails its run with the reason, so
+a run always ends.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import functools
 import gc
 import json
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +42,7 @@ from apps.challenges.permissions import coordinates_region_of
 from apps.challenges.selectors import challenge_list_by_ids
 from apps.challenges.services import region_coordinators, site_path
 from apps.communities.models import LearningCommunity
+from apps.core.delivery import send_after_commit, task_send
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
@@ -128,8 +135,12 @@ def match_run_create(
         status=MatchRun.Status.PENDING if parts else MatchRun.Status.DONE,
         finished_at=None if parts else timezone.now(),
     )
+    # Without `enqueue` (the `rematch` command works here) `sent_at` stays empty and the
+    # sweep leaves the chunks alone; with it, they are sent after the commit and, should the
+    # broker be unreachable, again by the sweep once the grace period has passed.
+    sent_at = timezone.now() if enqueue else None
     chunks = MatchRunChunk.objects.bulk_create(
-        MatchRunChunk(run=run, position=position, challenge_ids=part)
+        MatchRunChunk(run=run, position=position, challenge_ids=part, sent_at=sent_at)
         for position, part in enumerate(parts)
     )
     if by is not None:
@@ -138,7 +149,7 @@ def match_run_create(
         from .tasks import process_match_chunk
 
         for chunk in chunks:
-            process_match_chunk.delay_on_commit(chunk.pk)
+            send_after_commit(process_match_chunk, chunk.pk)
     return run
 
 
@@ -203,20 +214,19 @@ SUPPLIERS_FOR_FULL_RECOMPUTE = 25
 
 
 def match_schedule_for_suppliers(*, organisation_ids: Sequence[int], trigger: str = "") -> None:
-    """After the current transaction commits, recompute what changed suppliers affect
-    (their topics, province, capacity or formats). Demand organisations are ignored."""
-    from .tasks import rematch_all, rematch_supplier
-
+    """Record, in the current transaction, the runs that recompute what changed suppliers
+    affect (their topics, province, capacity or formats); workers get them after the commit.
+    Demand organisations are ignored."""
     supplier_ids = list(
         Organisation.objects.suppliers()
         .filter(pk__in=organisation_ids)
         .values_list("pk", flat=True)
     )
     if len(supplier_ids) > SUPPLIERS_FOR_FULL_RECOMPUTE:
-        rematch_all.delay_on_commit()
+        match_run_full(trigger=trigger or "suppliers changed")
         return
     for organisation_id in supplier_ids:
-        rematch_supplier.delay_on_commit(organisation_id, trigger)
+        match_run_for_supplier(organisation_id=organisation_id, trigger=trigger)
 
 
 def match_run_for_supplier(*, organisation_id: int, trigger: str = "") -> MatchRun:
@@ -251,21 +261,31 @@ def match_run_full(
 # --- Chunks ----------------------------------------------------------------------------------
 
 
+def _lease_end(now):
+    return now + timedelta(seconds=settings.MATCHING_CHUNK_LEASE_SECONDS)
+
+
 def match_chunk_claim(*, chunk_id: int, token: str) -> bool:
-    """Claim a chunk for `token` with one conditional UPDATE. A chunk still marked running
-    by the same token (a retry, or a redelivery after the worker died) is claimed again; one
-    held longer than the hard time limit by another token is taken over."""
-    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    """Claim a chunk for `token` with one conditional UPDATE, with a lease. A chunk still
+    marked running by the same token (a retry of the task) is claimed again; one whose lease
+    expired (its worker died) is taken over. A chunk of a finished or failed run, or one
+    taken over too often, is not claimed (the sweep fails its run)."""
+    now = timezone.now()
     claimable = Q(status=MatchRunChunk.Status.PENDING) | Q(status=MatchRunChunk.Status.RUNNING) & (
-        Q(claimed_by=token) | Q(claimed_at__lt=stale)
+        Q(claimed_by=token) | Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True)
     )
     claimed = (
-        MatchRunChunk.objects.filter(pk=chunk_id)
+        MatchRunChunk.objects.filter(
+            pk=chunk_id,
+            attempts__lt=settings.MATCHING_CHUNK_MAX_ATTEMPTS,
+            run__status__in=(MatchRun.Status.PENDING, MatchRun.Status.RUNNING),
+        )
         .filter(claimable)
         .update(
             status=MatchRunChunk.Status.RUNNING,
             claimed_by=token,
-            claimed_at=timezone.now(),
+            claimed_at=now,
+            lease_expires_at=_lease_end(now),
             attempts=F("attempts") + 1,
         )
     )
@@ -296,8 +316,38 @@ def match_chunk_process(
     or held by another live worker)."""
     if not match_chunk_claim(chunk_id=chunk_id, token=token):
         return False
-    with _garbage_collection_paused():
+    with _lease_renewed(chunk_id=chunk_id, token=token), _garbage_collection_paused():
         return _match_chunk_score_and_write(chunk_id=chunk_id, token=token, context=context)
+
+
+@contextlib.contextmanager
+def _lease_renewed(*, chunk_id: int, token: str):
+    """Renew the chunk's lease every third of its length while the block runs, from a thread
+    of its own (with its own database connection), so a long chunk is not taken over from a
+    live worker. Stops early when the claim is gone (taken over, or done)."""
+    interval = settings.MATCHING_CHUNK_LEASE_SECONDS / 3
+    stop = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not stop.wait(interval):
+                renewed = MatchRunChunk.objects.filter(
+                    pk=chunk_id, status=MatchRunChunk.Status.RUNNING, claimed_by=token
+                ).update(lease_expires_at=_lease_end(timezone.now()))
+                if not renewed:
+                    return
+        except Exception:
+            logger.exception("lease of match chunk %s not renewed", chunk_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=renew, name=f"lease-chunk-{chunk_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _match_chunk_score_and_write(
@@ -350,6 +400,51 @@ def match_run_fail(*, chunk_id: int, error: str) -> None:
     MatchRun.objects.filter(chunks__pk=chunk_id).exclude(status=MatchRun.Status.DONE).update(
         status=MatchRun.Status.FAILED, error=error[:5000], finished_at=timezone.now()
     )
+
+
+def match_chunks_redeliver(now) -> int:
+    """The sweep's part for matching (apps/core/delivery.py): send again every unfinished
+    chunk of a live run that was sent more than the grace period ago and is either still
+    pending (the broker was down or lost it) or held under an expired lease (its worker was
+    killed). A chunk taken over `MATCHING_CHUNK_MAX_ATTEMPTS` times fails its run instead."""
+    from .tasks import process_match_chunk
+
+    live_runs = (MatchRun.Status.PENDING, MatchRun.Status.RUNNING)
+    unfinished = MatchRunChunk.objects.filter(run__status__in=live_runs).exclude(
+        status=MatchRunChunk.Status.DONE
+    )
+    expired = Q(status=MatchRunChunk.Status.RUNNING, lease_expires_at__lt=now)
+    exhausted = unfinished.filter(expired, attempts__gte=settings.MATCHING_CHUNK_MAX_ATTEMPTS)
+    for chunk_id, position, attempts in exhausted.values_list("pk", "position", "attempts"):
+        match_run_fail(
+            chunk_id=chunk_id,
+            error=(
+                f"part {position + 1} was interrupted {attempts} times "
+                "(its worker stopped or ran out of time or memory); run it again"
+            ),
+        )
+    grace = now - timedelta(seconds=settings.DELIVERY_GRACE_SECONDS)
+    pending = Q(status=MatchRunChunk.Status.PENDING)
+    not_sent_lately = Q(sent_at__lt=grace) | Q(sent_at__isnull=True)
+    # A run worked through in one process (the `rematch` command: chunks never sent) whose
+    # process died: its expired chunk and the pending rest go to the workers.
+    abandoned_runs = unfinished.filter(expired, sent_at__isnull=True).values("run_id")
+    due = list(
+        unfinished.filter(
+            (pending & Q(sent_at__lt=grace))
+            | (expired & not_sent_lately)
+            | (pending & Q(sent_at__isnull=True, run_id__in=abandoned_runs))
+        )
+        .order_by("run_id", "position")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for chunk_id in due:
+        if not task_send(process_match_chunk, chunk_id):
+            break
+        MatchRunChunk.objects.filter(pk=chunk_id).update(sent_at=now)
+        sent += 1
+    return sent
 
 
 def match_run_process_here(

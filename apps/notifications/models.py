@@ -39,6 +39,12 @@ class Notification(models.Model):
     # at most one email per notice (a failed send clears its own claim for the retry).
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
     digested_at = models.DateTimeField(_("in weekly summary"), null=True, blank=True)
+    # The durable intent to email this notice immediately: set in the transaction that creates
+    # the notice, cleared once the email is sent or no longer wanted. The sweep sends every
+    # notice whose time has come again (the broker was down, or a send failed: each failure
+    # pushes the time back further), until EMAIL_MAX_ATTEMPTS failures.
+    email_due_at = models.DateTimeField(_("email due"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("failed email attempts"), default=0)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -62,7 +68,12 @@ class Notification(models.Model):
                 fields=["recipient", "created_at"],
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread_idx",
-            )
+            ),
+            models.Index(
+                fields=["email_due_at"],
+                condition=models.Q(email_due_at__isnull=False),
+                name="notification_email_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

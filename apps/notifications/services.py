@@ -1,17 +1,22 @@
 """Creating and delivering notices. Other apps call `notify` inside their own transaction; it
-writes the rows and, after the commit, hands email delivery to Celery according to each
-person's preference for that kind: immediately, in the weekly summary, or not at all."""
+writes the rows and, according to each person's preference for that kind (immediately, in the
+weekly summary, or not at all), records that an email is due. After the commit the email is
+handed to Celery; if the broker is down or the send fails, the sweep sends it again later
+(apps/core/delivery.py)."""
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
+
+from apps.core.delivery import send_after_commit, task_send
 
 from . import emails, selectors, tasks
 from .kinds import NotificationKind
@@ -24,6 +29,10 @@ logger = logging.getLogger(__name__)
 DELIVERY_ERRORS = (OSError,)
 # How far back a weekly summary looks: covers missed weeks without mailing a stale backlog.
 DIGEST_LOOKBACK = timedelta(days=28)
+# Failed sends of one notice before its email is given up (it stays on the site); the wait
+# before the next attempt doubles each time, from the delivery grace period up to a day.
+EMAIL_MAX_ATTEMPTS = 8
+EMAIL_RETRY_WAIT_MAX = timedelta(days=1)
 
 TextBuilder = Callable[[Any], tuple[str, str]]
 
@@ -86,22 +95,75 @@ def notify(
     return created
 
 
+def _grace() -> timedelta:
+    return timedelta(seconds=settings.DELIVERY_GRACE_SECONDS)
+
+
 def _after_notify(notifications: list[Notification]) -> None:
-    """Queue an email, after the commit, for each recipient who wants this kind immediately.
-    Weekly ones wait for the summary; `off` ones stay on the site only."""
+    """Record that an email is due, and send it after the commit, for each recipient who wants
+    this kind immediately. Weekly ones wait for the summary; `off` ones stay on the site only.
+    The due time lies one grace period ahead: the send after the commit normally comes first,
+    and the sweep only sends what it did not."""
     if not notifications:
         return
     frequencies = selectors.notification_frequencies_for_recipients(
         user_ids={notification.recipient_id for notification in notifications},
         kind=notifications[0].kind,
     )
-    for notification in notifications:
-        if frequencies[notification.recipient_id] == Frequency.IMMEDIATELY:
-            # robust: the change that caused the notice is committed already; a broker hiccup
-            # must not turn the person's request into an error (it is logged).
-            transaction.on_commit(
-                partial(tasks.send_notification_email.delay, notification.pk), robust=True
-            )
+    immediate = [
+        notification
+        for notification in notifications
+        if frequencies[notification.recipient_id] == Frequency.IMMEDIATELY
+    ]
+    if not immediate:
+        return
+    due_at = timezone.now() + _grace()
+    Notification.objects.filter(pk__in=[n.pk for n in immediate], emailed_at__isnull=True).update(
+        email_due_at=due_at
+    )
+    for notification in immediate:
+        notification.email_due_at = due_at
+        send_after_commit(tasks.send_notification_email, notification.pk)
+
+
+def notification_emails_redeliver(now: datetime) -> int:
+    """The sweep's part for notifications: send every email whose due time has passed (never
+    sent because the broker was down, or waiting for its next attempt after a failure)."""
+    due = list(
+        Notification.objects.filter(email_due_at__lte=now)
+        .order_by("email_due_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    sent = 0
+    for notification_id in due:
+        if not task_send(tasks.send_notification_email, notification_id):
+            break
+        # Not again before another grace period, should the queue be slow.
+        Notification.objects.filter(pk=notification_id, email_due_at__lte=now).update(
+            email_due_at=now + _grace()
+        )
+        sent += 1
+    return sent
+
+
+def _email_no_longer_due(notification_id: int) -> None:
+    Notification.objects.filter(pk=notification_id).update(email_due_at=None)
+
+
+def _email_failed(notification_id: int, claimed_at: datetime) -> None:
+    """Release the claim so a later attempt can send, and set when that is (or give up)."""
+    notification = Notification.objects.filter(pk=notification_id).only("email_attempts").first()
+    if notification is None:
+        return
+    attempts = notification.email_attempts + 1
+    if attempts >= EMAIL_MAX_ATTEMPTS:
+        logger.error("email of notice %s failed %s times; given up", notification_id, attempts)
+        due_at = None
+    else:
+        due_at = timezone.now() + min(_grace() * 2**attempts, EMAIL_RETRY_WAIT_MAX)
+    Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
+        emailed_at=None, email_attempts=F("email_attempts") + 1, email_due_at=due_at
+    )
 
 
 def notification_email_send(*, notification_id: int) -> bool:
@@ -116,10 +178,9 @@ def notification_email_send(*, notification_id: int) -> bool:
     if notification is None:
         return False
     recipient = notification.recipient
-    if not recipient.is_active or not recipient.email:
-        return False
     frequency = selectors.notification_frequency(user_id=recipient.pk, kind=notification.kind)
-    if frequency != Frequency.IMMEDIATELY:
+    if not recipient.is_active or not recipient.email or frequency != Frequency.IMMEDIATELY:
+        _email_no_longer_due(notification.pk)
         return False
     claimed_at = timezone.now()
     claimed = Notification.objects.filter(
@@ -130,14 +191,16 @@ def notification_email_send(*, notification_id: int) -> bool:
         read_at__isnull=True,
     ).update(emailed_at=claimed_at)
     if not claimed:
+        Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).exclude(
+            digested_at__isnull=True, read_at__isnull=True
+        ).update(email_due_at=None)
         return False
     try:
         emails.notification_message(notification).send()
     except BaseException:
-        Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(
-            emailed_at=None
-        )
+        _email_failed(notification.pk, claimed_at)
         raise
+    Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(email_due_at=None)
     return True
 
 

@@ -1,6 +1,7 @@
 """Thin Celery tasks: take ids, call one service. Late acknowledgement so a killed worker's
 email is redelivered; the `emailed_at` claim and the per-person digest transaction make a
-redelivery or a retry send at most once."""
+redelivery or a retry send at most once. A few quick retries here; after those, the notice's
+`email_due_at` brings it back through the sweep (apps/core/delivery.py)."""
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -16,8 +17,8 @@ TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
     acks_late=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=30,
-    retry_backoff_max=900,
-    max_retries=8,
+    retry_backoff_max=300,
+    max_retries=3,
 )
 def send_notification_email(notification_id: int) -> bool:
     return services.notification_email_send(notification_id=notification_id)

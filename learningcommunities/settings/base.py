@@ -5,6 +5,7 @@ defaults are only used when DEBUG is on; in production a missing secret or
 host list stops the process at start-up with a message saying what to set.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -166,6 +167,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI Learning Communities] "
 ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins: ten a minute per IP, and five in five minutes per address *and* IP (the
+    # adapter makes the key of both, so nobody can lock an owner out by guessing); on top, a
+    # progressive delay per address across IPs. Over a limit is a 429 page. See
+    # apps/accounts/login_limits.py.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -194,6 +199,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Files that communities attach to knowledge items; the type is checked by content too.
 KNOWLEDGE_UPLOAD_MAX_BYTES = env.int("KNOWLEDGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# The largest CSV file an import takes, in the admin and on the command line alike.
+CSV_IMPORT_MAX_BYTES = env.int("CSV_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # Shown on the privacy page as the address for questions and requests about personal data.
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
 STORAGES = {
@@ -244,15 +251,42 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
+# Durable intent, then delivery (apps/core/delivery.py): the work is a row in PostgreSQL
+# before it is a message, so the broker only makes it fast. Messages are acknowledged after
+# the task (a worker killed mid-task leaves its message unacked) and rejected back to the
+# queue when a pool process dies; the tasks' claims make a second delivery harmless.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis redelivers unacked messages after this long; longer than any task or retry countdown.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Redis hands an unacked message out again after the visibility timeout. It must outlast the
+# longest task (the hard time limit) and every retry countdown, or a task still running is
+# delivered twice. Recovery after a killed worker does not wait for it: a match chunk's lease
+# (MATCHING_CHUNK_LEASE_SECONDS) expires and the sweep below takes it over within minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    # A broker that does not answer must not hold a person's request for long.
+    "socket_connect_timeout": 3,
+}
+# Publishing after a commit tries briefly; if the broker is down the sweep sends it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How often the sweep sends recorded work again that is still pending: never sent (broker
+# down), or held by a worker whose lease expired. Runs from beat and when a worker starts.
+DELIVERY_SWEEP_SECONDS = env.int("DELIVERY_SWEEP_SECONDS", default=60)
+# Recorded work not picked up this long after it was sent counts as lost and is sent again.
+DELIVERY_GRACE_SECONDS = env.int("DELIVERY_GRACE_SECONDS", default=120)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Entries here are copied into django-celery-beat's tables at start (editable in the admin).
 CELERY_BEAT_SCHEDULE = {
+    "delivery-sweep": {
+        "task": "apps.core.tasks.redeliver_pending_work",
+        "schedule": timedelta(seconds=DELIVERY_SWEEP_SECONDS),
+    },
     "matching-full-recompute": {
         "task": "apps.matching.tasks.rematch_all",
         "schedule": crontab(hour=env.int("MATCHING_FULL_RECOMPUTE_HOUR", default=3), minute=15),
@@ -273,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
 MATCHING_TOP_N = env.int("MATCHING_TOP_N", default=10)
 # Challenges per chunk of a recompute; chunks are what workers share.
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)
+# A worker holds a claimed chunk for this long and renews the lease while it works (every
+# third of it); a chunk whose lease expired (the worker was killed) is taken over.
+MATCHING_CHUNK_LEASE_SECONDS = env.int("MATCHING_CHUNK_LEASE_SECONDS", default=60)
+# A chunk taken over this many times ends its run as failed, with the reason.
+MATCHING_CHUNK_MAX_ATTEMPTS = env.int("MATCHING_CHUNK_MAX_ATTEMPTS", default=5)
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Security -------------------------------------------------------------------------------

@@ -11,6 +11,10 @@ from learningcommunities.settings.base import CACHES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Fault tests run Celery workers as processes of their own; their mail goes to files.
+if os.environ.get("TEST_EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["TEST_EMAIL_BACKEND"]
+    EMAIL_FILE_PATH = os.environ["TEST_EMAIL_FILE_PATH"]
 SECURE_SSL_REDIRECT = False
 # Tests share the Redis server with a running `make run`; keep their keys apart.
 CACHES["default"]["KEY_PREFIX"] = "lc-test-" + os.environ.get("PYTEST_DB_SUFFIX", "")

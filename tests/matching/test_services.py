@@ -224,9 +224,13 @@ def test_importing_suppliers_schedules_their_rematch_after_commit(
         "sme-1,Bakkerij,sme,NL-ZH,nlp,,,0,false,,\n",
         encoding="utf-8",
     )
+    ChallengeFactory(topics=["nlp"], province_code="NL-ZH")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         organisations_import(file=str(path))
-    assert len(callbacks) == 1  # the supplier only; the SME is demand
+    # Recorded with the import (durable), for the supplier only; the SME is demand.
+    [run] = MatchRun.objects.all()
+    assert run.kind == MatchRun.Kind.SUPPLIER and run.chunks_total == 1
+    assert len(callbacks) == 1  # its chunk, handed to Celery after the commit
 
 
 def test_nothing_is_written_or_enqueued_when_the_publishing_transaction_rolls_back(
@@ -277,10 +281,14 @@ def test_accepting_a_match_reschedules_the_suppliers_other_suggestions(
     suppliers, django_capture_on_commit_callbacks
 ):
     match = MatchFactory(organisation=suppliers["hbo_zh"])
+    runs_before = MatchRun.objects.count()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.match_set_status(match=match, status=MatchStatus.SHORTLISTED)
     assert callbacks == []
+    assert MatchRun.objects.count() == runs_before
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.match_set_status(match=match, status=MatchStatus.ACCEPTED)
-    assert len(callbacks) == 1
+    run = MatchRun.objects.latest("pk")
+    assert run.kind == MatchRun.Kind.SUPPLIER and run.trigger == "accepted"
+    assert len(callbacks) == run.chunks_total
     assert match.status == MatchStatus.ACCEPTED and match.status_changed_at is not None

@@ -282,20 +282,26 @@ def test_an_organisation_cannot_become_part_of_its_own_child(client, sme, sme_ad
 def test_editing_a_supplier_enqueues_matching_after_commit(
     client, django_capture_on_commit_callbacks, purged_queue
 ):
+    from apps.matching.models import MatchRun
+    from tests.challenges.factories import ChallengeFactory
+
     supplier = OrganisationFactory(name="Lectoraat Data Science", kind_slug="lectorate")
     admin = MembershipFactory(organisation=supplier, role=Membership.Role.ADMIN).user
+    ChallengeFactory(topics=["nlp"])
     client.force_login(admin)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(edit_url(supplier), supplier_data(description="Meer NLP."))
-        # Nothing is on the broker before the transaction commits.
+        # Nothing is on the broker before the transaction commits; the run is recorded.
         assert purged_queue.llen(settings.CELERY_TASK_DEFAULT_QUEUE) == 0
+    [run] = MatchRun.objects.filter(kind=MatchRun.Kind.SUPPLIER)
+    assert run.chunks_total == 1
     assert len(callbacks) == 1
     callbacks[0]()
 
     messages = purged_queue.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
     assert len(messages) == 1
-    assert b"apps.matching.tasks.rematch_supplier" in messages[0]
+    assert b"apps.matching.tasks.process_match_chunk" in messages[0]
 
 
 def test_editing_a_company_enqueues_no_matching(
