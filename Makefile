@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install run test bench manage lint format messages clean
+.PHONY: install run test bench manage backup restore lint format messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,8 @@ test: install
 	$(BIN)/python -m learningcommunities.dev test $(PYTEST_ARGS)
 
 ## Benchmarks in their own throw-away database; last stdout line is JSON (bench/README.md).
-## Matching: make bench; insights pages: make bench BENCH=insights; quick: BENCH_ARGS=--small
+## Matching: make bench; insights pages: BENCH=insights; load (gunicorn + locust): BENCH=load;
+## quick: BENCH_ARGS=--small
 BENCH ?= matching
 bench: install
 	$(BIN)/python -m learningcommunities.dev script bench/$(BENCH).py $(BENCH_ARGS)
@@ -42,6 +43,17 @@ bench: install
 ## Any manage.py command against the same services: make manage ARGS="createsuperuser"
 manage: install
 	$(BIN)/python -m learningcommunities.dev manage $(ARGS)
+
+## One file with the database and the uploaded files (MEDIA_ROOT), against the same services:
+## make backup [FILE=backups/name.tar.gz]; default backups/learningcommunities-<time>.tar.gz
+backup: install
+	$(BIN)/python -m learningcommunities.dev manage backup $(if $(FILE),"$(FILE)")
+
+## Restore one: make restore FILE=backups/<name>.tar.gz. A database with tables or a media
+## folder with files is replaced only with FORCE=1.
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.tar.gz [FORCE=1]"; exit 2; }
+	$(BIN)/python -m learningcommunities.dev manage restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

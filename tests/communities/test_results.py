@@ -7,6 +7,7 @@ from html import escape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from apps.communities.models import LearningRecord
 from apps.knowledge.models import KnowledgeItem
@@ -18,8 +19,17 @@ from tests.knowledge.factories import KnowledgeItemFactory
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def image(pillow_format: str) -> bytes:
+    """A real image: uploads are decoded, so a signature alone is refused."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 60)).save(buffer, pillow_format)
+    return buffer.getvalue()
+
+
+PNG = image("PNG")
+JPEG = image("JPEG")
 
 
 def office_file(folder: str, *, macro: bool = False) -> bytes:
