@@ -41,3 +41,14 @@ def totp_code(secret: str) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(client, user) -> None:
+    """Signs `user` in the way they would: with the second factor when their role needs one
+    (staff and coordinators, `needs_second_factor`), with the password alone otherwise."""
+    from apps.accounts.middleware import needs_second_factor
+
+    if needs_second_factor(user):
+        login_with_second_factor(client, user)
+    else:
+        client.force_login(user)

@@ -1,5 +1,20 @@
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.urls import reverse
+
+from .login_limits import (
+    login_attempt_key,
+    login_delay_wait,
+    login_failure_record,
+    login_rate_limited_response,
+)
+
+RATE_LIMITED = "too_many_login_attempts"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -8,3 +23,27 @@ class AccountAdapter(DefaultAccountAdapter):
         the person confirms their email in the browser they signed up in, which logs them
         in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION)."""
         return reverse("accounts:get_started")
+
+    # --- Failed sign-ins (see login_limits.py for the design) -------------------------------
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """allauth's one source of the `login_failed` key (checked before each attempt and
+        cleared after a password reset): the address and the IP, not the address alone, so
+        nobody else's wrong passwords can lock the owner out."""
+        address = credentials.get("email", credentials.get("username", ""))
+        return f"{get_current_site(request).domain}:{login_attempt_key(request, address=address)}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Over a limit: 429 with a page that explains, instead of the form again (status
+        200). Within the limits: the address's progressive delay, then the password check."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code == RATE_LIMITED:
+                raise ImmediateHttpResponse(login_rate_limited_response(request)) from error
+            raise
+        login_delay_wait(address=credentials.get("email", ""))
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        super().authentication_failed(request, **credentials)
+        login_failure_record(address=credentials.get("email", ""))

@@ -1,18 +1,25 @@
-"""A second factor before the admin.
+"""A second factor before the admin and before every page a coordinator sees as a coordinator.
 
 The admin shows personal data of people and organisations across a region (or the whole
-country), so everyone who can work there signs in with a password *and* an authenticator app
-(allauth's MFA: TOTP, with recovery codes as the fallback). The rule lives here, in one place:
+country), and so do the coordinators' pages outside it (insights and their CSV files, a
+challenge's matches and follow-up, introductions, the review queues of organisations and
+communities). So everyone who can work there signs in with a password *and* an authenticator
+app (allauth's MFA: TOTP, with recovery codes as the fallback). The rule lives here, in one
+place:
 
 - `needs_second_factor(user)`: who the rule applies to (staff, superusers, hub and programme
-  coordinators); members who never reach the admin are never asked;
-- `AdminSecondFactorMiddleware`: on every admin URL, someone it applies to without an
-  authenticator app is sent to set one up, and someone whose current login did not include the
-  code is asked for it (allauth's own re-authentication page, which records the step the same
-  way its login does) before the admin page is served.
+  coordinators); members who never coordinate are never asked;
+- `second_factor_step(request, ...)`: what someone it applies to must do first, if anything:
+  without an authenticator app they are sent to set one up, and when their current login did
+  not include the code they are asked for it (allauth's own re-authentication page, which
+  records the step the same way its login does) and then come back;
+- `AdminSecondFactorMiddleware` asks it on every admin URL, and the view decorator
+  `second_factor_for_coordinators` on every coordinator page outside the admin.
 """
 
 from __future__ import annotations
+
+from functools import wraps
 
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
@@ -20,7 +27,7 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
 from apps.hubs.models import Hub
@@ -39,6 +46,16 @@ SET_UP_MESSAGE = _(
 CONFIRM_MESSAGE = _(
     "To open the administration, confirm it is you with a code from your authenticator app "
     "(or one of your recovery codes)."
+)
+COORDINATOR_SET_UP_MESSAGE = _(
+    "The pages for coordinators hold data of people and organisations in a region, so staff "
+    "and coordinators sign in with a second factor. Set up an authenticator app now: scan the "
+    "code with the app and enter the six digits it shows. You then get recovery codes: keep "
+    "them somewhere safe, they let you in when your phone is lost."
+)
+COORDINATOR_CONFIRM_MESSAGE = _(
+    "To open this page for coordinators, confirm it is you with a code from your "
+    "authenticator app (or one of your recovery codes)."
 )
 
 
@@ -64,6 +81,55 @@ def completed_second_factor(request: HttpRequest, user) -> bool:
     )
 
 
+def _return_path(request: HttpRequest) -> str:
+    """Where to come back after the second factor: this page, or for a form that was sent
+    (which cannot be sent again by a redirect) the page it was sent from."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("referer", "")
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return "/"
+
+
+def second_factor_step(
+    request: HttpRequest, *, set_up_message=SET_UP_MESSAGE, confirm_message=CONFIRM_MESSAGE
+) -> HttpResponseRedirect | None:
+    """The redirect to the step `request.user` must take first (set up an authenticator
+    app, or enter its code), or None when there is none."""
+    user = request.user
+    if not needs_second_factor(user):
+        return None
+    if not has_authenticator_app(user):
+        messages.warning(request, set_up_message)
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))
+    if not completed_second_factor(request, user):
+        messages.info(request, confirm_message)
+        next_query = urlencode({REDIRECT_FIELD_NAME: _return_path(request)})
+        return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
+    return None
+
+
+def second_factor_for_coordinators(view):
+    """For a page that shows regional data to coordinators because they coordinate: staff
+    and coordinators complete the second factor first, as for the admin. Members who do not
+    coordinate pass straight through, so a page shared with them (a challenge's matches)
+    stays theirs without one. Put it after `login_required`."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        step = second_factor_step(
+            request,
+            set_up_message=COORDINATOR_SET_UP_MESSAGE,
+            confirm_message=COORDINATOR_CONFIRM_MESSAGE,
+        )
+        return step or view(request, *args, **kwargs)
+
+    return wrapped
+
+
 class AdminSecondFactorMiddleware:
     """Keeps the admin closed to staff and coordinators without a second factor. Placed after
     the authentication, message and allauth middleware."""
@@ -80,14 +146,4 @@ class AdminSecondFactorMiddleware:
             return None
         if match.url_name in EXEMPT_ADMIN_VIEWS:
             return None
-        user = request.user
-        if not needs_second_factor(user):
-            return None
-        if not has_authenticator_app(user):
-            messages.warning(request, SET_UP_MESSAGE)
-            return HttpResponseRedirect(reverse("mfa_activate_totp"))
-        if not completed_second_factor(request, user):
-            messages.info(request, CONFIRM_MESSAGE)
-            next_query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
-        return None
+        return second_factor_step(request)

@@ -14,7 +14,21 @@ class Audience(models.TextChoices):
     EVERYONE = "everyone", _("everyone")
 
 
-class UserManager(BaseUserManager):
+# Whose name a visitor (not signed in) may see: people who made part of their profile public.
+NAME_PUBLIC = models.Q(email_visibility=Audience.EVERYONE) | models.Q(
+    profile_visibility=Audience.EVERYONE
+)
+
+
+class UserQuerySet(models.QuerySet):
+    def names_shown_to(self, viewer):
+        """The people whose name `viewer` may see: `User.shows_name_to` for a whole list."""
+        if viewer is not None and viewer.is_authenticated:
+            return self
+        return self.filter(NAME_PUBLIC)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
@@ -141,7 +155,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def shows_name_to(self, viewer) -> bool:
         """Signed-in members always see the name; visitors only when the person made part
-        of their profile public (what the privacy page promises)."""
+        of their profile public (what the privacy page promises). Lists ask
+        `User.objects.names_shown_to(viewer)`, the same rule as a query (`NAME_PUBLIC`)."""
         if viewer is not None and viewer.is_authenticated:
             return True
         return Audience.EVERYONE in (self.email_visibility, self.profile_visibility)

@@ -15,6 +15,7 @@ from apps.organisations.selectors import organisation_list_sole_admin, organisat
 
 from . import services
 from .forms import AccountDeleteForm, ProfileForm
+from .middleware import second_factor_for_coordinators
 from .models import User
 from .permissions import get_person_for_view_or_404
 from .privacy import personal_data_export
@@ -24,6 +25,7 @@ SEARCH_QUERY_MAX_LENGTH = 100
 
 
 @login_required
+@second_factor_for_coordinators
 def dashboard(request):
     return render(request, "accounts/dashboard.html", dashboard_sections(user=request.user))
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
+from apps.accounts.middleware import second_factor_for_coordinators
 from apps.core.listing import render_listing
 from apps.hubs.models import Hub
 
@@ -119,6 +120,7 @@ def _saved_message(challenge) -> str:
 
 
 @login_required
+@second_factor_for_coordinators
 def challenge_status(request, pk: int):
     challenge = get_challenge_for_follow_up_or_404(request.user, pk)
     is_member = is_active_member(request.user, challenge.organisation_id)

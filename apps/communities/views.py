@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.middleware import second_factor_for_coordinators
 from apps.accounts.models import User
 from apps.challenges.models import Visibility
 from apps.knowledge.forms import KnowledgeItemForm
@@ -174,6 +175,7 @@ def join_request_withdraw_view(request, slug: str):
 
 
 @login_required
+@second_factor_for_coordinators
 def join_requests(request, slug: str):
     access = get_community_for_coordinators(request.user, slug)
     community = access.community
@@ -190,6 +192,7 @@ def join_requests(request, slug: str):
 
 @login_required
 @require_POST
+@second_factor_for_coordinators
 def join_request_approve_view(request, slug: str, pk: int):
     access, join_request = get_join_request_for_coordinators(request.user, slug, pk)
     try:
@@ -203,6 +206,7 @@ def join_request_approve_view(request, slug: str, pk: int):
 
 @login_required
 @require_POST
+@second_factor_for_coordinators
 def join_request_decline_view(request, slug: str, pk: int):
     access, join_request = get_join_request_for_coordinators(request.user, slug, pk)
     try:
@@ -259,6 +263,7 @@ def invitation_decline(request, pk: int):
 
 
 @login_required
+@second_factor_for_coordinators
 def activity_create_view(request, slug: str):
     access = get_community_for_coordinators(request.user, slug)
     community = access.community
@@ -282,6 +287,7 @@ def activity_create_view(request, slug: str):
 
 
 @login_required
+@second_factor_for_coordinators
 def activity_edit_view(request, slug: str, pk: int):
     access, activity = get_activity_for_coordinators(request.user, slug, pk)
     community = access.community
@@ -303,6 +309,7 @@ def activity_edit_view(request, slug: str, pk: int):
 
 @login_required
 @require_POST
+@second_factor_for_coordinators
 def activity_delete_view(request, slug: str, pk: int):
     access, activity = get_activity_for_coordinators(request.user, slug, pk)
     activity_delete(activity=activity, by=request.user)
@@ -436,6 +443,7 @@ def learning_record(request, slug: str):
 
 @login_required
 @require_POST
+@second_factor_for_coordinators
 def community_status(request, slug: str):
     access = get_community_for_coordinators(request.user, slug)
     community = access.community

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.challenges.selectors import challenge_listed_queryset
@@ -40,12 +40,17 @@ def hub_filterset(*, user, filters: Mapping[str, Any] | None) -> HubFilterSet:
     return HubFilterSet(filters, queryset=hub_list(user=user), user=user)
 
 
-def hub_get(*, slug: str) -> Hub | None:
-    """A hub with its provinces and the coordinators who show their name (their email
-    addresses never leave the admin)."""
-    named_coordinators = User.objects.filter(is_active=True).exclude(full_name="")
+def hub_get(*, slug: str, user) -> Hub | None:
+    """A hub with its provinces, how many active coordinators with a name it has, and those
+    of them whose name `user` may see (`User.shows_name_to`: a visitor only sees the names
+    people made public). Their email addresses never leave the admin."""
+    named_and_active = Q(coordinators__is_active=True) & ~Q(coordinators__full_name="")
+    named_coordinators = (
+        User.objects.filter(is_active=True).exclude(full_name="").names_shown_to(user)
+    )
     return (
-        Hub.objects.prefetch_related(
+        Hub.objects.annotate(coordinator_count=Count("coordinators", filter=named_and_active))
+        .prefetch_related(
             _provinces_by_name(),
             Prefetch(
                 "coordinators",

@@ -24,7 +24,7 @@ def hub_index(request):
 
 
 def hub_detail(request, slug: str):
-    hub = hub_get(slug=slug)
+    hub = hub_get(slug=slug, user=request.user)
     if hub is None:
         raise Http404
     organisations = organisation_list_for_hub(user=request.user, hub=hub)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from apps.accounts.middleware import second_factor_for_coordinators
+
 from . import svg
 from .permissions import (
     insights_hub_get,
@@ -122,6 +124,7 @@ def _render_page(request, scope: Scope):
 
 @login_required
 @private
+@second_factor_for_coordinators
 def insights_index(request):
     hubs = list(insights_hubs_for(request.user).order_by("name").only("slug", "name"))
     national = may_see_national_insights(request.user)
@@ -132,18 +135,21 @@ def insights_index(request):
 
 @login_required
 @private
+@second_factor_for_coordinators
 def insights_national(request):
     return _render_page(request, _scope_from(request, None))
 
 
 @login_required
 @private
+@second_factor_for_coordinators
 def insights_hub(request, slug: str):
     return _render_page(request, _scope_from(request, slug))
 
 
 @login_required
 @private
+@second_factor_for_coordinators
 def insights_csv(request, table: str, slug: str | None = None):
     scope = _scope_from(request, slug)
     build = TABLES.get(table)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.middleware import second_factor_for_coordinators
 from apps.challenges.models import MATCHED_STATUSES
 from apps.challenges.permissions import (
     coordinates_region_of,
@@ -51,6 +52,7 @@ def _fit(score: float) -> dict:
 
 
 @login_required
+@second_factor_for_coordinators
 def challenge_matches(request, pk: int):
     challenge = get_challenge_for_follow_up_or_404(request.user, pk)
     return _render_matches(request, challenge)
@@ -144,6 +146,7 @@ def introduction_request(request, pk: int):
 
 
 @login_required
+@second_factor_for_coordinators
 def introduction_detail(request, pk: int):
     introduction = get_introduction_for_view_or_404(request.user, pk)
     match = introduction.match

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
+from apps.accounts.middleware import second_factor_for_coordinators
 from apps.challenges.selectors import challenge_list_for_organisation
 from apps.core.listing import render_listing
 from apps.taxonomy.models import OrganisationKind
@@ -192,6 +193,7 @@ def organisation_leave(request, slug: str):
 
 
 @login_required
+@second_factor_for_coordinators
 def organisation_member_list(request, slug: str):
     organisation = get_organisation_for_member_management(request.user, slug)
     members = list(organisation_members(organisation=organisation))
@@ -208,6 +210,7 @@ def organisation_member_list(request, slug: str):
 
 @login_required
 @require_POST
+@second_factor_for_coordinators
 def membership_decide(request, slug: str, membership_id: int):
     organisation = get_organisation_for_member_management(request.user, slug)
     decision = request.POST.get("decision")
@@ -232,6 +235,7 @@ def membership_decide(request, slug: str, membership_id: int):
 
 @login_required
 @require_POST
+@second_factor_for_coordinators
 def membership_role(request, slug: str, membership_id: int):
     organisation = get_organisation_for_member_management(request.user, slug)
     membership = get_membership_in(organisation, membership_id)
@@ -248,6 +252,7 @@ def membership_role(request, slug: str, membership_id: int):
 
 @login_required
 @require_POST
+@second_factor_for_coordinators
 def membership_remove(request, slug: str, membership_id: int):
     organisation = get_organisation_for_member_management(request.user, slug)
     membership = get_membership_in(organisation, membership_id)

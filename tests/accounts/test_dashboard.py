@@ -12,6 +12,7 @@ from tests.accounts.factories import UserFactory
 from tests.challenges.factories import ChallengeFactory, ChallengeInterestFactory
 from tests.communities.factories import CommunityMembershipFactory, LearningCommunityFactory
 from tests.matching.factories import IntroductionRequestFactory, MatchFactory
+from tests.mfa_helpers import sign_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_anonymous_is_sent_to_login_for_the_overview(client):
 def test_the_overview_shows_only_ones_own_things(client, sme, persona, request):
     person = request.getfixturevalue(persona)
     ChallengeFactory(organisation=sme, title="Voorspel de broodvraag")
-    client.force_login(person)
+    sign_in(client, person)
 
     response = client.get(DASHBOARD_URL)
 

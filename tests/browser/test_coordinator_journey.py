@@ -158,8 +158,11 @@ def hub_coordinator():
 
 @pytest.fixture
 def programme_coordinator_user():
-    """Works nationally and sees the national insights page (no admin visit, so no code)."""
-    return programme_coordinator_set(user=UserFactory(full_name="Pim Programma"), enabled=True)
+    """Works nationally and sees the national insights page: a page for coordinators, so
+    with the authenticator app's code too (`totp_secret`)."""
+    user = programme_coordinator_set(user=UserFactory(full_name="Pim Programma"), enabled=True)
+    _authenticator, user.totp_secret = give_totp(user)
+    return user
 
 
 @contextmanager
@@ -254,6 +257,8 @@ def test_coordinator_reviews_publishes_accepts_matches_and_forms_a_community(
     hub_before = insights_figures(page)
     national = new_context().new_page()
     login(national, live_server, programme_coordinator_user)
+    expect(national).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    enter_code_with_the_keyboard(national, programme_coordinator_user.totp_secret)
     national.goto(en("insights:national"))
     national_before = insights_figures(national)
 

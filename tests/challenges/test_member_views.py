@@ -10,6 +10,7 @@ from apps.notifications.models import Notification
 from apps.taxonomy.models import AITopic
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import ChallengeFactory, ChallengeInterestFactory
+from tests.mfa_helpers import sign_in
 from tests.organisations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_anonymous_is_sent_to_log_in_for_the_status_page(client, sme):
 )
 def test_status_page_of_a_submitted_challenge(client, request, sme, persona, expected):
     challenge = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(url("status", challenge)).status_code == expected
 
 
@@ -49,7 +50,7 @@ def test_status_page_of_a_public_challenge_is_403_for_people_who_only_read_it(
     client, request, sme, persona
 ):
     challenge = ChallengeFactory(organisation=sme)
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(url("status", challenge)).status_code == 403
 
 
@@ -79,7 +80,7 @@ def test_status_page_of_a_rejected_challenge_shows_the_reason_and_the_next_step(
 
 def test_coordinator_sees_the_status_but_no_member_actions(client, coordinator, sme):
     challenge = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.get(url("status", challenge))
     assert not response.context["can_withdraw"]
     assert reverse("admin:challenges_challenge_change", args=[challenge.pk]) in response.text
@@ -94,7 +95,7 @@ def test_coordinator_sees_the_status_but_no_member_actions(client, coordinator, 
 )
 def test_only_members_may_submit_a_draft(client, request, sme, persona, expected):
     challenge = ChallengeFactory(organisation=sme, status=ChallengeStatus.DRAFT)
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.post(url("submit", challenge)).status_code == expected
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.DRAFT
@@ -160,7 +161,7 @@ def test_challenge_page_links_the_regions_coordinator_to_status_and_matches(
     client, coordinator, sme
 ):
     challenge = ChallengeFactory(organisation=sme)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.get(url("detail", challenge))
     assert url("status", challenge) in response.text
     assert url("matches", challenge) in response.text
@@ -180,7 +181,7 @@ def test_challenge_page_offers_interest_to_others_and_login_to_visitors(client, 
 
 def test_no_interest_in_a_challenge_that_is_not_published(client, coordinator, sme):
     challenge = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.get(url("detail", challenge))
     assert url("interest", challenge) not in response.text
     client.post(url("interest", challenge))
@@ -208,7 +209,7 @@ def test_other_hub_coordinator_gets_404_for_a_hub_only_challenge(
     client, other_hub_coordinator, sme
 ):
     challenge = ChallengeFactory(organisation=sme, visibility=Visibility.HUB)
-    client.force_login(other_hub_coordinator)
+    sign_in(client, other_hub_coordinator)
     assert client.post(url("interest", challenge)).status_code == 404
 
 

@@ -25,7 +25,7 @@ from tests.accounts.factories import UserFactory
 from tests.challenges.factories import ChallengeFactory
 from tests.communities.factories import LearningCommunityFactory
 from tests.hubs.factories import hub
-from tests.mfa_helpers import login_with_second_factor
+from tests.mfa_helpers import login_with_second_factor, sign_in
 
 STALE_AGE = timedelta(days=61)
 FRESH_AGE = timedelta(days=59)
@@ -245,7 +245,7 @@ def test_the_status_page_offers_nothing_while_fresh(client, sme, member):
 def test_coordinators_see_the_status_page_without_the_organisations_buttons(
     client, old_challenge, zh_coordinator
 ):
-    client.force_login(zh_coordinator)
+    sign_in(client, zh_coordinator)
 
     response = client.get(en("challenges:status", old_challenge))
 
@@ -293,7 +293,7 @@ def test_anonymous_is_sent_to_log_in(client, old_challenge, name):
 def test_others_may_see_a_public_challenge_but_not_renew_or_close_it(
     client, old_challenge, name, persona, request
 ):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
 
     response = client.post(en(name, old_challenge))
 
@@ -308,7 +308,7 @@ def test_others_may_see_a_public_challenge_but_not_renew_or_close_it(
 def test_a_hub_only_challenge_is_not_found_by_others(client, old_challenge, name, persona, request):
     old_challenge.visibility = Visibility.HUB
     old_challenge.save()
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
 
     assert client.post(en(name, old_challenge)).status_code == 404
 

@@ -13,6 +13,7 @@ from apps.communities.models import Activity
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.models import Notification
 from tests.communities.factories import ActivityFactory, CommunityMembershipFactory
+from tests.mfa_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def form_data(**overrides):
 def test_coordinator_plans_an_activity_in_dutch_time_and_members_are_told(
     client, coordinator, member, community
 ):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.post(create_url(community), form_data())
 
     activity = Activity.objects.get(community=community)
@@ -53,7 +54,7 @@ def test_coordinator_plans_an_activity_in_dutch_time_and_members_are_told(
 
 
 def test_double_submit_plans_one_activity(client, coordinator, community):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     client.post(create_url(community), form_data())
     client.post(create_url(community), form_data())
     assert Activity.objects.filter(community=community).count() == 1
@@ -61,7 +62,7 @@ def test_double_submit_plans_one_activity(client, coordinator, community):
 
 
 def test_end_before_start_is_refused_next_to_the_field(client, coordinator, community):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.post(
         create_url(community), form_data(starts_at="2031-03-12T16:00", ends_at="2031-03-12T15:00")
     )
@@ -72,7 +73,7 @@ def test_end_before_start_is_refused_next_to_the_field(client, coordinator, comm
 
 
 def test_a_place_or_an_online_link_is_required(client, coordinator, community):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.post(create_url(community), form_data(location="", online_url=""))
     assert response.context["form"].has_error("location")
     assert not Activity.objects.exists()
@@ -83,7 +84,7 @@ def test_a_place_or_an_online_link_is_required(client, coordinator, community):
 
 
 def test_javascript_link_is_not_an_online_link(client, coordinator, community):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.post(
         create_url(community), form_data(location="", online_url="javascript:alert(1)")
     )
@@ -95,7 +96,7 @@ def test_editing_the_time_tells_members_and_removing_a_future_activity_cancels_i
     client, coordinator, member, community
 ):
     activity = ActivityFactory(community=community, title="Datadag")
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     edit = reverse("communities:activity_edit", args=[community.slug, activity.pk])
 
     assert client.get(edit).status_code == 200

@@ -17,6 +17,7 @@ from apps.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.communities.factories import CommunityMembershipFactory, JoinRequestFactory
 from tests.communities.helpers import english, english_page
+from tests.mfa_helpers import sign_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,7 @@ def test_approve_creates_membership_on_behalf_of_the_only_organisation(
     client, coordinator, lecturer, community
 ):
     request = JoinRequestFactory(community=community, user=lecturer, role="researcher")
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     url = reverse("communities:approve", args=[community.slug, request.pk])
     response = client.post(url)
@@ -162,7 +163,7 @@ def test_approve_without_a_single_organisation_leaves_it_empty(coordinator, comm
 
 def test_decline_notifies_and_makes_no_membership(client, coordinator, lecturer, community):
     request = JoinRequestFactory(community=community, user=lecturer)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     client.post(reverse("communities:decline", args=[community.slug, request.pk]))
 
@@ -206,7 +207,7 @@ def test_a_completed_community_approves_no_one(coordinator, lecturer, community)
 
 def test_requests_page_lists_pending_requests_with_names_not_emails(client, coordinator, community):
     requests = JoinRequestFactory.create_batch(3, community=community)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.get(reverse("communities:requests", args=[community.slug]))
     for request in requests:
         # Escaped as the page shows it: Dutch names may hold an apostrophe ('s-Gravesande).
@@ -217,7 +218,7 @@ def test_requests_page_lists_pending_requests_with_names_not_emails(client, coor
 def test_requests_page_query_count_does_not_grow(
     client, coordinator, community, django_assert_max_num_queries
 ):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     url = reverse("communities:requests", args=[community.slug])
     JoinRequestFactory.create_batch(3, community=community)
     with django_assert_max_num_queries(12) as few:

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.communities.factories import ActivityFactory, JoinRequestFactory, UpdateFactory
+from tests.mfa_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def _url(view, target, community):
 def _check(client, person, community, view, method, target):
     url = _url(view, target, community)
     if person is not None:
-        client.force_login(person)
+        sign_in(client, person)
     data = {"status": "completed"} if view == "status" else {}
     response = getattr(client, method)(url, data)
     return outcome(response)
@@ -90,7 +91,7 @@ def test_members_only_community_permissions(
 
 
 def test_programme_coordinator_manages_any_community(client, programme_coordinator, community):
-    client.force_login(programme_coordinator)
+    sign_in(client, programme_coordinator)
     assert client.get(reverse("communities:requests", args=[community.slug])).status_code == 200
     assert (
         client.get(reverse("communities:activity_create", args=[community.slug])).status_code == 200
@@ -131,13 +132,13 @@ def test_author_deletes_own_update_but_not_anothers(client, member, community):
 
 def test_objects_of_another_community_are_not_found(client, coordinator, community):
     elsewhere = ActivityFactory()
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     url = reverse("communities:activity_edit", args=[community.slug, elsewhere.pk])
     assert client.get(url).status_code == 404
 
 
 def test_post_only_actions_refuse_get(client, coordinator, community):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     request = JoinRequestFactory(community=community)
     url = reverse("communities:approve", args=[community.slug, request.pk])
     assert client.get(url).status_code == 405

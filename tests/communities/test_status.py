@@ -8,6 +8,7 @@ from apps.communities.models import CommunityStatus
 from apps.communities.services import community_change_status
 from tests.communities.factories import LearningCommunityFactory
 from tests.communities.helpers import english_page
+from tests.mfa_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def status_url(community):
 
 def test_coordinator_moves_the_community_forward(client, coordinator):
     community = LearningCommunityFactory(status=CommunityStatus.FORMING)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     client.post(status_url(community), {"status": "active"})
     community.refresh_from_db()
@@ -42,7 +43,7 @@ def test_coordinator_moves_the_community_forward(client, coordinator):
 )
 def test_other_moves_are_refused(client, coordinator, start, target):
     community = LearningCommunityFactory(status=start)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.post(status_url(community), {"status": target})
     assert response.status_code == 302
     community.refresh_from_db()
@@ -53,7 +54,7 @@ def test_other_moves_are_refused(client, coordinator, start, target):
 
 def test_page_offers_only_the_next_status_and_writes_the_status_out(client, coordinator):
     community = LearningCommunityFactory(status=CommunityStatus.FORMING)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.get(english_page(community))
     assert response.context["next_statuses"] == [("active", "active")]
     assert 'name="status" value="active"' in response.text

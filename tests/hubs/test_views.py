@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from apps.accounts.models import Audience
 from apps.challenges.models import ChallengeStatus, Visibility
 from apps.hubs.models import Hub
 from tests.accounts.factories import UserFactory
@@ -101,7 +102,15 @@ def test_list_query_count_does_not_grow_with_rows(
 
 
 def test_detail_shows_provinces_coordinator_names_but_never_their_email(client):
-    make_coordinator(UserFactory(full_name="Sanne Bakker", email="sanne@hub.nl"), "zuid-holland")
+    make_coordinator(
+        UserFactory(
+            full_name="Sanne Bakker",
+            email="sanne@hub.nl",
+            profile_visibility=Audience.EVERYONE,
+            email_visibility=Audience.EVERYONE,
+        ),
+        "zuid-holland",
+    )
     make_coordinator(UserFactory(full_name="", email="naamloos@hub.nl"), "zuid-holland")
 
     response = client.get(detail_url("zuid-holland"))
@@ -112,6 +121,22 @@ def test_detail_shows_provinces_coordinator_names_but_never_their_email(client):
     assert "sanne@hub.nl" not in response.text
     assert "naamloos@hub.nl" not in response.text
     assert "Zuid-Holland, van Leiden tot Rotterdam" in response.text  # the description
+
+
+def test_detail_names_members_only_coordinators_to_members_but_not_to_visitors(client, member):
+    make_coordinator(UserFactory(full_name="Ruud Verborgen"), "zuid-holland")  # members only
+
+    anonymous = client.get(detail_url("zuid-holland")).text
+    client.force_login(member)
+    signed_in = client.get(detail_url("zuid-holland")).text
+
+    assert "Ruud Verborgen" not in anonymous
+    assert "Alleen ingelogde leden zien hun namen." in anonymous
+    assert "Ruud Verborgen" in signed_in
+
+
+def test_detail_says_coordinators_are_to_be_announced_when_there_are_none(client):
+    assert "volgt nog" in client.get(detail_url("zuid-holland")).text
 
 
 def test_detail_lists_region_organisations_challenges_and_communities_the_user_may_see(

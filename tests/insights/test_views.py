@@ -14,6 +14,7 @@ from apps.taxonomy.models import AITopic
 from tests.accounts.factories import UserFactory
 from tests.communities.factories import CommunityMembershipFactory, LearningCommunityFactory
 from tests.insights.conftest import NOW, published, supplier
+from tests.mfa_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def csv_url(table="topics", slug=None):
 
 def status(client, user, url):
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client.get(url).status_code
 
 
@@ -61,7 +62,7 @@ def test_staff_without_a_hub_gets_403(client):
 
 
 def test_hub_coordinator_sees_own_hub_only(client, coordinator):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     assert client.get(hub_url("zuid-holland")).status_code == 200
     assert client.get(csv_url(slug="zuid-holland")).status_code == 200
@@ -72,7 +73,7 @@ def test_hub_coordinator_sees_own_hub_only(client, coordinator):
 
 
 def test_coordinator_of_another_hub_gets_403_for_this_hub(client, other_hub_coordinator):
-    client.force_login(other_hub_coordinator)
+    sign_in(client, other_hub_coordinator)
 
     assert client.get(hub_url("zuid-holland")).status_code == 403
     assert client.get(csv_url("provinces", slug="zuid-holland")).status_code == 403
@@ -80,7 +81,7 @@ def test_coordinator_of_another_hub_gets_403_for_this_hub(client, other_hub_coor
 
 
 def test_programme_coordinator_sees_the_country_and_every_hub(client, programme_coordinator):
-    client.force_login(programme_coordinator)
+    sign_in(client, programme_coordinator)
 
     assert client.get(NATIONAL).status_code == 200
     assert client.get(csv_url()).status_code == 200
@@ -89,30 +90,30 @@ def test_programme_coordinator_sees_the_country_and_every_hub(client, programme_
 
 
 def test_unknown_hub_and_unknown_table_are_404(client, programme_coordinator, coordinator):
-    client.force_login(programme_coordinator)
+    sign_in(client, programme_coordinator)
     assert client.get(hub_url("atlantis")).status_code == 404
     assert client.get(csv_url("salaries")).status_code == 404
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     assert client.get(hub_url("atlantis")).status_code == 404
     assert client.get(csv_url("salaries", slug="zuid-holland")).status_code == 404
 
 
 def test_index_lists_the_pages_the_user_may_open(client, coordinator, programme_coordinator):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.get(INDEX)
     assert response.status_code == 200
     assert hub_url("zuid-holland") in response.text
     assert hub_url("noord-nederland") not in response.text
     assert NATIONAL not in response.text
 
-    client.force_login(programme_coordinator)
+    sign_in(client, programme_coordinator)
     response = client.get(INDEX)
     assert NATIONAL in response.text
     assert hub_url("noord-nederland") in response.text
 
 
 def test_pages_are_not_cached_for_others(client, coordinator):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     response = client.get(hub_url())
 
@@ -124,7 +125,7 @@ def test_pages_are_not_cached_for_others(client, coordinator):
 
 
 def test_page_writes_the_definitions_and_shows_the_tables(client, programme_coordinator, region):
-    client.force_login(programme_coordinator)
+    sign_in(client, programme_coordinator)
 
     response = client.get("/en" + NATIONAL)
 
@@ -142,7 +143,7 @@ def test_page_writes_the_definitions_and_shows_the_tables(client, programme_coor
 def test_bar_charts_are_images_with_text_alternatives_and_labelled_bars(
     client, programme_coordinator, region
 ):
-    client.force_login(programme_coordinator)
+    sign_in(client, programme_coordinator)
 
     text = client.get("/en" + NATIONAL).text
 
@@ -165,7 +166,7 @@ def map_classes(text: str) -> dict[str, str]:
 def test_map_has_twelve_provinces_with_titles_codes_and_shades(
     client, programme_coordinator, region
 ):
-    client.force_login(programme_coordinator)
+    sign_in(client, programme_coordinator)
 
     text = client.get("/en" + NATIONAL).text
 
@@ -185,7 +186,7 @@ def test_map_has_twelve_provinces_with_titles_codes_and_shades(
 
 
 def test_hub_map_greys_the_provinces_outside_the_hub(client, coordinator, region):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     text = client.get("/en" + hub_url()).text
 
@@ -197,7 +198,7 @@ def test_hub_map_greys_the_provinces_outside_the_hub(client, coordinator, region
 
 
 def test_hub_page_shows_only_its_figures(client, coordinator, region):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     response = client.get(hub_url())
 
@@ -215,7 +216,7 @@ def read_csv(response) -> list[list[str]]:
 
 @pytest.mark.parametrize("name", list(TABLES))
 def test_csv_holds_exactly_the_table(client, coordinator, region, name):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     table = TABLES[name](Insights(scope_for_hub(Hub.objects.get(slug="zuid-holland")), now=NOW))
 
     response = client.get(csv_url(name, slug="zuid-holland"))
@@ -231,7 +232,7 @@ def test_csv_holds_exactly_the_table(client, coordinator, region, name):
 
 
 def test_csv_figures_match_the_hand_counted_region(client, coordinator, region):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     rows = read_csv(client.get(csv_url("topics", slug="zuid-holland")))
 
@@ -242,7 +243,7 @@ def test_csv_figures_match_the_hand_counted_region(client, coordinator, region):
 
 def test_csv_defuses_formulas_in_text_cells(client, coordinator, region):
     AITopic.objects.filter(slug="ml").update(name_nl='=HYPERLINK("http://x")')
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     rows = read_csv(client.get(csv_url("topics", slug="zuid-holland")))
 
@@ -267,7 +268,7 @@ def test_page_queries_do_not_grow_with_rows(
     client, coordinator, django_assert_max_num_queries, rows
 ):
     make_rows(rows)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     client.get(hub_url())  # sessions and caches warm
 
     with django_assert_max_num_queries(20):
@@ -278,7 +279,7 @@ def test_page_queries_do_not_grow_with_rows(
 
 
 def test_same_number_of_queries_with_5_and_50_rows(client, coordinator):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
 
     def count() -> int:
         client.get(hub_url())

@@ -14,6 +14,7 @@ from apps.organisations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import ChallengeFactory
 from tests.matching.factories import IntroductionRequestFactory, MatchFactory
+from tests.mfa_helpers import sign_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,7 @@ def test_no_introductions_for_a_challenge_that_is_closed(client, requester, matc
     [("outsider", 403), ("other_hub_coordinator", 403), ("coordinator", 403)],
 )
 def test_only_the_organisation_asks(client, request, match, persona, expected):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.post(request_url(match)).status_code == expected
     assert not IntroductionRequest.objects.exists()
 
@@ -198,7 +199,7 @@ def test_a_decision_is_made_once(client, introduction, partner_admin):
 
 @pytest.mark.parametrize("persona", ["partner_member", "requester", "coordinator"])
 def test_only_the_partners_administrators_decide(client, request, introduction, persona):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.post(decide_url(introduction), {"decision": "accept"}).status_code == 403
     introduction.refresh_from_db()
     assert introduction.state == IntroductionRequest.State.REQUESTED
@@ -217,13 +218,13 @@ def test_only_the_partners_administrators_decide(client, request, introduction, 
     ],
 )
 def test_who_sees_an_introduction(client, request, introduction, persona, expected):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(detail_url(introduction)).status_code == expected
     assert client.post(decide_url(introduction)).status_code in (403, 404)
 
 
 def test_coordinator_and_the_asking_side_always_know_who_asked(client, introduction, coordinator):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     assert "jan@korenbloem.example" in client.get(detail_url(introduction)).text
 
 

@@ -14,6 +14,7 @@ from apps.taxonomy.models import AITopic, Province
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import ChallengeFactory, ChallengeInterestFactory
 from tests.matching.factories import IntroductionRequestFactory, MatchFactory
+from tests.mfa_helpers import sign_in
 from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_anonymous_is_sent_to_log_in(client, challenge):
     ],
 )
 def test_matches_page_of_a_public_challenge(client, request, challenge, persona, expected):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(matches_url(challenge)).status_code == expected
 
 
@@ -73,7 +74,7 @@ def test_matches_page_of_a_hub_only_challenge_is_hidden_outside_the_region(
     client, request, sme, persona
 ):
     challenge = ChallengeFactory(organisation=sme, visibility=Visibility.HUB)
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(matches_url(challenge)).status_code == 404
 
 
@@ -136,7 +137,7 @@ def test_interests_are_shown_to_the_organisation(client, member, challenge):
 
 
 def test_coordinator_sees_matches_without_shortlist_buttons(client, coordinator, match):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.get(matches_url(match.challenge))
     assert response.context["rows"]
     assert shortlist_url(match) not in response.text
@@ -200,7 +201,7 @@ def test_partner_asked_for_an_introduction_stays_on_the_shortlist(client, member
     [("outsider", 403), ("other_hub_coordinator", 403), ("coordinator", 403)],
 )
 def test_only_members_shortlist(client, request, match, persona, expected):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.post(shortlist_url(match), {"shortlisted": "1"}).status_code == expected
     match.refresh_from_db()
     assert match.status == MatchStatus.SUGGESTED
@@ -277,7 +278,7 @@ def test_for_you_respects_visibility(client, sme):
 
 @pytest.mark.parametrize("persona", ["member", "outsider", "other_hub_coordinator"])
 def test_for_you_is_open_to_every_signed_in_person(client, request, persona):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(FOR_YOU_URL).status_code == 200
 
 

@@ -8,6 +8,7 @@ from apps.notifications.kinds import NotificationKind
 from apps.notifications.models import Notification
 from apps.organisations.models import Membership
 from tests.accounts.factories import UserFactory
+from tests.mfa_helpers import sign_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_people_of_other_organisations_and_regions_may_ask_to_join(client, sme, 
 @pytest.mark.parametrize("persona", ["outsider", "other_hub_coordinator"])
 def test_an_inactive_organisation_takes_no_requests(client, persona, request):
     hidden = OrganisationFactory(is_active=False)
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.post(url("join", hidden)).status_code == 404
     assert not Membership.objects.filter(organisation=hidden).exists()
 
@@ -173,14 +174,14 @@ def test_anonymous_is_sent_to_login_for_the_members_page(client, sme):
 
 @pytest.mark.parametrize("persona", ["member", "outsider", "other_hub_coordinator"])
 def test_others_get_403_on_the_members_page(client, sme, persona, request):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(url("members", sme)).status_code == 403
 
 
 @pytest.mark.parametrize("persona", ["outsider", "other_hub_coordinator"])
 def test_members_page_of_a_hidden_organisation_is_404(client, persona, request):
     hidden = OrganisationFactory(is_active=False, province_code="NL-ZH")
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(url("members", hidden)).status_code == 404
 
 
@@ -188,7 +189,7 @@ def test_members_page_of_a_hidden_organisation_is_404(client, persona, request):
 def test_administrators_and_region_coordinators_see_requests_and_members(
     client, sme, member, requester, persona, request
 ):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     response = client.get(url("members", sme))
     assert response.status_code == 200
     assert [m.user for m in response.context["requests"]] == [requester]
@@ -260,14 +261,14 @@ def test_a_double_decision_notifies_once(client, sme, sme_admin, requester):
 
 
 def test_a_region_coordinator_may_decide(client, sme, coordinator, requester):
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     decide(client, sme, pending(sme, requester), "approve")
     assert pending(sme, requester).state == Membership.State.ACTIVE
 
 
 @pytest.mark.parametrize("persona", ["member", "outsider", "other_hub_coordinator"])
 def test_others_cannot_decide(client, sme, requester, persona, request):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert decide(client, sme, pending(sme, requester), "approve").status_code == 403
     assert pending(sme, requester).state == Membership.State.REQUESTED
 
@@ -321,7 +322,7 @@ def test_an_administrator_removes_a_member(client, sme, sme_admin, member):
 
 @pytest.mark.parametrize("persona", ["member", "outsider", "other_hub_coordinator"])
 def test_others_cannot_change_roles_or_remove(client, sme, sme_admin, persona, request):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     target = pending(sme, sme_admin).pk
     assert (
         client.post(
@@ -379,6 +380,6 @@ def test_an_administrator_may_leave_when_another_remains(client, sme, sme_admin)
 
 @pytest.mark.parametrize("persona", ["outsider", "other_hub_coordinator"])
 def test_leaving_an_organisation_one_is_not_in_is_404(client, sme, persona, request):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(url("leave", sme)).status_code == 404
     assert client.post(url("leave", sme)).status_code == 404
