@@ -46,9 +46,12 @@ def unreachable_broker():
 
 
 def _reset_pools():
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Celery's connection and producer pools live in kombu's global registry, keyed by the
+    broker URL: forget them all (closing one would leave it closed for later tests)."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 

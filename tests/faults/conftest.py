@@ -206,11 +206,17 @@ def broker(tmp_path):
 
 
 def _drop_broker_connections() -> None:
-    """Celery keeps pooled connections and producers per broker URL; start afresh."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Celery's connection and producer pools live in kombu's global registry, keyed by the
+    broker URL: forget them all (closing one would leave it closed for later tests), and the
+    back-off after a failed publish with them."""
+    from kombu import pools
+
+    from apps.core import delivery
+
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
+    delivery._broker_down_until = 0.0
 
 
 @pytest.fixture
