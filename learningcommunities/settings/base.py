@@ -180,6 +180,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The name people see next to the codes in their authenticator app.
 MFA_TOTP_ISSUER = "AI Learning Communities"
+# Accept the code of the previous or next 30 s step too (RFC 6238's advice for clock drift and
+# transit): a code typed in the last seconds of its step is not refused on arrival.
+MFA_TOTP_TOLERANCE = 1
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
