@@ -1,9 +1,10 @@
 """Challenges to and from CSV (PRODUCT.md section 6). `manage.py import_challenges` and the
 admin upload both call `challenges_import`; the admin's preview is `dry_run=True`.
 
-As for organisations: the whole file is checked first with a fixed number of queries, then
-written in one transaction, keyed on `ref`. A status in the file is where the challenge
-should be: a new challenge starts there, an existing one moves there through
+As for organisations: the file is read row by row, checked as a whole with a fixed number of
+queries per chunk of rows and written chunk by chunk in one transaction, keyed on `ref`;
+the transaction is rolled back when any row is wrong. A status in the file is where the
+challenge should be: a new challenge starts there, an existing one moves there through
 `challenge_change_status`, so an import cannot make a move the workflow forbids. A hub
 coordinator's upload is limited to their region (`allowed_provinces`), and a real import
 leaves an audit event per province where it changed something.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -25,9 +27,10 @@ from apps.audit.models import AuditAction
 from apps.core.csv_exchange import (
     CsvRow,
     CsvSource,
+    FirstLines,
     ImportResult,
     RowReader,
-    find_duplicates,
+    in_chunks,
     index_by_ref,
     join_list,
     many_to_many_replace,
@@ -43,6 +46,7 @@ from apps.organisations.exchange import (
     CREATED,
     UNCHANGED,
     UPDATED,
+    ImportTally,
     Region,
     RowOutcome,
     TaxonomyIndex,
@@ -137,79 +141,101 @@ def challenges_import(
     `outcomes`, when given, receives what happens to each row."""
     result = ImportResult(dry_run=dry_run)
     csv_rows = read_rows(file, columns=COLUMNS, result=result)
-    if not csv_rows:  # an empty file, or one whose header or encoding is unusable
+    first = next(csv_rows, None)
+    if first is None:  # an empty file, or one whose header is unusable
         return result
+    tally = ImportTally(keep_outcomes=outcomes is not None)
     try:
         with transaction.atomic():
-            stored = index_by_ref(
-                REF_PREFIX,
-                Challenge.objects.filter(
-                    refs_filter(REF_PREFIX, (row["ref"] for row in csv_rows))
-                ).prefetch_related(*MANY_TO_MANY_FIELDS),
-                ref=lambda challenge: challenge.ref,
-                pk=lambda challenge: challenge.pk,
-            )
-            rows = _validate(
-                csv_rows, stored=stored, result=result, allowed_provinces=allowed_provinces
-            )
+            taxonomy = TaxonomyIndex.load()
+            region = Region(allowed_provinces, taxonomy)
+            first_lines = FirstLines("ref")
+            published: list[int] = []  # one matching run for these at the end
+            for chunk in in_chunks(chain([first], csv_rows)):
+                rows, stored = _check_chunk(
+                    chunk, taxonomy=taxonomy, region=region, first_lines=first_lines, result=result
+                )
+                if not result.ok:
+                    continue  # the import will roll back: only check the rest of the file
+                changes = [_change_for(row, stored.get(row.ref)) for row in rows]
+                for change in changes:
+                    tally.add(change.outcome())
+                if not dry_run:
+                    _write(changes)
+                    published.extend(
+                        change.challenge.pk
+                        for change in changes
+                        if (change.is_new or change.changed)
+                        and change.challenge.status == ChallengeStatus.PUBLISHED
+                    )
             if not result.ok:
+                transaction.set_rollback(True)
                 result.sort_errors()
                 return result
-            changes = [_change_for(row, stored.get(row.ref)) for row in rows]
-            row_outcomes = [change.outcome() for change in changes]
             if not dry_run:
-                _write(changes)
+                if published:
+                    match_run_create(
+                        kind=MatchRun.Kind.CHALLENGE, challenge_ids=published, trigger="import"
+                    )
                 import_audit_record(
                     by=by,
                     action=AuditAction.CHALLENGES_IMPORTED,
                     object_type=Challenge._meta.label,
                     file_name=file_name or source_name(file),
-                    outcomes=row_outcomes,
+                    by_province=tally.by_province,
                 )
     except _StatusRefused as refused:
         result.add_error(refused.line, "status", refused.message)
         return result
-    result.created = sum(change.is_new for change in changes)
-    result.updated = sum(change.changed and not change.is_new for change in changes)
-    result.unchanged = len(changes) - result.created - result.updated
-    if outcomes is not None:
-        outcomes.extend(row_outcomes)
+    tally.report(result, outcomes)
     return result
 
 
-def _validate(
-    csv_rows: list[CsvRow],
+def _check_chunk(
+    chunk: list[CsvRow],
     *,
-    stored: dict[str, Challenge],
+    taxonomy: TaxonomyIndex,
+    region: Region,
+    first_lines: FirstLines,
     result: ImportResult,
-    allowed_provinces: Collection[str] | None,
-) -> list[_Row]:
-    taxonomy = TaxonomyIndex.load()
+) -> tuple[list[_Row], dict[str, Challenge]]:
+    """Check a chunk of rows (with the refs earlier rows used, in `first_lines`): its good
+    rows, and the stored challenges they name."""
+    # A ref seen before is a repeat, reported as such; a challenge that an earlier chunk
+    # created under it must not add errors of its own.
+    stored = index_by_ref(
+        REF_PREFIX,
+        Challenge.objects.filter(
+            refs_filter(REF_PREFIX, (row["ref"] for row in chunk if row["ref"] not in first_lines))
+        ).prefetch_related(*MANY_TO_MANY_FIELDS),
+        ref=lambda challenge: challenge.ref,
+        pk=lambda challenge: challenge.pk,
+    )
     organisations = index_by_ref(
         ORGANISATION_REF_PREFIX,
         Organisation.objects.filter(
-            refs_filter(ORGANISATION_REF_PREFIX, (row["organisation_ref"] for row in csv_rows))
+            refs_filter(ORGANISATION_REF_PREFIX, (row["organisation_ref"] for row in chunk))
         ).select_related("kind"),
         ref=lambda organisation: organisation.ref,
         pk=lambda organisation: organisation.pk,
     )
     rows = [
         row
-        for csv_row in csv_rows
+        for csv_row in chunk
         if (row := _parse(csv_row, taxonomy, organisations, stored, result))
     ]
-    find_duplicates(((row.line, row["ref"]) for row in csv_rows), column="ref", result=result)
-    region = Region(allowed_provinces, taxonomy)
-    region.check_province_cells(csv_rows, result)
-    if not region.nationwide:
-        _check_region_refs(
-            csv_rows, stored=stored, organisations=organisations, region=region, result=result
-        )
-    return rows
+    for csv_row in chunk:
+        first_lines.add(csv_row.line, csv_row["ref"], result)
+        region.check_province_cell(csv_row, result)
+        if not region.nationwide:
+            _check_region_refs(
+                csv_row, stored=stored, organisations=organisations, region=region, result=result
+            )
+    return rows, stored
 
 
 def _check_region_refs(
-    csv_rows: list[CsvRow],
+    row: CsvRow,
     *,
     stored: dict[str, Challenge],
     organisations: dict[str, Organisation],
@@ -219,27 +245,26 @@ def _check_region_refs(
     """A coordinator changes only challenges in their region, for organisations there (or
     the organisation a challenge already has, as the admin's change page keeps a saved
     choice valid)."""
-    for row in csv_rows:
-        existing = stored.get(row["ref"])
-        if existing is not None and not region.allows(existing.province_id):
-            result.add_error(
-                row.line,
-                "ref",
-                _("challenge '%(value)s' lies outside your region; you cannot change it")
-                % {"value": row["ref"]},
-            )
-        organisation = organisations.get(row["organisation_ref"])
-        if (
-            organisation is not None
-            and not region.allows(organisation.province_id)
-            and (existing is None or existing.organisation_id != organisation.pk)
-        ):
-            result.add_error(
-                row.line,
-                "organisation_ref",
-                _("organisation '%(value)s' lies outside your region")
-                % {"value": row["organisation_ref"]},
-            )
+    existing = stored.get(row["ref"])
+    if existing is not None and not region.allows(existing.province_id):
+        result.add_error(
+            row.line,
+            "ref",
+            _("challenge '%(value)s' lies outside your region; you cannot change it")
+            % {"value": row["ref"]},
+        )
+    organisation = organisations.get(row["organisation_ref"])
+    if (
+        organisation is not None
+        and not region.allows(organisation.province_id)
+        and (existing is None or existing.organisation_id != organisation.pk)
+    ):
+        result.add_error(
+            row.line,
+            "organisation_ref",
+            _("organisation '%(value)s' lies outside your region")
+            % {"value": row["organisation_ref"]},
+        )
 
 
 def _parse(
@@ -300,12 +325,15 @@ def _parse(
 
 
 def _check_status(cells: RowReader, existing: Challenge | None) -> str:
-    status = cells.row["status"].lower()
+    cell = cells.cell("status")
+    if cell is None:
+        return ""
+    status = cell.lower()
     if status and status not in ChallengeStatus.values:
         cells.error(
             "status",
             _("unknown status '%(value)s'; the statuses are: %(statuses)s")
-            % {"value": cells.row["status"], "statuses": ", ".join(ChallengeStatus.values)},
+            % {"value": cell, "statuses": ", ".join(ChallengeStatus.values)},
         )
         return status
     if existing is not None and status in ("", existing.status):
@@ -367,6 +395,7 @@ def _new_challenge(row: _Row) -> Challenge:
 
 
 def _write(changes: list[_Change]) -> None:
+    """Write a chunk of rows."""
     Challenge.objects.bulk_create([change.challenge for change in changes if change.is_new])
     now = timezone.now()
     updated = [change.challenge for change in changes if change.scalars_changed]
@@ -393,15 +422,6 @@ def _write(changes: list[_Change]) -> None:
                 if name in change.related_changed
             },
         )
-    # One matching run for every published challenge the file created or changed.
-    published = [
-        change.challenge.pk
-        for change in changes
-        if (change.is_new or change.changed)
-        and change.challenge.status == ChallengeStatus.PUBLISHED
-    ]
-    if published:
-        match_run_create(kind=MatchRun.Kind.CHALLENGE, challenge_ids=published, trigger="import")
 
 
 def challenges_export(*, out: IO[str], queryset: QuerySet[Challenge] | None = None) -> int:

@@ -48,6 +48,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import FileExtensionValidator
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -58,7 +59,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.challenges.exchange import challenges_export, challenges_import
 from apps.challenges.models import Challenge, ChallengeStatus
-from apps.core.csv_exchange import ImportResult
+from apps.core.csv_exchange import ImportResult, csv_import_check_size
 from apps.hubs.permissions import provinces_coordinated_by, sees_all_hubs
 from apps.organisations.exchange import (
     CREATED,
@@ -71,7 +72,6 @@ from apps.organisations.exchange import (
 from apps.organisations.models import Organisation
 from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PENDING_SECONDS = 60 * 60
 PREVIEW_ROWS = 10
 EXAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "examples"
@@ -102,23 +102,17 @@ class CsvExchange:
 
 
 class CsvUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=format_lazy(
-            _("A .csv file saved as “CSV UTF-8” with commas between columns, at most {} MB."),
-            MAX_UPLOAD_BYTES // (1024 * 1024),
-        ),
-        validators=[FileExtensionValidator(["csv"])],
-    )
+    file = forms.FileField(label=_("CSV file"), validators=[FileExtensionValidator(["csv"])])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A .csv file saved as “CSV UTF-8” with commas between columns, at most %(max)s."
+        ) % {"max": filesizeformat(settings.CSV_IMPORT_MAX_BYTES)}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("This file is larger than %(max)d MB; split it into smaller files."),
-                params={"max": MAX_UPLOAD_BYTES // (1024 * 1024)},
-                code="too_large",
-            )
+        csv_import_check_size(size=upload.size)  # the same limit as the command line
         return upload
 
 

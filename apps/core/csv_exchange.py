@@ -1,26 +1,36 @@
 """Spreadsheet exchange (PRODUCT.md section 6): the CSV reading, checking and writing that the
 organisation and challenge imports share.
 
-An import reads the whole file and checks every row before anything is written, collecting
-*all* problems, so a hub coordinator can fix a spreadsheet in one go instead of one error per
-run. Each problem names the physical line in the file (header = line 1) and the column, which
-is what a spreadsheet user can find.
+An import checks every row of the file and writes nothing when any is wrong, collecting *all*
+problems, so a hub coordinator can fix a spreadsheet in one go instead of one error per run.
+Each problem names the physical line in the file (header = line 1) and the column, which is
+what a spreadsheet user can find.
+
+The file is read as a stream of rows, handled in chunks of `IMPORT_CHUNK_ROWS`, so memory
+does not grow with the raw text: an import keeps only what it needs across rows (refs and
+line numbers) and, in its transaction, writes chunk by chunk until the first error, after
+which it only checks and finally rolls back. `CSV_IMPORT_MAX_BYTES` limits the file, the
+same for the admin upload and the command line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import IO, Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,6 +42,14 @@ FALSE_WORDS = frozenset({"false", "no", "nee", "0", "onwaar", ""})
 # `protect_cell`) because titles and descriptions are typed by anyone who signs up.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 URL_SCHEMES = ["http", "https"]
+# Rows read, checked and written together: enough for a handful of queries per chunk, few
+# enough that the model instances of one chunk stay small.
+IMPORT_CHUNK_ROWS = 1000
+# Characters PostgreSQL cannot store in text: NUL, and surrogates, which stand for the bytes
+# of a file that are not UTF-8 (decoded with "surrogateescape") or come from a text stream
+# that is not valid Unicode.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 CsvSource = str | os.PathLike[str] | IO[str] | IO[bytes]
 T = TypeVar("T")
@@ -91,87 +109,154 @@ class ImportResult:
         return _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged.") % counts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CsvRow:
     line: int
     values: Mapping[str, str]
+    # Columns whose cell held characters that cannot be stored; the error is reported
+    # already and the value has them removed, so checks on the row add no second error.
+    unstorable: frozenset[str] = frozenset()
 
     def __getitem__(self, column: str) -> str:
         return self.values[column]
 
 
+# Size ------------------------------------------------------------------------------------------
+
+
+def csv_import_check_size(*, size: int) -> None:
+    """Refuse a file larger than `CSV_IMPORT_MAX_BYTES`, for the admin upload and the command
+    line alike (ValidationError with code "too_large")."""
+    limit = settings.CSV_IMPORT_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            _("This file is larger than %(max)s; split it into smaller files.")
+            % {"max": filesizeformat(limit)},
+            code="too_large",
+        )
+
+
 # Reading -------------------------------------------------------------------------------------
 
 
-def read_rows(source: CsvSource, *, columns: Sequence[str], result: ImportResult) -> list[CsvRow]:
-    """The data rows of a CSV file whose header holds exactly `columns` (in any order).
+def read_rows(
+    source: CsvSource, *, columns: Sequence[str], result: ImportResult
+) -> Iterator[CsvRow]:
+    """The data rows of a CSV file whose header holds exactly `columns` (in any order), one
+    at a time: the file is never held in memory as a whole.
 
     `source` is a path, a text stream, or a binary stream such as an uploaded file. Cells are
     stripped; rows with only empty cells (spreadsheets leave them behind) are skipped. Problems
-    go to `result`; when the file or its header is unusable no rows are returned.
+    go to `result`: a cell holding what PostgreSQL cannot store (a NUL character, bytes that
+    are not UTF-8) is an error with its line and column. When the header is unusable no rows
+    come, and reading stops at a line that is not valid CSV.
     """
-    text = _read_text(source, result)
-    if text is None:
-        return []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [name.strip() for name in next(reader, [])]
-    except csv.Error as exc:
-        result.add_error(HEADER_LINE, None, _unreadable(exc))
-        return []
-    if not _header_is_valid(header, columns, result):
-        return []
-
-    rows = []
-    end_of_previous = reader.line_num
-    while True:
-        line = end_of_previous + 1  # where this record starts: quoted cells can span lines
+    with _text_stream(source) as text:
+        reader = csv.reader(text, strict=True)
         try:
-            values = next(reader, None)
+            raw_header = next(reader, [])
         except csv.Error as exc:
-            result.add_error(line, None, _unreadable(exc))
-            return []
-        if values is None:
-            return rows
+            result.add_error(HEADER_LINE, None, _unreadable(exc))
+            return
+        if raw_header:
+            raw_header[0] = raw_header[0].removeprefix("\ufeff")  # a BOM in a text stream
+        if not _header_is_storable(raw_header, result):
+            return
+        header = [name.strip() for name in raw_header]
+        if not _header_is_valid(header, columns, result):
+            return
+
         end_of_previous = reader.line_num
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) != len(header):
-            result.add_error(
-                line,
-                None,
-                _("this row has %(found)d values, the header has %(expected)d columns")
-                % {"found": len(values), "expected": len(header)},
-            )
-            continue
-        rows.append(
-            CsvRow(
+        while True:
+            line = end_of_previous + 1  # where this record starts: quoted cells can span lines
+            try:
+                values = next(reader, None)
+            except csv.Error as exc:
+                result.add_error(line, None, _unreadable(exc))
+                return
+            if values is None:
+                return
+            end_of_previous = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(header):
+                result.add_error(
+                    line,
+                    None,
+                    _("this row has %(found)d values, the header has %(expected)d columns")
+                    % {"found": len(values), "expected": len(header)},
+                )
+                continue
+            unstorable = frozenset()
+            if UNSTORABLE.search("".join(values)):
+                unstorable = _report_unstorable(line, header, values, result)
+                values = [UNSTORABLE.sub("", value) for value in values]
+            yield CsvRow(
                 line,
                 {
                     name: unprotect_cell(value.strip())
                     for name, value in zip(header, values, strict=True)
                 },
+                unstorable,
             )
-        )
 
 
-def _read_text(source: CsvSource, result: ImportResult) -> str | None:
+@contextlib.contextmanager
+def _text_stream(source: CsvSource) -> Iterator[IO[str]]:
+    """`source` as text, decoded as it is read. Bytes that are not UTF-8 become surrogates
+    ("surrogateescape"), so that a bad byte is reported in its cell rather than stopping the
+    whole file; the byte-order mark Excel writes is dropped."""
+    options = {"encoding": "utf-8-sig", "errors": "surrogateescape", "newline": ""}
     if isinstance(source, str | os.PathLike):
-        with open(source, "rb") as file:
-            data: str | bytes = file.read()
+        with open(source, **options) as file:
+            yield file
+    elif isinstance(source.read(0), str):
+        yield source
     else:
-        data = source.read()
-    if isinstance(data, bytes):
+        text = io.TextIOWrapper(source, **options)
         try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
+            yield text
+        finally:
+            text.detach()  # the caller's stream stays open
+
+
+def _unstorable_message(value: str) -> str:
+    if SURROGATE.search(value):
+        return _("the file is not UTF-8 text; save it from the spreadsheet as “CSV UTF-8”")
+    return _("this cell contains a NUL character (a zero byte), which cannot be stored; remove it")
+
+
+def _report_unstorable(
+    line: int, header: Sequence[str], values: Sequence[str], result: ImportResult
+) -> frozenset[str]:
+    columns = set()
+    for name, value in zip(header, values, strict=True):
+        if UNSTORABLE.search(value):
+            result.add_error(line, name, _unstorable_message(value))
+            columns.add(name)
+    return frozenset(columns)
+
+
+def _header_is_storable(header: Sequence[str], result: ImportResult) -> bool:
+    """The header names, checked as cells are: the column is named with the bad characters
+    left out (a name made only of them leaves the column unnamed)."""
+    storable = True
+    for name in header:
+        if UNSTORABLE.search(name):
             result.add_error(
-                data[: exc.start].count(b"\n") + 1,
-                None,
-                _("the file is not UTF-8 text; save it from the spreadsheet as “CSV UTF-8”"),
+                HEADER_LINE, UNSTORABLE.sub("", name).strip() or None, _unstorable_message(name)
             )
-            return None
-    return data.removeprefix("\ufeff")  # the byte-order mark Excel writes
+            storable = False
+    return storable
+
+
+def in_chunks(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
+    """`items` in lists of `size` (default `IMPORT_CHUNK_ROWS`; the last one shorter),
+    consumed lazily."""
+    size = size or IMPORT_CHUNK_ROWS
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _unreadable(exc: csv.Error) -> str:
@@ -223,8 +308,18 @@ class RowReader:
         self.ok = False
         self.result.add_error(self.row.line, column, message)
 
+    def cell(self, column: str) -> str | None:
+        """The cell's text; None for a cell whose unstorable characters were reported while
+        reading, so that no check adds a second error about the same cell."""
+        if column in self.row.unstorable:
+            self.ok = False
+            return None
+        return self.row[column]
+
     def text(self, column: str, *, max_length: int | None, required: bool = False) -> str | None:
-        value = self.row[column]
+        value = self.cell(column)
+        if value is None:
+            return None
         if required and not value:
             self.error(column, _("a value is required"))
             return None
@@ -247,7 +342,9 @@ class RowReader:
         required: bool = True,
     ) -> T | None:
         """The choice named by the cell; `unknown` is a message with `%(value)s`."""
-        value = self.row[column]
+        value = self.cell(column)
+        if value is None:
+            return None
         if not value:
             if required:
                 self.error(column, _("a value is required"))
@@ -268,9 +365,12 @@ class RowReader:
     ) -> set[T] | None:
         """The choices named in a `;`-separated cell. `required` is the message for an empty
         cell when one is needed."""
+        value = self.cell(column)
+        if value is None:
+            return None
         found: set[T] = set()
         missing = []
-        for item in split_list(self.row[column]):
+        for item in split_list(value):
             choice = choices.get(normalise(item))
             if choice is None:
                 missing.append(item)
@@ -283,7 +383,9 @@ class RowReader:
         return None if missing else found
 
     def integer(self, column: str, *, minimum: int = 0, maximum: int, default: int) -> int | None:
-        value = self.row[column]
+        value = self.cell(column)
+        if value is None:
+            return None
         if not value:
             return default
         try:
@@ -300,7 +402,10 @@ class RowReader:
         return number
 
     def boolean(self, column: str) -> bool | None:
-        value = self.row[column].lower()
+        cell = self.cell(column)
+        if cell is None:
+            return None
+        value = cell.lower()
         if value in TRUE_WORDS:
             return True
         if value in FALSE_WORDS:
@@ -308,13 +413,15 @@ class RowReader:
         self.error(
             column,
             _("'%(value)s' is not a yes/no value; use true, false, yes, no, ja, nee, 1 or 0")
-            % {"value": self.row[column]},
+            % {"value": cell},
         )
         return None
 
     def url(self, column: str, *, max_length: int) -> str | None:
         """A web address; one without a scheme ("www.example.nl") gets https://, as in forms."""
-        value = self.row[column]
+        value = self.cell(column)
+        if value is None:
+            return None
         if not value:
             return ""
         address = value if "://" in value else f"https://{value}"
@@ -338,21 +445,27 @@ def split_list(value: str) -> list[str]:
     return list(dict.fromkeys(item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()))
 
 
-def find_duplicates(rows: Iterable[tuple[int, str]], *, column: str, result: ImportResult) -> None:
-    """Report every repeat of a key in (line, key) pairs; empty keys are reported elsewhere."""
-    first_line: dict[str, int] = {}
-    for line, key in rows:
+class FirstLines:
+    """The line where each key (a ref) first appears in a file, fed row by row; a repeat is
+    reported where it appears. Empty keys are reported elsewhere."""
+
+    def __init__(self, column: str):
+        self.column = column
+        self.lines: dict[str, int] = {}
+
+    def add(self, line: int, key: str, result: ImportResult) -> None:
         if not key:
-            continue
-        if key in first_line:
+            return
+        first = self.lines.setdefault(key, line)
+        if first != line:
             result.add_error(
                 line,
-                column,
-                _("'%(value)s' is already used on line %(line)d")
-                % {"value": key, "line": first_line[key]},
+                self.column,
+                _("'%(value)s' is already used on line %(line)d") % {"value": key, "line": first},
             )
-        else:
-            first_line[key] = line
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.lines
 
 
 # Refs ------------------------------------------------------------------------------------------
@@ -471,6 +584,13 @@ class ImportCommand(BaseCommand):
     def handle(self, *args: Any, file: str, dry_run: bool, **options: Any) -> None:
         if not os.path.isfile(file):
             raise CommandError(_("No such file: %(file)s") % {"file": file})
+        try:
+            csv_import_check_size(size=os.path.getsize(file))
+        except ValidationError as exc:
+            raise CommandError(
+                _("%(problem)s Nothing was imported; the limit is the setting %(setting)s.")
+                % {"problem": exc.messages[0], "setting": "CSV_IMPORT_MAX_BYTES"}
+            ) from exc
         result = self.run_import(file=file, dry_run=dry_run)
         if not result.ok:
             for error in result.errors:

@@ -2,10 +2,11 @@
 region from a spreadsheet. `manage.py import_organisations` and the admin upload both call
 `organisations_import`; the admin's preview is the same call with `dry_run=True`.
 
-The file is checked as a whole (with a fixed number of queries, however long it is) before
-anything is written; then everything is written in one transaction. The `ref` column is the
-key: importing a ref again updates that organisation, and importing the same file twice
-leaves the database as the first import left it.
+The file is read row by row and checked as a whole (with a fixed number of queries per chunk
+of rows) in one transaction that writes chunk by chunk and is rolled back when any row is
+wrong, so nothing is written then. The `ref` column is the key: importing a ref again
+updates that organisation, and importing the same file twice leaves the database as the
+first import left it.
 
 A hub coordinator's upload is limited to their region (`allowed_provinces`); the command line
 works nationwide. A real import (not a dry run) leaves an audit event per province where
@@ -16,8 +17,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import IO, TYPE_CHECKING
 
 from django.db import connection, transaction
@@ -30,10 +32,11 @@ from apps.audit.services import audit_record
 from apps.core.csv_exchange import (
     CsvRow,
     CsvSource,
+    FirstLines,
     ImportResult,
     RowReader,
-    find_duplicates,
     format_boolean,
+    in_chunks,
     join_list,
     many_to_many_replace,
     max_length,
@@ -127,26 +130,49 @@ class Region:
     def allows(self, province_id: int | None) -> bool:
         return self.nationwide or province_id in self.province_ids
 
-    def check_province_cells(self, csv_rows: Iterable[CsvRow], result: ImportResult) -> None:
-        """An error on each row whose (known) province lies outside the region; an unknown
+    def check_province_cell(self, row: CsvRow, result: ImportResult) -> None:
+        """An error when the row's (known) province lies outside the region; an unknown
         province is reported by the row's own checks."""
         if self.nationwide:
             return
-        for row in csv_rows:
-            province_id = self.taxonomy.provinces.get(row["province"].upper())
-            if province_id is not None and not self.allows(province_id):
-                result.add_error(
-                    row.line,
-                    "province",
-                    _(
-                        "province '%(value)s' is outside your region; you may import rows "
-                        "for: %(allowed)s"
-                    )
-                    % {
-                        "value": row["province"],
-                        "allowed": ", ".join(self.codes) or _("no province"),
-                    },
+        province_id = self.taxonomy.provinces.get(row["province"].upper())
+        if province_id is not None and not self.allows(province_id):
+            result.add_error(
+                row.line,
+                "province",
+                _(
+                    "province '%(value)s' is outside your region; you may import rows "
+                    "for: %(allowed)s"
                 )
+                % {
+                    "value": row["province"],
+                    "allowed": ", ".join(self.codes) or _("no province"),
+                },
+            )
+
+
+class ImportTally:
+    """What an import does with its rows, kept small however long the file: the counts per
+    province (for the result and the audit trail) and, only for a caller that asks (the
+    admin's preview), each row's outcome."""
+
+    def __init__(self, *, keep_outcomes: bool):
+        self.by_province: defaultdict[int, Counter[str]] = defaultdict(Counter)
+        self.outcomes: list[RowOutcome] | None = [] if keep_outcomes else None
+
+    def add(self, outcome: RowOutcome) -> None:
+        self.by_province[outcome.province_id][outcome.outcome] += 1
+        if self.outcomes is not None:
+            self.outcomes.append(outcome)
+
+    def report(self, result: ImportResult, outcomes: list[RowOutcome] | None) -> None:
+        """Put the counts on `result` and the outcomes in `outcomes` (when given)."""
+        result.created, result.updated, result.unchanged = (
+            sum(counts[kind] for counts in self.by_province.values())
+            for kind in (CREATED, UPDATED, UNCHANGED)
+        )
+        if outcomes is not None and self.outcomes is not None:
+            outcomes.extend(self.outcomes)
 
 
 def import_audit_record(
@@ -155,15 +181,13 @@ def import_audit_record(
     action: AuditAction,
     object_type: str,
     file_name: str,
-    outcomes: Iterable[RowOutcome],
+    by_province: Mapping[int, Counter[str]],
 ) -> None:
     """Record a written import: one audit event per province where it created or updated
-    something, with that province's counts, so each hub's coordinators find the imports
-    into their region in the (province-scoped) audit trail. A file that changes nothing
-    leaves no event. `by` None is the command line ("system")."""
-    by_province: dict[int, Counter[str]] = defaultdict(Counter)
-    for outcome in outcomes:
-        by_province[outcome.province_id][outcome.outcome] += 1
+    something, with that province's counts (`by_province`: outcome counts by province pk),
+    so each hub's coordinators find the imports into their region in the (province-scoped)
+    audit trail. A file that changes nothing leaves no event. `by` None is the command line
+    ("system")."""
     for province_id, counts in sorted(by_province.items()):
         if not counts[CREATED] and not counts[UPDATED]:
             continue
@@ -216,9 +240,10 @@ class _Change:
 
 class _Stored:
     """What the database holds: every organisation's ref, parent and province (for
-    parent_ref, cycles and the region), and the full rows of those the file names."""
+    parent_ref, cycles and the region); `named` loads the full rows a chunk of the file
+    names."""
 
-    def __init__(self, refs: set[str]):
+    def __init__(self):
         tree = list(
             Organisation.objects.order_by().values_list("pk", "ref", "parent_id", "province_id")
         )
@@ -228,16 +253,17 @@ class _Stored:
         self.ref_by_pk = {pk: ref for ref, pk in self.pk_by_ref.items()}
         self.parent_by_pk = {pk: parent_pk for pk, _ref, parent_pk, _province in tree}
         self.province_by_pk = {pk: province_pk for pk, _ref, _parent, province_pk in tree}
-        named = {self.pk_by_ref[ref] for ref in refs if ref in self.pk_by_ref}
-        self.organisations = {
-            organisation.pk: organisation
-            for organisation in Organisation.objects.filter(pk__in=named).prefetch_related(
-                *MANY_TO_MANY_FIELDS
-            )
-        }
 
-    def get(self, ref: str) -> Organisation | None:
-        return self.organisations.get(self.pk_by_ref.get(ref))
+    def named(self, refs: Iterable[str]) -> dict[str, Organisation]:
+        """The stored organisations these refs name, by ref, with their related rows."""
+        pks = {ref: self.pk_by_ref[ref] for ref in refs if ref in self.pk_by_ref}
+        found = {
+            organisation.pk: organisation
+            for organisation in Organisation.objects.filter(
+                pk__in=set(pks.values())
+            ).prefetch_related(*MANY_TO_MANY_FIELDS)
+        }
+        return {ref: found[pk] for ref, pk in pks.items() if pk in found}
 
 
 def organisations_import(
@@ -260,97 +286,151 @@ def organisations_import(
     happens to each row."""
     result = ImportResult(dry_run=dry_run)
     csv_rows = read_rows(file, columns=COLUMNS, result=result)
-    if not csv_rows:  # an empty file, or one whose header or encoding is unusable
+    first = next(csv_rows, None)
+    if first is None:  # an empty file, or one whose header is unusable
         return result
+    tally = ImportTally(keep_outcomes=outcomes is not None)
     with transaction.atomic():
-        stored = _Stored({row["ref"] for row in csv_rows})
-        rows = _validate(
-            csv_rows, stored=stored, result=result, allowed_provinces=allowed_provinces
-        )
+        taxonomy = TaxonomyIndex.load()
+        stored = _Stored()
+        checks = _FileChecks(stored=stored, region=Region(allowed_provinces, taxonomy))
+        written: list[int] = []  # pks created or changed, for matching
+        reparented: list[tuple[int, str]] = []  # (pk, parent_ref), set once all rows exist
+        for chunk in in_chunks(chain([first], csv_rows)):
+            rows = [row for csv_row in chunk if (row := _parse(csv_row, taxonomy, result))]
+            for csv_row in chunk:
+                checks.add(csv_row, result)
+            if not result.ok:
+                continue  # the import will roll back: only check the rest of the file
+            named = stored.named(row.ref for row in rows)
+            changes = [_change_for(row, named.get(row.ref), stored) for row in rows]
+            for change in changes:
+                tally.add(change.outcome())
+            if not dry_run:
+                _write(changes)
+                written.extend(c.organisation.pk for c in changes if c.is_new or c.changed)
+                reparented.extend(
+                    (c.organisation.pk, c.row.parent_ref) for c in changes if c.parent_changed
+                )
+        checks.finish(result)
         if not result.ok:
+            transaction.set_rollback(True)
             result.sort_errors()
             return result
-        changes = [_change_for(row, stored) for row in rows]
-        result.created = sum(change.is_new for change in changes)
-        result.updated = sum(change.changed and not change.is_new for change in changes)
-        result.unchanged = len(changes) - result.created - result.updated
-        row_outcomes = [change.outcome() for change in changes]
         if not dry_run:
-            _write(changes, stored)
-            match_schedule_for_suppliers(
-                organisation_ids=[c.organisation.pk for c in changes if c.is_new or c.changed],
-                trigger="import",
-            )
+            _write_parents(reparented, stored)
+            match_schedule_for_suppliers(organisation_ids=written, trigger="import")
             import_audit_record(
                 by=by,
                 action=AuditAction.ORGANISATIONS_IMPORTED,
                 object_type=Organisation._meta.label,
                 file_name=file_name or source_name(file),
-                outcomes=row_outcomes,
+                by_province=tally.by_province,
             )
-    if outcomes is not None:
-        outcomes.extend(row_outcomes)
+    tally.report(result, outcomes)
     return result
 
 
-def _validate(
-    csv_rows: list[CsvRow],
-    *,
-    stored: _Stored,
-    result: ImportResult,
-    allowed_provinces: Collection[str] | None,
-) -> list[_Row]:
-    taxonomy = TaxonomyIndex.load()
-    rows = [row for csv_row in csv_rows if (row := _parse(csv_row, taxonomy, result))]
-    region = Region(allowed_provinces, taxonomy)
-    region.check_province_cells(csv_rows, result)
-    if not region.nationwide:
-        _check_region_refs(csv_rows, stored=stored, region=region, result=result)
-    find_duplicates(((row.line, row["ref"]) for row in csv_rows), column="ref", result=result)
-    refs_in_file = {row["ref"] for row in csv_rows}
-    for row in csv_rows:
-        parent_ref = row["parent_ref"]
-        if parent_ref and parent_ref not in refs_in_file and parent_ref not in stored.pk_by_ref:
-            result.add_error(
-                row.line,
-                "parent_ref",
-                _("unknown organisation '%(value)s': not in this file nor in the database")
-                % {"value": parent_ref},
-            )
-    _check_parent_cycles(csv_rows, stored=stored, result=result)
-    return rows
+class _FileChecks:
+    """The checks across rows, fed row by row: the region, refs used twice and, once the
+    whole file is read, parent_refs that name nothing or make a cycle. Of each row only its
+    line, ref and parent_ref are kept."""
 
+    def __init__(self, *, stored: _Stored, region: Region):
+        self.stored = stored
+        self.region = region
+        self.first_lines = FirstLines("ref")
+        self.parents: list[tuple[int, str, str]] = []  # (line, ref, parent_ref) when set
 
-def _check_region_refs(
-    csv_rows: list[CsvRow], *, stored: _Stored, region: Region, result: ImportResult
-) -> None:
-    """A coordinator changes only organisations in their region, and points a parent_ref
-    only at one there, or at the parent it already has (as the admin's change page keeps a
-    saved choice valid)."""
-    refs_in_file = {row["ref"] for row in csv_rows}
-    for row in csv_rows:
-        existing_pk = stored.pk_by_ref.get(row["ref"])
-        if existing_pk is not None and not region.allows(stored.province_by_pk[existing_pk]):
+    def add(self, row: CsvRow, result: ImportResult) -> None:
+        self.region.check_province_cell(row, result)
+        if not self.region.nationwide:
+            self._check_region_ref(row, result)
+        self.first_lines.add(row.line, row["ref"], result)
+        if row["parent_ref"]:
+            self.parents.append((row.line, row["ref"], row["parent_ref"]))
+
+    def finish(self, result: ImportResult) -> None:
+        stored = self.stored
+        for line, ref, parent_ref in self.parents:
+            if not self.region.nationwide:
+                self._check_region_parent(line, ref, parent_ref, result)
+            if parent_ref not in self.first_lines and parent_ref not in stored.pk_by_ref:
+                result.add_error(
+                    line,
+                    "parent_ref",
+                    _("unknown organisation '%(value)s': not in this file nor in the database")
+                    % {"value": parent_ref},
+                )
+        self._check_parent_cycles(result)
+
+    def _check_region_ref(self, row: CsvRow, result: ImportResult) -> None:
+        """A coordinator changes only organisations in their region."""
+        existing_pk = self.stored.pk_by_ref.get(row["ref"])
+        if existing_pk is not None and not self.region.allows(
+            self.stored.province_by_pk[existing_pk]
+        ):
             result.add_error(
                 row.line,
                 "ref",
                 _("organisation '%(value)s' lies outside your region; you cannot change it")
                 % {"value": row["ref"]},
             )
-        parent_ref = row["parent_ref"]
+
+    def _check_region_parent(
+        self, line: int, ref: str, parent_ref: str, result: ImportResult
+    ) -> None:
+        """A coordinator points a parent_ref only at an organisation in their region, or at
+        the parent it already has (as the admin's change page keeps a saved choice valid)."""
+        stored = self.stored
+        existing_pk = stored.pk_by_ref.get(ref)
         parent_pk = stored.pk_by_ref.get(parent_ref)
         if (
-            parent_ref
-            and parent_ref not in refs_in_file
+            parent_ref not in self.first_lines
             and parent_pk is not None
-            and not region.allows(stored.province_by_pk[parent_pk])
+            and not self.region.allows(stored.province_by_pk[parent_pk])
             and (existing_pk is None or stored.parent_by_pk[existing_pk] != parent_pk)
         ):
             result.add_error(
-                row.line,
+                line,
                 "parent_ref",
                 _("organisation '%(value)s' lies outside your region") % {"value": parent_ref},
             )
+
+    def _check_parent_cycles(self, result: ImportResult) -> None:
+        """Report each row that would become its own ancestor, with the loop spelled out."""
+        stored = self.stored
+
+        def node(ref: str) -> int | str:
+            # Stored organisations are known by pk (whatever ref the file uses for them), new
+            # ones by their ref.
+            return stored.pk_by_ref.get(ref, ref)
+
+        def label(item: int | str) -> str:
+            return stored.ref_by_pk.get(item, str(item)) if isinstance(item, int) else item
+
+        # The first row with a ref says where it hangs; a repeat is an error of its own.
+        first_lines = self.first_lines.lines
+        parent_of: dict[int | str, int | str | None] = dict(stored.parent_by_pk)
+        for ref in first_lines:
+            parent_of[node(ref)] = None
+        for line, ref, parent_ref in self.parents:
+            if first_lines.get(ref) == line:
+                parent_of[node(ref)] = node(parent_ref)
+        for ref, line in first_lines.items():
+            start = node(ref)
+            ancestors = [start]
+            current = parent_of.get(start)
+            while current is not None and current not in ancestors:
+                ancestors.append(current)
+                current = parent_of.get(current)
+            if current == start:
+                result.add_error(
+                    line,
+                    "parent_ref",
+                    _("parent_ref makes a cycle: %(cycle)s")
+                    % {"cycle": " → ".join(label(item) for item in [*ancestors, start])},
+                )
 
 
 def _parse(csv_row: CsvRow, taxonomy: TaxonomyIndex, result: ImportResult) -> _Row | None:
@@ -390,41 +470,7 @@ def _parse(csv_row: CsvRow, taxonomy: TaxonomyIndex, result: ImportResult) -> _R
     return _Row(csv_row.line, ref, parent_ref, scalars, related)
 
 
-def _check_parent_cycles(csv_rows: list[CsvRow], *, stored: _Stored, result: ImportResult) -> None:
-    """Report each row that would become its own ancestor, with the loop spelled out."""
-
-    def node(ref: str) -> int | str:
-        # Stored organisations are known by pk (whatever ref the file uses for them), new
-        # ones by their ref.
-        return stored.pk_by_ref.get(ref, ref)
-
-    def label(item: int | str) -> str:
-        return stored.ref_by_pk.get(item, str(item)) if isinstance(item, int) else item
-
-    parent_of: dict[int | str, int | str | None] = dict(stored.parent_by_pk)
-    first_rows = {}
-    for row in csv_rows:
-        if row["ref"] and row["ref"] not in first_rows:
-            first_rows[row["ref"]] = row
-            parent_of[node(row["ref"])] = node(row["parent_ref"]) if row["parent_ref"] else None
-    for ref, row in first_rows.items():
-        start = node(ref)
-        chain = [start]
-        current = parent_of.get(start)
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = parent_of.get(current)
-        if current == start:
-            result.add_error(
-                row.line,
-                "parent_ref",
-                _("parent_ref makes a cycle: %(cycle)s")
-                % {"cycle": " → ".join(label(item) for item in [*chain, start])},
-            )
-
-
-def _change_for(row: _Row, stored: _Stored) -> _Change:
-    existing = stored.get(row.ref)
+def _change_for(row: _Row, existing: Organisation | None, stored: _Stored) -> _Change:
     if existing is None:
         organisation = Organisation(ref=row.ref, **row.scalars)
         return _Change(
@@ -448,7 +494,9 @@ def _change_for(row: _Row, stored: _Stored) -> _Change:
     return change
 
 
-def _write(changes: list[_Change], stored: _Stored) -> None:
+def _write(changes: list[_Change]) -> None:
+    """Write a chunk of rows; parents come later (`_write_parents`), as a parent_ref may name
+    a row further down the file."""
     now = timezone.now()
     for change in changes:
         if change.is_new:
@@ -459,18 +507,6 @@ def _write(changes: list[_Change], stored: _Stored) -> None:
     for organisation in updated:
         organisation.updated_at = now
     Organisation.objects.bulk_update(updated, [*SCALAR_FIELDS, "updated_at"])
-
-    # Second pass: every row has a pk now, so parent_ref may name a row further down the file.
-    pk_by_ref = stored.pk_by_ref | {change.row.ref: change.organisation.pk for change in changes}
-    reparented = []
-    for change in changes:
-        if change.parent_changed:
-            parent_ref = change.row.parent_ref
-            change.organisation.parent_id = pk_by_ref[parent_ref] if parent_ref else None
-            change.organisation.updated_at = now
-            reparented.append(change.organisation)
-    Organisation.objects.bulk_update(reparented, ["parent_id", "updated_at"])
-
     for name in MANY_TO_MANY_FIELDS:
         many_to_many_replace(
             Organisation,
@@ -480,6 +516,30 @@ def _write(changes: list[_Change], stored: _Stored) -> None:
                 for change in changes
                 if name in change.related_changed
             },
+        )
+
+
+def _write_parents(reparented: list[tuple[int, str]], stored: _Stored) -> None:
+    """Set the parents of (pk, parent_ref) pairs once every row of the file has a pk: a
+    parent is a stored organisation or one the file created (found by its ref)."""
+    now = timezone.now()
+    for chunk in in_chunks(reparented):
+        new_refs = {ref for _pk, ref in chunk if ref and ref not in stored.pk_by_ref}
+        created = dict(
+            Organisation.objects.filter(ref__in=new_refs).values_list("ref", "pk")
+            if new_refs
+            else ()
+        )
+        Organisation.objects.bulk_update(
+            [
+                Organisation(
+                    pk=pk,
+                    parent_id=(stored.pk_by_ref.get(ref) or created[ref]) if ref else None,
+                    updated_at=now,
+                )
+                for pk, ref in chunk
+            ],
+            ["parent_id", "updated_at"],
         )
 
 

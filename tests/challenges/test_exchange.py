@@ -304,6 +304,86 @@ def test_import_command_prints_every_error_on_stderr_and_fails(tmp_path, grower)
     assert not Challenge.objects.exists()
 
 
+NUL_MESSAGE = "this cell contains a NUL character (a zero byte), which cannot be stored; remove it"
+NOT_UTF8_MESSAGE = "the file is not UTF-8 text; save it from the spreadsheet as “CSV UTF-8”"
+
+
+def test_import_command_reports_a_nul_character_by_line_and_column(tmp_path, grower):
+    path = write_csv(
+        tmp_path,
+        HEADER,
+        "a,kweker,T,D,NL-ZH,ml,,,",
+        "b\x00,kweker,T,Beschrijving\x00,NL-ZH,ml,,,",
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"2 errors; nothing was imported\."):
+        call_command("import_challenges", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        f"line 3, column ref: {NUL_MESSAGE}",
+        f"line 3, column description: {NUL_MESSAGE}",
+    ]
+    assert not Challenge.objects.exists()
+
+
+def test_import_command_reports_bytes_that_are_not_utf8_by_line_and_column(tmp_path, grower):
+    path = tmp_path / "import.csv"
+    path.write_bytes(
+        HEADER.encode() + b"\r\n" + "a,kweker,T,Zuivelcoöperatie,NL-ZH,ml,,,\r\n".encode("cp1252")
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"1 error; nothing was imported\."):
+        call_command("import_challenges", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [f"line 2, column description: {NOT_UTF8_MESSAGE}"]
+    assert not Challenge.objects.exists()
+
+
+def test_import_command_refuses_a_file_over_the_size_limit(tmp_path, grower, settings):
+    path = write_csv(tmp_path, HEADER, "a,kweker,T,D,NL-ZH,ml,,,")
+    settings.CSV_IMPORT_MAX_BYTES = path.stat().st_size - 1
+
+    with pytest.raises(CommandError, match=r"This file is larger than .*; split it into"):
+        call_command("import_challenges", str(path), stdout=io.StringIO())
+
+    assert not Challenge.objects.exists()
+
+
+def test_a_refused_status_in_a_later_chunk_rolls_back_the_chunks_already_written(
+    tmp_path, grower, monkeypatch
+):
+    monkeypatch.setattr("apps.core.csv_exchange.IMPORT_CHUNK_ROWS", 2)
+    ChallengeFactory(ref="dicht", organisation=grower, title="Dicht", status="closed")
+    rows = [f"c{n},kweker,Titel {n},D,NL-ZH,ml,,,published" for n in range(4)]
+    path = write_csv(tmp_path, HEADER, *rows, "dicht,kweker,Dicht,D,NL-ZH,ml,,,published")
+
+    result = challenges_import(file=path)
+
+    assert messages(result) == [
+        "line 6, column status: cannot change the status from 'closed' to 'published'; "
+        "from 'closed' it can go to: nowhere, it is final"
+    ]
+    assert list(Challenge.objects.values_list("ref", flat=True)) == ["dicht"]
+
+
+def test_a_long_file_is_imported_chunk_by_chunk(tmp_path, grower, monkeypatch):
+    monkeypatch.setattr("apps.core.csv_exchange.IMPORT_CHUNK_ROWS", 2)
+    rows = [f"c{n},kweker,Titel {n},D,NL-ZH,ml,,,published" for n in range(5)]
+    path = write_csv(tmp_path, HEADER, *rows, "c0,kweker,Nogmaals,D,NL-ZH,ml,,,")
+
+    assert messages(challenges_import(file=path)) == [
+        "line 7, column ref: 'c0' is already used on line 2"
+    ]
+    assert not Challenge.objects.exists()
+
+    result = challenges_import(file=write_csv(tmp_path, HEADER, *rows, name="good.csv"))
+
+    assert (result.created, result.updated, result.unchanged) == (5, 0, 0)
+    assert Challenge.objects.filter(status=ChallengeStatus.PUBLISHED).count() == 5
+
+
 def test_validating_200_rows_takes_as_many_queries_as_validating_10(tmp_path, grower):
     ChallengeFactory(ref="c0", organisation=grower, status="draft")  # one update among them
 

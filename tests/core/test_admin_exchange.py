@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from apps.audit.models import AuditAction, AuditEvent
 from apps.challenges.exchange import challenges_export
 from apps.challenges.models import Challenge, ChallengeStatus
+from apps.core.admin_exchange import PendingUploads
 from apps.hubs.models import Hub
 from apps.hubs.services import hub_coordinator_add
 from apps.organisations.exchange import organisations_export
@@ -156,6 +157,22 @@ def test_upload_refuses_a_file_over_five_megabytes(client, zh_coordinator):
     assert response.context["form"].errors["file"]
 
 
+def test_upload_refuses_a_file_over_the_configured_limit_and_says_the_limit(
+    client, zh_coordinator, settings
+):
+    settings.CSV_IMPORT_MAX_BYTES = 100
+
+    page = client.get(url(ORGS, "import")).content.decode()
+    response = upload(client, ORGS, *ORGANISATION_ROWS)
+
+    assert "at most 100\xa0bytes" in page
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "This file is larger than 100\xa0bytes; split it into smaller files."
+    ]
+    assert not Organisation.objects.filter(ref__in=["hs-west", "kweker", "lect-beeld"]).exists()
+
+
 # Preview ----------------------------------------------------------------------------------------
 
 
@@ -198,6 +215,60 @@ def test_valid_upload_previews_the_counts_and_writes_nothing(client, zh_coordina
     assert response.context["confirm_form"] is not None
     assert Organisation.objects.count() == before
     assert Organisation.objects.get(ref="hs-west").name == "Oude Naam"
+    assert not AuditEvent.objects.exists()
+
+
+NUL_MESSAGE = "this cell contains a NUL character (a zero byte), which cannot be stored; remove it"
+
+
+def test_preview_reports_a_nul_character_by_line_and_column(client, zh_coordinator):
+    response = upload(
+        client,
+        ORGS,
+        ORGANISATIONS_HEADER,
+        "goed,Goed,sme,NL-ZH,,,,,,,",
+        "kapot,Kap\x00ot,sme,NL-ZH,,,,,,,",
+    )
+
+    assert response.status_code == 200
+    assert [str(error) for error in response.context["result"].errors] == [
+        f"line 3, column name: {NUL_MESSAGE}"
+    ]
+    assert response.context["confirm_form"] is None
+    assert not Organisation.objects.filter(ref__in=["goed", "kapot"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "lines", "column"),
+    [
+        (ORGS, (ORGANISATIONS_HEADER, "kapot,Kap\x00ot,sme,NL-ZH,,,,,,,"), "name"),
+        (
+            CHALLENGES,
+            (CHALLENGES_HEADER, "c1,kweker,Titel,Besch\x00rijving,NL-ZH,ml,,,"),
+            "description",
+        ),
+    ],
+)
+def test_confirm_of_a_file_with_a_nul_character_shows_the_error_and_writes_nothing(
+    client, zh_coordinator, model, lines, column
+):
+    # A file that reached the confirm step all the same (as one previewed before NUL
+    # characters were checked): the import checks it again.
+    OrganisationFactory(ref="kweker", kind_slug="sme")
+    data = ("\r\n".join(lines) + "\r\n").encode()
+    model_class = Organisation if model == ORGS else Challenge
+    token, sha256 = PendingUploads(user=zh_coordinator, model=model_class).keep(
+        name="kapot.csv", data=data
+    )
+    before = model_class.objects.count()
+
+    response = client.post(url(model, "import_confirm"), {"token": token, "sha256": sha256})
+
+    assert response.status_code == 200
+    assert [str(error) for error in response.context["result"].errors] == [
+        f"line 2, column {column}: {NUL_MESSAGE}"
+    ]
+    assert model_class.objects.count() == before
     assert not AuditEvent.objects.exists()
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from apps.audit.models import AuditEvent
 from apps.core.csv_exchange import protect_cell, unprotect_cell
 from apps.organisations.exchange import organisations_export, organisations_import
 from apps.organisations.models import Organisation
@@ -181,15 +182,106 @@ def test_an_unclosed_quote_is_reported_where_the_record_starts(tmp_path):
     ]
 
 
-def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path):
+def test_a_file_that_is_not_utf8_is_refused_with_its_line_and_column(tmp_path):
     path = write_csv(tmp_path, HEADER, "a,Zuivelcoöperatie,sme,NL-FR,,,,,,,", encoding="latin-1")
 
     result = organisations_import(file=path)
 
     assert messages(result) == [
-        "line 2: the file is not UTF-8 text; save it from the spreadsheet as “CSV UTF-8”"
+        "line 2, column name: the file is not UTF-8 text; save it from the spreadsheet as "
+        "“CSV UTF-8”"
     ]
     assert not Organisation.objects.filter(ref="a").exists()
+
+
+NUL_MESSAGE = "this cell contains a NUL character (a zero byte), which cannot be stored; remove it"
+NOT_UTF8_MESSAGE = "the file is not UTF-8 text; save it from the spreadsheet as “CSV UTF-8”"
+
+
+def write_bytes(tmp_path, *lines: bytes, name="import.csv"):
+    path = tmp_path / name
+    path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    return path
+
+
+def test_a_nul_character_is_an_error_in_its_cell_and_nothing_is_written(tmp_path):
+    path = write_csv(
+        tmp_path,
+        HEADER,
+        "a,Goed,sme,NL-ZH,,,,,,,",
+        "b,Kapot\x00,sme,NL-Z\x00H,,,,,,,",
+        "c,Ook goed,sme,NL-ZH,,,,,,,",
+    )
+
+    result = organisations_import(file=path)
+
+    assert messages(result) == [
+        f"line 3, column name: {NUL_MESSAGE}",
+        f"line 3, column province: {NUL_MESSAGE}",
+    ]
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
+    assert not Organisation.objects.exists()
+
+
+def test_a_nul_character_in_the_header_is_an_error_on_line_1():
+    header = HEADER.replace("kind", "ki\x00nd")
+
+    result = organisations_import(file=io.StringIO(f"{header}\r\na,A,sme,NL-ZH,,,,,,,\r\n"))
+
+    assert messages(result) == [f"line 1, column kind: {NUL_MESSAGE}"]
+    assert not Organisation.objects.exists()
+
+
+def test_a_lone_surrogate_in_a_text_stream_is_an_error_not_a_crash():
+    text = f"{HEADER}\r\na,A\ud800,sme,NL-ZH,,,,,,,\r\n"
+
+    result = organisations_import(file=io.StringIO(text))
+
+    assert messages(result) == [f"line 2, column name: {NOT_UTF8_MESSAGE}"]
+    assert not Organisation.objects.exists()
+
+
+def test_bytes_that_are_not_utf8_are_reported_in_their_cell_of_a_later_row(tmp_path):
+    path = write_bytes(
+        tmp_path,
+        HEADER.encode(),
+        "a,Zuivelcoöperatie,sme,NL-FR,,,,,,,".encode(),
+        b"b,B,sme,NL-FR,,,,,,www.b\xff.example,",
+    )
+
+    result = organisations_import(file=path)
+
+    assert messages(result) == [f"line 3, column website: {NOT_UTF8_MESSAGE}"]
+    assert not Organisation.objects.exists()
+
+
+def test_an_error_after_the_first_chunk_rolls_back_the_chunks_already_written(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr("apps.core.csv_exchange.IMPORT_CHUNK_ROWS", 2)
+    rows = [f"r{n},Organisatie {n},sme,NL-ZH,ml,,,1,false,," for n in range(4)]
+    path = write_csv(tmp_path, HEADER, *rows, "r4,Laatste,sme,NL-XX,ml,,,1,false,,")
+
+    result = organisations_import(file=path)
+
+    assert messages(result) == ["line 6, column province: unknown province 'NL-XX'"]
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
+    assert not Organisation.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_long_file_is_imported_chunk_by_chunk_with_parents_further_down(tmp_path, monkeypatch):
+    monkeypatch.setattr("apps.core.csv_exchange.IMPORT_CHUNK_ROWS", 2)
+    rows = [f"r{n},Organisatie {n},sme,NL-ZH,ml,,,1,false,,r{n + 1}" for n in range(4)]
+    path = write_csv(tmp_path, HEADER, *rows, "r4,Laatste,sme,NL-ZH,ml,,,1,false,,")
+
+    result = organisations_import(file=path)
+
+    assert result.ok, messages(result)
+    assert result.created == 5
+    parents = dict(Organisation.objects.values_list("ref", "parent__ref"))
+    assert parents == {"r0": "r1", "r1": "r2", "r2": "r3", "r3": "r4", "r4": None}
+    assert organisations_import(file=path).unchanged == 5
 
 
 def test_the_byte_order_mark_excel_writes_is_accepted(tmp_path):
@@ -473,33 +565,92 @@ def test_import_command_prints_every_error_on_stderr_and_fails(tmp_path):
     assert not Organisation.objects.exists()
 
 
+def test_import_command_reports_a_nul_character_by_line_and_column(tmp_path):
+    path = write_csv(tmp_path, HEADER, "a,A,sme,NL-ZH,,,,,,,", "b,B\x00,sme,NL-ZH,,,,,,,")
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"1 error; nothing was imported\."):
+        call_command("import_organisations", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [f"line 3, column name: {NUL_MESSAGE}"]
+    assert not Organisation.objects.exists()
+
+
+def test_import_command_reports_bytes_that_are_not_utf8_by_line_and_column(tmp_path):
+    path = write_bytes(tmp_path, HEADER.encode(), "a,Café,sme,NL-ZH,,,,,,,".encode("latin-1"))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"1 error; nothing was imported\."):
+        call_command("import_organisations", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [f"line 2, column name: {NOT_UTF8_MESSAGE}"]
+    assert not Organisation.objects.exists()
+
+
+def test_import_command_refuses_a_file_over_the_size_limit(tmp_path, settings):
+    path = write_csv(tmp_path, HEADER, "a,A,sme,NL-ZH,,,,,,,")
+    settings.CSV_IMPORT_MAX_BYTES = path.stat().st_size - 1
+
+    with pytest.raises(CommandError, match=r"This file is larger than .*; split it into"):
+        call_command("import_organisations", str(path), "--dry-run", stdout=io.StringIO())
+    with pytest.raises(CommandError, match=r"Nothing was imported; .* CSV_IMPORT_MAX_BYTES\."):
+        call_command("import_organisations", str(path), stdout=io.StringIO())
+
+    assert not Organisation.objects.exists()
+    settings.CSV_IMPORT_MAX_BYTES = path.stat().st_size
+    call_command("import_organisations", str(path), stdout=io.StringIO())
+    assert Organisation.objects.filter(ref="a").exists()
+
+
 def test_import_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_organisations", str(tmp_path / "nope.csv"))
 
 
-def test_manage_py_exits_with_status_1_and_lists_the_errors_on_stderr(tmp_path):
-    path = write_csv(tmp_path, "ref,name", "a,A")
-    # manage.py's entry point (execute_from_command_line), in English to assert the text.
+def run_manage_py(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """manage.py's entry point (execute_from_command_line) in a process of its own, in English
+    to assert the text."""
     script = (
         "import sys, django; django.setup(); "
         "from django.utils import translation; translation.activate('en'); "
         "from django.core.management import execute_from_command_line; "
         "execute_from_command_line(sys.argv)"
     )
-
-    completed = subprocess.run(
-        [sys.executable, "-c", script, "import_organisations", str(path)],
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
         cwd=BASE_DIR,
-        env=os.environ,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=120,
     )
 
+
+def test_manage_py_exits_with_status_1_and_lists_the_errors_on_stderr(tmp_path):
+    path = write_csv(tmp_path, "ref,name", "a,A")
+
+    completed = run_manage_py("import_organisations", str(path))
+
     assert completed.returncode == 1
     assert "line 1, column kind: missing column 'kind'\n" in completed.stderr
     assert "9 errors; nothing was imported." in completed.stderr
+
+
+def test_manage_py_exits_with_status_1_for_a_file_over_the_limit_set_in_the_environment(
+    tmp_path,
+):
+    path = write_csv(tmp_path, HEADER, "a,A,sme,NL-ZH,,,,,,,")
+
+    completed = run_manage_py(
+        "import_organisations", str(path), env={"CSV_IMPORT_MAX_BYTES": "100"}
+    )
+
+    assert completed.returncode == 1
+    assert "This file is larger than 100\xa0bytes; split it into smaller files." in (
+        completed.stderr
+    )
+    assert "Traceback" not in completed.stderr
+    assert not Organisation.objects.exists()
 
 
 def test_export_command_writes_to_stdout_without_a_file():
