@@ -438,13 +438,13 @@ def match_chunks_redeliver(now) -> int:
         .order_by("run_id", "position")
         .values_list("pk", flat=True)
     )
-    sent = 0
+    sent = []
     for chunk_id in due:
         if not task_send(process_match_chunk, chunk_id):
             break
-        MatchRunChunk.objects.filter(pk=chunk_id).update(sent_at=now)
-        sent += 1
-    return sent
+        sent.append(chunk_id)
+    MatchRunChunk.objects.filter(pk__in=sent).update(sent_at=now)
+    return len(sent)
 
 
 def match_run_process_here(

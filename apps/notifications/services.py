@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from apps.core.delivery import send_after_commit, task_send
@@ -68,10 +68,16 @@ def notify(
             people.pop(recipient_id, None)
         if not people:
             return []
+    # The email is due (recorded with the notice, in the caller's transaction) for everyone who
+    # wants this kind immediately; one grace period ahead, because the send after the commit
+    # normally comes first and the sweep only sends what it did not.
+    frequencies = selectors.notification_frequencies_for_recipients(user_ids=set(people), kind=kind)
+    email_due_at = timezone.now() + _grace()
     rows = []
     for person in people.values():
         with translation.override(person.preferred_language or "nl"):
             title, body = text(person)
+        immediately = frequencies[person.pk] == Frequency.IMMEDIATELY
         rows.append(
             Notification(
                 recipient=person,
@@ -80,6 +86,7 @@ def notify(
                 body=str(body),
                 url=url,
                 dedupe_key=dedupe_key,
+                email_due_at=email_due_at if immediately else None,
             )
         )
     if dedupe_key:
@@ -100,30 +107,11 @@ def _grace() -> timedelta:
 
 
 def _after_notify(notifications: list[Notification]) -> None:
-    """Record that an email is due, and send it after the commit, for each recipient who wants
-    this kind immediately. Weekly ones wait for the summary; `off` ones stay on the site only.
-    The due time lies one grace period ahead: the send after the commit normally comes first,
-    and the sweep only sends what it did not."""
-    if not notifications:
-        return
-    frequencies = selectors.notification_frequencies_for_recipients(
-        user_ids={notification.recipient_id for notification in notifications},
-        kind=notifications[0].kind,
-    )
-    immediate = [
-        notification
-        for notification in notifications
-        if frequencies[notification.recipient_id] == Frequency.IMMEDIATELY
-    ]
-    if not immediate:
-        return
-    due_at = timezone.now() + _grace()
-    Notification.objects.filter(pk__in=[n.pk for n in immediate], emailed_at__isnull=True).update(
-        email_due_at=due_at
-    )
-    for notification in immediate:
-        notification.email_due_at = due_at
-        send_after_commit(tasks.send_notification_email, notification.pk)
+    """Send each email that is due after the commit. Weekly ones wait for the summary; `off`
+    ones stay on the site only."""
+    for notification in notifications:
+        if notification.email_due_at is not None and notification.emailed_at is None:
+            send_after_commit(tasks.send_notification_email, notification.pk)
 
 
 def notification_emails_redeliver(now: datetime) -> int:
@@ -134,16 +122,16 @@ def notification_emails_redeliver(now: datetime) -> int:
         .order_by("email_due_at")
         .values_list("pk", flat=True)[:1000]
     )
-    sent = 0
+    sent = []
     for notification_id in due:
         if not task_send(tasks.send_notification_email, notification_id):
             break
-        # Not again before another grace period, should the queue be slow.
-        Notification.objects.filter(pk=notification_id, email_due_at__lte=now).update(
-            email_due_at=now + _grace()
-        )
-        sent += 1
-    return sent
+        sent.append(notification_id)
+    # Not again before another grace period, should the queue be slow.
+    Notification.objects.filter(pk__in=sent, email_due_at__lte=now).update(
+        email_due_at=now + _grace()
+    )
+    return len(sent)
 
 
 def _email_no_longer_due(notification_id: int) -> None:
@@ -191,8 +179,12 @@ def notification_email_send(*, notification_id: int) -> bool:
         read_at__isnull=True,
     ).update(emailed_at=claimed_at)
     if not claimed:
-        Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).exclude(
-            digested_at__isnull=True, read_at__isnull=True
+        # Read or summarised meanwhile: no email is due any more. (One claimed by a send in
+        # flight keeps its due time; that send clears it or sets the next attempt.)
+        Notification.objects.filter(
+            Q(read_at__isnull=False) | Q(digested_at__isnull=False),
+            pk=notification.pk,
+            emailed_at__isnull=True,
         ).update(email_due_at=None)
         return False
     try:

@@ -17,6 +17,7 @@ from apps.matching.services import match_chunk_claim, match_chunks_redeliver, ma
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_email_send, notification_emails_redeliver
 from learningcommunities.celery import app
+from tests.celery_helpers import broker_connections_reset
 from tests.challenges.factories import ChallengeFactory
 from tests.notifications.factories import NotificationFactory
 
@@ -37,22 +38,10 @@ def unreachable_broker():
     """Celery pointed at a port nobody listens on."""
     previous = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:9/0"
-    _reset_pools()
-    delivery._broker_down_until = 0.0
+    broker_connections_reset()
     yield
     app.conf.broker_url = previous
-    _reset_pools()
-    delivery._broker_down_until = 0.0
-
-
-def _reset_pools():
-    """Celery's connection and producer pools live in kombu's global registry, keyed by the
-    broker URL: forget them all (closing one would leave it closed for later tests)."""
-    from kombu import pools
-
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
+    broker_connections_reset()
 
 
 def test_submitting_with_the_broker_unreachable_answers_normally_and_keeps_the_work(

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection
 
 from learningcommunities.celery import app
+from tests.celery_helpers import broker_connections_reset
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Short enough for a test, the same mechanism as production's 60 s / 120 s / 60 s.
@@ -198,25 +199,11 @@ def broker(tmp_path):
     server.start()
     previous = app.conf.broker_url
     app.conf.broker_url = server.url
-    _drop_broker_connections()
+    broker_connections_reset()
     yield server
     server.stop()
     app.conf.broker_url = previous
-    _drop_broker_connections()
-
-
-def _drop_broker_connections() -> None:
-    """Celery's connection and producer pools live in kombu's global registry, keyed by the
-    broker URL: forget them all (closing one would leave it closed for later tests), and the
-    back-off after a failed publish with them."""
-    from kombu import pools
-
-    from apps.core import delivery
-
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-    delivery._broker_down_until = 0.0
+    broker_connections_reset()
 
 
 @pytest.fixture
