@@ -14,7 +14,9 @@ place:
   not include the code they are asked for it (allauth's own re-authentication page, which
   records the step the same way its login does) and then come back;
 - `AdminSecondFactorMiddleware` asks it on every admin URL, and the view decorator
-  `second_factor_for_coordinators` on every coordinator page outside the admin.
+  `second_factor_for_coordinators` on every coordinator page outside the admin;
+- `CoordinatorReachMiddleware` withholds a coordinator's reach from every other page (the
+  directories, detail pages, counts) until the login included the second factor.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.http import HttpRequest, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +68,8 @@ def needs_second_factor(user) -> bool:
         return False
     if user.is_staff or user.is_superuser or user.is_programme_coordinator:
         return True
-    return Hub.objects.coordinated_by(user).exists()
+    # The role, not the reach: `coordinated_by` is empty until the second factor is done.
+    return Hub.objects.filter(coordinators=user).exists()
 
 
 def has_authenticator_app(user) -> bool:
@@ -128,6 +132,39 @@ def second_factor_for_coordinators(view):
         return step or view(request, *args, **kwargs)
 
     return wrapped
+
+
+class CoordinatorReachMiddleware:
+    """A coordinator's regional (or national) reach counts on this request only when the
+    login included the second factor. Before that, every directory, detail page and count
+    shows them what it shows any member; the coordinator pages themselves ask for the code
+    (`second_factor_for_coordinators`). Reads the session only: no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = request.user
+        if user.is_authenticated and not completed_second_factor(request, user):
+            user.coordinator_reach_confirmed = False
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception):
+        """A page that is not there or not allowed *without* the reach (a submitted challenge
+        a notice links to, a members-only community of the hub) asks a coordinator for the
+        code and then opens, instead of answering 404 or 403."""
+        if not isinstance(exception, Http404 | PermissionDenied):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or getattr(user, "coordinator_reach_confirmed", True):
+            return None
+        if request.method not in ("GET", "HEAD"):
+            return None
+        return second_factor_step(
+            request,
+            set_up_message=COORDINATOR_SET_UP_MESSAGE,
+            confirm_message=COORDINATOR_CONFIRM_MESSAGE,
+        )
 
 
 class AdminSecondFactorMiddleware:

@@ -106,6 +106,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
 
+    # A coordinator's reach (the hubs they coordinate; every hub for programme coordinators
+    # and superusers) counts on a web request only when that login included the second
+    # factor: `apps.accounts.middleware.CoordinatorReachMiddleware` sets this per request.
+    # Outside a request (tasks, commands, the shell) the reach is whole.
+    coordinator_reach_confirmed = True
+
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

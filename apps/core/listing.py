@@ -27,7 +27,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 
+from .data_version import cached_for_data_version
 from .filters import ListingFilterSet
 
 PAGE_SIZE = 20
@@ -106,6 +108,17 @@ def wants_results_only(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request and htmx.target == RESULTS_ID
 
 
+class SharedCountPaginator(Paginator):
+    """Counts the results once per data version for everyone with the same query: counting
+    every visible row is the slowest part of a directory page at national size."""
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list.order_by()
+        sql, params = queryset.query.sql_with_params()
+        return cached_for_data_version("result-count", f"{sql}|{params!r}", queryset.count)
+
+
 def render_listing(
     request: HttpRequest,
     filterset: ListingFilterSet,
@@ -122,7 +135,7 @@ def render_listing(
     `context`: anything more the page template needs.
     """
     counts = filterset.facet_counts() if filterset.counts_facets else None
-    paginator = Paginator(filterset.qs, page_size)
+    paginator = SharedCountPaginator(filterset.qs, page_size)
     page = paginator.get_page(request.GET.get("page"))
     results_only = wants_results_only(request)
     sort_options = [

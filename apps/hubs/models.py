@@ -1,3 +1,5 @@
+import copy
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -6,14 +8,55 @@ from django.utils.translation import gettext_lazy as _
 from apps.taxonomy.models import in_active_language
 
 
+def coordinator_reach_confirmed(user) -> bool:
+    """Whether the user's coordinator reach counts now (on a web request: only once that
+    login included the second factor; see `User.coordinator_reach_confirmed`)."""
+    return bool(user.is_authenticated and getattr(user, "coordinator_reach_confirmed", True))
+
+
+def with_reach_confirmed(user):
+    """The user as they are once the second factor is done: for deciding whether to *link* to
+    a coordinator page, which asks for the code itself before it opens."""
+    if getattr(user, "coordinator_reach_confirmed", True):
+        return user
+    confirmed = copy.copy(user)
+    confirmed.coordinator_reach_confirmed = True
+    return confirmed
+
+
+def works_nationally(user) -> bool:
+    """Superusers and programme coordinators see every hub: the one definition."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or getattr(user, "is_programme_coordinator", False))
+        and coordinator_reach_confirmed(user)
+    )
+
+
 class HubQuerySet(models.QuerySet):
     def coordinated_by(self, user):
         """Hubs whose region the user coordinates; programme coordinators coordinate all."""
-        if not user.is_authenticated:
+        if not coordinator_reach_confirmed(user):
             return self.none()
-        if user.is_superuser or user.is_programme_coordinator:
+        if works_nationally(user):
             return self
         return self.filter(coordinators=user)
+
+    def province_ids_coordinated_by(self, user):
+        """Subquery of the provinces the user coordinates (one column, no fan-out: use it as
+        `province_id__in=`)."""
+        return Hub.provinces.through.objects.filter(
+            hub_id__in=self.coordinated_by(user).values("pk")
+        ).values("province_id")
+
+    def province_ids_sharing_a_hub_with(self, provinces):
+        """Subquery of the provinces that lie in a hub with one of `provinces` (a subquery of
+        province ids): the region of a member's organisations."""
+        hub_provinces = Hub.provinces.through.objects
+        return hub_provinces.filter(
+            hub_id__in=hub_provinces.filter(province_id__in=provinces).values("hub_id")
+        ).values("province_id")
 
 
 class Hub(models.Model):

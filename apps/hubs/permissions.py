@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 
-from apps.hubs.models import Hub
+from apps.hubs.models import Hub, works_nationally
 from apps.taxonomy.models import Province
 
 if TYPE_CHECKING:
@@ -22,11 +22,7 @@ if TYPE_CHECKING:
 
 def sees_all_hubs(user: User) -> bool:
     """Superusers and programme coordinators work nationally."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or getattr(user, "is_programme_coordinator", False))
-    )
+    return works_nationally(user)
 
 
 def hubs_coordinated_by(user: User) -> QuerySet[Hub]:

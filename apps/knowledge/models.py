@@ -13,25 +13,33 @@ class KnowledgeItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.filter(visibility=Visibility.PUBLIC)
-        if user.is_superuser or user.is_programme_coordinator:
-            return self
-        from apps.hubs.models import Hub
+        from apps.communities.models import CommunityMembership, LearningCommunity
+        from apps.hubs.models import Hub, works_nationally
         from apps.organisations.models import Membership
 
-        member_provinces = Membership.objects.filter(
-            user=user, state=Membership.State.ACTIVE
-        ).values("organisation__province")
+        if works_nationally(user):
+            return self
+        # Subqueries on the row's own columns, not joins: no fan-out, no DISTINCT.
+        communities_of_member = CommunityMembership.objects.filter(user=user).values("community_id")
+        communities_coordinated = LearningCommunity.objects.filter(
+            hub_id__in=Hub.objects.coordinated_by(user).values("pk")
+        ).values("pk")
+        communities_in_member_region = LearningCommunity.objects.filter(
+            hub_id__in=Hub.provinces.through.objects.filter(
+                province_id__in=Membership.objects.province_ids_of(user)
+            ).values("hub_id")
+        ).values("pk")
         condition = (
             models.Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
             | models.Q(author=user)
-            | models.Q(source_community__memberships__user=user)
-            | models.Q(source_community__hub__in=Hub.objects.coordinated_by(user))
+            | models.Q(source_community_id__in=communities_of_member)
+            | models.Q(source_community_id__in=communities_coordinated)
             | models.Q(
                 visibility=Visibility.HUB,
-                source_community__hub__provinces__in=member_provinces,
+                source_community_id__in=communities_in_member_region,
             )
         )
-        return self.filter(pk__in=self.filter(condition).values("pk"))
+        return self.filter(condition)
 
 
 class KnowledgeItem(models.Model):

@@ -233,25 +233,50 @@ def supply_load(codebook: Codebook) -> SupplyData:
 
 
 def demand_load(
-    codebook: Codebook, challenges: QuerySet[Challenge], vocabulary: dict[str, int]
+    codebook: Codebook,
+    challenges: QuerySet[Challenge],
+    vocabulary: dict[str, int] | None,
+    *,
+    link_filter: Q | None = None,
 ) -> DemandData:
+    """The challenges as Demand rows. `vocabulary` None: without text terms (an empty text
+    matrix). `link_filter`: the same selection as a condition on the link tables (for
+    example `Q(challenge__status=...)`), instead of listing every id in the query; give it
+    for large selections."""
     rows = list(challenges.order_by("id").values_list("id", "province_id"))
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     row_index = {challenge_id: i for i, challenge_id in enumerate(ids.tolist())}
     id_list = ids.tolist()
+    links = link_filter if link_filter is not None else Q(challenge_id__in=id_list)
 
     def incidence(through, column: str, index: dict[int, int]) -> sp.csr_matrix:
-        pairs = through.objects.filter(challenge_id__in=id_list).values_list("challenge_id", column)
+        pairs = through.objects.filter(links).values_list("challenge_id", column)
         return _incidence(pairs, row_index, index, (len(rows), len(index)))
 
+    if vocabulary is None:
+        text = sp.csr_matrix((len(rows), 1), dtype=np.float32)
+    else:
+        text = _text_matrix(_lexemes("challenges_challenge", id_list), row_index, vocabulary)
     demand = engine.Demand(
         topics=incidence(Challenge.topics.through, "aitopic_id", codebook.topic_index),
         province=np.array([codebook.province_index[row[1]] for row in rows], dtype=np.int16),
         sectors=incidence(Challenge.sectors.through, "sector_id", codebook.sector_index),
         formats=incidence(Challenge.formats.through, "format_id", codebook.format_index),
-        text=_text_matrix(_lexemes("challenges_challenge", id_list), row_index, vocabulary),
+        text=text,
     )
     return DemandData(ids=ids, demand=demand)
+
+
+def demand_load_published_without_text(codebook: Codebook) -> DemandData:
+    """Every published challenge as Demand rows, without the text terms: what "For you"
+    ranks for a person (who has no text to compare)."""
+    published = ChallengeStatus.PUBLISHED
+    return demand_load(
+        codebook,
+        Challenge.objects.filter(status=published),
+        None,
+        link_filter=Q(challenge__status=published),
+    )
 
 
 def decided_pairs(demand: DemandData, supply: SupplyData) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,7 @@ a run always ends.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import json
@@ -42,6 +43,7 @@ from apps.challenges.permissions import coordinates_region_of
 from apps.challenges.selectors import challenge_list_by_ids
 from apps.challenges.services import region_coordinators, site_path
 from apps.communities.models import LearningCommunity
+from apps.core.data_version import memoised_for_data_version
 from apps.core.delivery import send_after_commit, task_send
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
@@ -57,6 +59,7 @@ from .selectors import (
     codebook_load,
     decided_pairs,
     demand_load,
+    demand_load_published_without_text,
     matching_inputs_fingerprint,
     published_challenge_ids,
     supply_load,
@@ -765,14 +768,50 @@ class Recommendation:
     reasons: list[dict]
 
 
+@dataclass(frozen=True)
+class _ForYouIndex:
+    """Everything "For you" ranks, for everyone: every published challenge and every
+    community that is not completed, with the codebook they were indexed by. Built once per
+    data version in each process (a second or two at national size), so a request only
+    scores arrays and checks visibility."""
+
+    codebook: Codebook
+    challenges: DemandData
+    communities: DemandData
+
+
+def _for_you_index() -> _ForYouIndex:
+    def build() -> _ForYouIndex:
+        codebook = codebook_load()
+        community_ids = list(
+            LearningCommunity.objects.exclude(status="completed")
+            .filter(challenges__isnull=False)
+            .distinct()
+            .values_list("id", flat=True)
+        )
+        return _ForYouIndex(
+            codebook=codebook,
+            challenges=demand_load_published_without_text(codebook),
+            communities=_community_demand(codebook, community_ids),
+        )
+
+    return memoised_for_data_version("for-you-index", build)
+
+
 def match_recommendations_for_person(*, person, top_n: int = 20) -> list[Recommendation]:
     """Published challenges and communities that fit a person's expertise and province,
-    best first, among those the person may see."""
-    codebook = codebook_load()
+    best first, among those the person may see.
+
+    The engine ranks everything in the shared index; visibility is then checked in the
+    database for the best candidates only, widening the window until `top_n` visible ones
+    are found (the score of a row does not depend on the others, so this is the ranking of
+    the visible rows exactly)."""
     expertise = list(person.expertise_topics.values_list("id", flat=True))
     if not expertise:
         return []
-    topic_col = [codebook.topic_index[t] for t in expertise]
+    index = _for_you_index()
+    codebook = index.codebook
+    topic_col = [codebook.topic_index[t] for t in expertise if t in codebook.topic_index]
     n_topics = len(codebook.topic_index)
     unknown_province = len(codebook.province_index)
     # One extra "unknown" province that relates to nothing, for people who did not say.
@@ -800,44 +839,48 @@ def match_recommendations_for_person(*, person, top_n: int = 20) -> list[Recomme
         is_education=np.array([False]),
         is_lab=np.array([False]),
     )
-    groups = {int(codebook.taxonomy.topic_group[c]) for c in topic_col}
-    group_topic_ids = [
-        t
-        for t, i in codebook.topic_index.items()
-        if int(codebook.taxonomy.topic_group[i]) in groups
-    ]
-    challenges = (
-        Challenge.objects.visible_to(person)
-        .published()
-        .filter(topics__in=group_topic_ids)
-        .distinct()
-    )
-    recommendations: list[Recommendation] = []
-    demand = demand_load(codebook, challenges, {})
-    recommendations += _rank_for_person("challenge", demand, supply, codebook, region, top_n)
-    communities = list(
-        LearningCommunity.objects.visible_to(person)
-        .exclude(status="completed")
-        .filter(challenges__topics__in=group_topic_ids)
-        .distinct()
-        .values_list("id", flat=True)
-    )
-    if communities:
-        community_demand = _community_demand(codebook, communities)
-        recommendations += _rank_for_person(
-            "community", community_demand, supply, codebook, region, top_n
+
+    def visible_challenges(ids: list[int]) -> set[int]:
+        return set(
+            Challenge.objects.visible_to(person)
+            .published()
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
         )
+
+    def visible_communities(ids: list[int]) -> set[int]:
+        return set(
+            LearningCommunity.objects.visible_to(person)
+            .exclude(status="completed")
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+
+    recommendations = _rank_for_person(
+        "challenge", index.challenges, supply, codebook, region, top_n, visible_challenges
+    ) + _rank_for_person(
+        "community", index.communities, supply, codebook, region, top_n, visible_communities
+    )
     recommendations.sort(key=lambda r: -r.score)
     return recommendations[:top_n]
 
 
-def _rank_for_person(kind, demand: DemandData, supply, codebook, region, top_n):
+def _rank_for_person(kind, demand: DemandData, supply, codebook, region, top_n, visible_ids):
     if demand.demand.size == 0:
         return []
     idf = np.zeros(1, dtype=np.float32)
-    ranking = engine.rank_demand_for(
-        demand.demand, supply, taxonomy=codebook.taxonomy, region=region, idf=idf, top_n=top_n
-    )
+    window = top_n * 4
+    while True:
+        ranking = engine.rank_demand_for(
+            demand.demand, supply, taxonomy=codebook.taxonomy, region=region, idf=idf, top_n=window
+        )
+        candidates = demand.ids[ranking.rows].tolist()
+        visible = visible_ids(candidates) if candidates else set()
+        keep = [i for i, object_id in enumerate(candidates) if object_id in visible][:top_n]
+        if len(keep) >= top_n or len(candidates) < window or window >= demand.demand.size:
+            break
+        window *= 4
+    ranking = _ranking_take(ranking, np.array(keep, dtype=np.int64))
     explanation = engine.explain(
         demand.demand, supply, ranking.rows, ranking.cols, taxonomy=codebook.taxonomy, idf=idf
     )
@@ -848,6 +891,16 @@ def _rank_for_person(kind, demand: DemandData, supply, codebook, region, top_n):
         )
         for i in range(len(ranking.rows))
     ]
+
+
+def _ranking_take(ranking: engine.Ranking, positions: np.ndarray) -> engine.Ranking:
+    """The pairs at `positions` (in that order)."""
+    return engine.Ranking(
+        **{
+            field.name: getattr(ranking, field.name)[positions]
+            for field in dataclasses.fields(ranking)
+        }
+    )
 
 
 def _community_demand(codebook: Codebook, community_ids: list[int]) -> DemandData:

@@ -33,15 +33,16 @@ class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The public directory holds active organisations; their own members and the
         coordinators of their region also see inactive ones."""
-        from apps.hubs.models import Hub
+        from apps.hubs.models import Hub, works_nationally
 
-        if user.is_authenticated and (user.is_superuser or user.is_programme_coordinator):
+        if works_nationally(user):
             return self
         visible = models.Q(is_active=True)
         if user.is_authenticated:
-            visible |= models.Q(memberships__user=user, memberships__state=Membership.State.ACTIVE)
-            visible |= models.Q(province__hubs__in=Hub.objects.coordinated_by(user))
-        return self.filter(pk__in=self.filter(visible).values("pk"))
+            # Subqueries on the row's own columns, not joins: no fan-out, no DISTINCT.
+            visible |= models.Q(pk__in=Membership.objects.organisation_ids_of(user))
+            visible |= models.Q(province_id__in=Hub.objects.province_ids_coordinated_by(user))
+        return self.filter(visible)
 
 
 class Organisation(models.Model):
@@ -135,6 +136,23 @@ class Organisation(models.Model):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
 
 
+class MembershipQuerySet(models.QuerySet):
+    def active_of(self, user):
+        """The user's active memberships: what makes someone a member of an organisation."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user, state=Membership.State.ACTIVE)
+
+    def organisation_ids_of(self, user):
+        """Subquery of the organisations the user is an active member of (one column, no
+        fan-out: use it as `organisation_id__in=`)."""
+        return self.active_of(user).values("organisation_id")
+
+    def province_ids_of(self, user):
+        """Subquery of the provinces of those organisations."""
+        return self.active_of(user).values("organisation__province_id")
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         ADMIN = "admin", _("administrator")
@@ -156,6 +174,8 @@ class Membership(models.Model):
     )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After authentication, messages and allauth: staff reach the admin only with a second factor.
     "apps.accounts.middleware.AdminSecondFactorMiddleware",
+    # A coordinator's regional reach counts only once the login included the second factor.
+    "apps.accounts.middleware.CoordinatorReachMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -137,6 +139,10 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Shared results of the public pages (facet counts, "For you" candidates) are cached under
+# the data version (apps.core.data_version), which any write advances; this bounds how long
+# an entry written in the instant before a writer's commit can stay.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

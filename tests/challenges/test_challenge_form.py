@@ -12,6 +12,7 @@ from apps.matching.models import MatchRun
 from apps.organisations.models import Membership
 from apps.taxonomy.models import AITopic, Format, Province, Sector
 from tests.challenges.factories import ChallengeFactory
+from tests.mfa_helpers import login_with_second_factor
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +219,11 @@ def test_someone_elses_token_does_not_return_their_challenge(client, member, sme
 )
 def test_only_members_may_edit(client, request, sme, persona, expected):
     challenge = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
-    client.force_login(request.getfixturevalue(persona))
+    person = request.getfixturevalue(persona)
+    if "coordinator" in persona:
+        login_with_second_factor(client, person)
+    else:
+        client.force_login(person)
     assert client.get(edit_url(challenge)).status_code == expected
 
 

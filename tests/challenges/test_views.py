@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.challenges.models import ChallengeStatus, Visibility
 from apps.taxonomy.models import Format, Sector
 from tests.challenges.factories import ChallengeFactory
+from tests.mfa_helpers import give_totp, login_with_second_factor, sign_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,11 +77,13 @@ def test_hub_only_challenge_is_listed_for_the_region_and_its_coordinator_only(
         organisation=OrganisationFactory(kind_slug="hbo", province_code="NL-ZH")
     ).user
 
-    for person in (member, neighbour, coordinator):
+    for person in (member, neighbour):
         client.force_login(person)
         assert titles_on(client.get(LIST_URL)) == ["Alleen de regio"], person
+    login_with_second_factor(client, coordinator)
+    assert titles_on(client.get(LIST_URL)) == ["Alleen de regio"]
     for person in (outsider, other_hub_coordinator):
-        client.force_login(person)
+        login_with_second_factor(client, person)
         response = client.get(LIST_URL, {"q": "regio", "hub": "zuid-holland"})
         assert titles_on(response) == [], person
         assert "Alleen de regio" not in response.text
@@ -364,12 +367,12 @@ def test_list_query_count_does_not_grow_with_rows(
         return response
 
     add(3)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         fetch(3)
     add(27)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         fetch(20)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         client.get(LIST_URL, params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="result-list")
 
 
@@ -424,9 +427,30 @@ def test_members_only_challenge_opens_for_any_signed_in_member(client, sme, outs
 
 def test_hub_only_challenge_opens_for_region_and_coordinator(client, sme, member, coordinator):
     challenge = ChallengeFactory(organisation=sme, visibility=Visibility.HUB)
-    for person in (member, coordinator):
-        client.force_login(person)
-        assert client.get(detail_url(challenge)).status_code == 200
+    client.force_login(member)
+    assert client.get(detail_url(challenge)).status_code == 200
+    login_with_second_factor(client, coordinator)
+    assert client.get(detail_url(challenge)).status_code == 200
+
+
+def test_coordinator_reach_waits_for_the_second_factor(client, sme, coordinator):
+    """Signed in with the password alone, a coordinator sees the directory as any member
+    does; a page only their reach opens asks for the code first, then opens."""
+    ChallengeFactory(organisation=sme, title="Alleen de regio", visibility=Visibility.HUB)
+    submitted = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
+    give_totp(coordinator)
+    client.force_login(coordinator)
+
+    response = client.get(LIST_URL)
+    assert titles_on(response) == []
+    assert response.context["page_obj"].paginator.count == 0
+    asked = client.get(detail_url(submitted))
+    assert asked.status_code == 302
+    assert asked["Location"].startswith(reverse("mfa_reauthenticate"))
+
+    login_with_second_factor(client, coordinator)
+    assert titles_on(client.get(LIST_URL)) == ["Alleen de regio"]
+    assert client.get(detail_url(submitted)).status_code == 200
 
 
 def test_outsider_gets_404_for_hub_only_challenge(client, sme, outsider):
@@ -437,7 +461,7 @@ def test_outsider_gets_404_for_hub_only_challenge(client, sme, outsider):
 
 def test_other_hub_coordinator_gets_404_for_hub_only_challenge(client, sme, other_hub_coordinator):
     challenge = ChallengeFactory(organisation=sme, visibility=Visibility.HUB)
-    client.force_login(other_hub_coordinator)
+    sign_in(client, other_hub_coordinator)
     assert client.get(detail_url(challenge)).status_code == 404
 
 
@@ -446,7 +470,7 @@ def test_draft_is_404_for_everyone_but_the_owning_organisation(
 ):
     draft = ChallengeFactory(organisation=sme, status=ChallengeStatus.DRAFT, title="Ons concept")
     for person in (outsider, coordinator, other_hub_coordinator, programme_coordinator):
-        client.force_login(person)
+        sign_in(client, person)
         assert client.get(detail_url(draft)).status_code == 404, person
 
     client.force_login(member)
@@ -459,9 +483,9 @@ def test_submitted_challenge_is_seen_by_region_coordinator_not_other_hub(
     client, sme, coordinator, other_hub_coordinator
 ):
     submitted = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     assert client.get(detail_url(submitted)).status_code == 200
-    client.force_login(other_hub_coordinator)
+    login_with_second_factor(client, other_hub_coordinator)
     assert client.get(detail_url(submitted)).status_code == 404
 
 

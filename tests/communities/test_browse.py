@@ -9,6 +9,7 @@ from apps.hubs.models import Hub
 from apps.taxonomy.models import Sector
 from tests.challenges.factories import ChallengeFactory
 from tests.communities.factories import CommunityMembershipFactory, LearningCommunityFactory
+from tests.mfa_helpers import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +43,14 @@ def test_members_only_community_is_listed_for_its_members_and_hub_coordinator_on
     hidden = LearningCommunityFactory(name="Besloten kring", is_public=False)
     CommunityMembershipFactory(community=hidden, user=member)
 
-    for person in (member, coordinator):
-        client.force_login(person)
-        assert names(client) == ["Besloten kring"], person
+    client.force_login(member)
+    assert names(client) == ["Besloten kring"]
+    client.force_login(coordinator)
+    assert names(client) == []  # the hub's reach waits for the second factor
+    login_with_second_factor(client, coordinator)
+    assert names(client) == ["Besloten kring"]
     for person in (outsider, other_hub_coordinator):
-        client.force_login(person)
+        login_with_second_factor(client, person)
         response = client.get(LIST_URL, {"q": "kring"})
         assert names_on(response) == [], person
         assert response.context["page_obj"].paginator.count == 0
@@ -194,8 +198,8 @@ def test_list_query_count_does_not_grow_with_rows(
         assert len(response.context["page_obj"].object_list) == expected_rows
 
     add(3)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         fetch(3)
     add(27)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         fetch(20)

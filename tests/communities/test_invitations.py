@@ -22,6 +22,7 @@ from tests.communities.factories import (
     JoinRequestFactory,
     LearningCommunityFactory,
 )
+from tests.mfa_helpers import sign_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_anonymous_is_sent_to_log_in(client, invitation, name):
 @pytest.mark.parametrize("persona", ["member", "outsider", "coordinator", "other_hub_coordinator"])
 @pytest.mark.parametrize("name", ["invitation", "invitation_accept", "invitation_decline"])
 def test_anyone_but_the_invitee_gets_404(client, invitation, persona, name, request):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
 
     response = (
         client.get(url(name, invitation))

@@ -4,7 +4,7 @@ rules of PRODUCT.md section 5 as seen through the database."""
 import pytest
 from django.db import transaction
 
-from apps.challenges.models import ChallengeStatus
+from apps.challenges.models import Challenge, ChallengeStatus
 from apps.challenges.services import challenge_publish
 from apps.matching import services
 from apps.matching.models import Match, MatchRun, MatchRunChunk, MatchStatus
@@ -264,6 +264,45 @@ def test_lecturer_gets_published_challenges_that_fit_expertise_and_province(supp
         ("challenge", far.pk),
     ]
     assert ranked[0].score > ranked[1].score
+
+
+def test_for_you_skips_what_the_person_may_not_see_and_still_fills_its_list(suppliers):
+    """The best-scoring challenges are hub-only in another region: ranking the shared index
+    first and checking visibility after must widen its window until enough visible ones
+    are found, and equal the ranking of the visible ones alone."""
+    from apps.challenges.models import Visibility
+    from apps.taxonomy.models import AITopic, Province
+    from tests.accounts.factories import UserFactory
+
+    lecturer = UserFactory(province=Province.objects.get(code="NL-GR"))
+    lecturer.expertise_topics.set(AITopic.objects.filter(slug="nlp"))
+    hidden = [
+        ChallengeFactory(topics=["nlp"], province_code="NL-GR", visibility=Visibility.HUB)
+        for _ in range(12)
+    ]
+    visible = [ChallengeFactory(topics=["nlp"], province_code="NL-ZH") for _ in range(3)]
+    visible.append(ChallengeFactory(topics=["nlp", "object-detection"], province_code="NL-LI"))
+
+    ranked = services.match_recommendations_for_person(person=lecturer, top_n=2)
+
+    assert {r.object_id for r in ranked}.isdisjoint(c.pk for c in hidden)
+    assert [r.object_id for r in ranked] == [visible[0].pk, visible[1].pk]
+    assert len(services.match_recommendations_for_person(person=lecturer, top_n=20)) == 4
+
+
+def test_for_you_sees_a_challenge_published_a_moment_ago(suppliers):
+    from apps.taxonomy.models import AITopic, Province
+    from tests.accounts.factories import UserFactory
+
+    lecturer = UserFactory(province=Province.objects.get(code="NL-ZH"))
+    lecturer.expertise_topics.set(AITopic.objects.filter(slug="nlp"))
+    assert services.match_recommendations_for_person(person=lecturer) == []
+    challenge = ChallengeFactory(topics=["nlp"], province_code="NL-ZH")
+    assert [r.object_id for r in services.match_recommendations_for_person(person=lecturer)] == [
+        challenge.pk
+    ]
+    Challenge.objects.filter(pk=challenge.pk).update(status=ChallengeStatus.CLOSED)
+    assert services.match_recommendations_for_person(person=lecturer) == []
 
 
 def test_a_worker_reuses_its_supplier_context_until_a_supplier_or_capacity_changes(suppliers):

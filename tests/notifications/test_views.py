@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.links import UNSUBSCRIBE_SALT, unsubscribe_token
 from apps.notifications.models import Frequency, Notification, NotificationPreference
+from tests.mfa_helpers import sign_in
 from tests.notifications.factories import NotificationFactory, NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,7 @@ def test_opening_also_works_by_post_and_follows_the_readers_language(client, mem
 @pytest.mark.parametrize("persona", ["outsider", "other_hub_coordinator", "coordinator"])
 def test_someone_elses_notice_is_404_and_stays_unread(client, member, persona, request):
     notification = NotificationFactory(recipient=member)
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(open_url(notification)).status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None

@@ -15,6 +15,7 @@ from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Se
 from learningcommunities.celery import app
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import ChallengeFactory
+from tests.mfa_helpers import sign_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +244,7 @@ def test_anonymous_is_sent_to_login_for_edit(client, sme):
 
 @pytest.mark.parametrize("persona", ["member", "outsider", "coordinator", "other_hub_coordinator"])
 def test_people_who_are_not_its_administrators_get_403_on_edit(client, sme, persona, request):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(edit_url(sme)).status_code == 403
     assert client.post(edit_url(sme), form_data()).status_code == 403
 
@@ -251,7 +252,7 @@ def test_people_who_are_not_its_administrators_get_403_on_edit(client, sme, pers
 @pytest.mark.parametrize("persona", ["outsider", "other_hub_coordinator"])
 def test_a_hidden_organisation_is_404_on_edit(client, persona, request):
     hidden = OrganisationFactory(is_active=False)
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(edit_url(hidden)).status_code == 404
 
 

@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import number_format
 
+from apps.hubs.models import with_reach_confirmed
 from apps.insights.permissions import may_see_any_insights, may_see_hub_insights
 
 register = template.Library()
@@ -24,7 +25,10 @@ def insights_number(value) -> str:
 def insights_hub_url(context, hub) -> str:
     """The hub's insights page for a user who may see it, else an empty string."""
     user = getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated or not may_see_hub_insights(user, hub):
+    if user is None or not user.is_authenticated:
+        return ""
+    # A link by role: the page itself asks for the second factor first.
+    if not may_see_hub_insights(with_reach_confirmed(user), hub):
         return ""
     return reverse("insights:hub", kwargs={"slug": hub.slug})
 
@@ -33,6 +37,8 @@ def insights_hub_url(context, hub) -> str:
 def insights_index_url(context) -> str:
     """The insights overview for coordinators (hub or programme), else an empty string."""
     user = getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated or not may_see_any_insights(user):
+    if user is None or not user.is_authenticated:
+        return ""
+    if not may_see_any_insights(with_reach_confirmed(user)):
         return ""
     return reverse("insights:index")

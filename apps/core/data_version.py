@@ -1,0 +1,110 @@
+"""One number that changes whenever data the public pages read changes: the key under which
+their expensive, shared results are cached (facet counts, the "For you" candidates).
+
+PostgreSQL keeps it, so nothing can change a table without it: every INSERT, UPDATE,
+DELETE or TRUNCATE on a watched table advances a sequence in a statement-level trigger
+(admin, services, imports, bulk updates and raw SQL alike). A sequence takes no lock, so a
+trigger never makes writers wait for one another, and it never deadlocks.
+
+The one gap: a sequence advances when the statement runs, not when its transaction commits,
+so a reader in between can cache the old data under the new number. `PAGE_CACHE_SECONDS`
+bounds how long such an entry can live.
+
+Each app watches its own tables in a migration (`watch_tables`); core never names them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.migrations import RunSQL
+
+SEQUENCE = "core_data_version"
+FUNCTION = "core_data_version_advance"
+
+CREATE_SQL = f"""
+CREATE SEQUENCE IF NOT EXISTS {SEQUENCE};
+CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM nextval('{SEQUENCE}');
+    RETURN NULL;
+END;
+$$;
+"""
+DROP_SQL = f"""
+DROP FUNCTION IF EXISTS {FUNCTION}() CASCADE;
+DROP SEQUENCE IF EXISTS {SEQUENCE};
+"""
+
+T = TypeVar("T")
+
+
+def _trigger(table: str) -> str:
+    return f"{table}_data_version"
+
+
+def watch_tables(*tables: str) -> RunSQL:
+    """A migration operation: every write to `tables` advances the data version. Needs the
+    core migration `0001_data_version` first."""
+    create = "\n".join(
+        f"CREATE TRIGGER {_trigger(table)} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();"
+        for table in tables
+    )
+    drop = "\n".join(f"DROP TRIGGER IF EXISTS {_trigger(table)} ON {table};" for table in tables)
+    return RunSQL(create, drop)
+
+
+def data_version() -> int:
+    """The current number: one read of the sequence, no lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_value FROM {SEQUENCE}")
+        return int(cursor.fetchone()[0])
+
+
+def cached_for_data_version(
+    name: str, key: str, compute: Callable[[], T], *, seconds: int | None = None
+) -> T:
+    """`compute()`, shared through the cache by every process while the data version stays
+    the same. `key` says everything else the result depends on (for a query: its SQL and
+    parameters, which hold the user's id where the user matters)."""
+    digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    cache_key = f"dv:{name}:{data_version()}:{digest}"
+    found = cache.get(cache_key)
+    if found is not None:
+        return found
+    value = compute()
+    cache.set(
+        cache_key,
+        value,
+        settings.PAGE_CACHE_SECONDS if seconds is None else seconds,
+    )
+    return value
+
+
+_memo: dict[str, tuple[int, float, object]] = {}
+_memo_lock = threading.Lock()
+
+
+def memoised_for_data_version(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in this process while the data version stays the same: for results
+    too large to fetch from the cache on every request (arrays of every published
+    challenge). Concurrent threads may compute at once; the last one is kept. Kept no longer
+    than `PAGE_CACHE_SECONDS` either (the gap in the module docstring)."""
+    version = data_version()
+    now = time.monotonic()
+    with _memo_lock:
+        found = _memo.get(name)
+    if found is not None and found[0] == version and now - found[1] < settings.PAGE_CACHE_SECONDS:
+        return found[2]  # type: ignore[return-value]
+    value = compute()
+    with _memo_lock:
+        _memo[name] = (version, now, value)
+    return value
