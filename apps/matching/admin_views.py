@@ -186,7 +186,8 @@ def _match_rows(challenge: Challenge) -> list[MatchRow]:
         .order_by(F("rank").asc(nulls_last=True), "-score", "pk")
     )
     labels = taxonomy_labels()
-    committed = remaining_capacity_by_organisation() if matches else {}
+    shown = [m.organisation_id for m in matches if m.organisation_id is not None]
+    committed = remaining_capacity_by_organisation(shown) if shown else {}
     rows = []
     for match in matches:
         organisation = match.organisation

@@ -139,12 +139,16 @@ def _text_matrix(
     )
 
 
-def remaining_capacity_by_organisation() -> dict[int, int]:
-    """Capacity still free: capacity minus accepted matches whose challenge is still open
-    (published, awaiting its community) or in a forming or active community."""
-    committed = Match.objects.filter(
-        status=MatchStatus.ACCEPTED, organisation__isnull=False
-    ).filter(
+def remaining_capacity_by_organisation(
+    organisation_ids: Sequence[int] | None = None,
+) -> dict[int, int]:
+    """Capacity in use per organisation: accepted matches whose challenge is still open
+    (published, awaiting its community) or in a forming or active community. Give
+    `organisation_ids` to count for those only (a page showing ten partners)."""
+    committed = Match.objects.filter(status=MatchStatus.ACCEPTED, organisation__isnull=False)
+    if organisation_ids is not None:
+        committed = committed.filter(organisation_id__in=list(organisation_ids))
+    committed = committed.order_by().filter(
         Q(challenge__status=ChallengeStatus.PUBLISHED)
         | Q(
             challenge__status=ChallengeStatus.IN_COMMUNITY,

@@ -43,7 +43,7 @@ from apps.challenges.permissions import coordinates_region_of
 from apps.challenges.selectors import challenge_list_by_ids
 from apps.challenges.services import region_coordinators, site_path
 from apps.communities.models import LearningCommunity
-from apps.core.data_version import memoised_for_data_version
+from apps.core.data_version import cached_for_data_version, memoised_for_data_version
 from apps.core.delivery import send_after_commit, task_send
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
@@ -795,7 +795,11 @@ def _for_you_index() -> _ForYouIndex:
             communities=_community_demand(codebook, community_ids),
         )
 
-    return memoised_for_data_version("for-you-index", build)
+    # In this process while the data stays the same; shared through the cache between
+    # processes, so a freshly started (or recycled) worker fetches it instead of building.
+    return memoised_for_data_version(
+        "for-you-index", lambda: cached_for_data_version("for-you-index", "", build)
+    )
 
 
 def match_recommendations_for_person(*, person, top_n: int = 20) -> list[Recommendation]:
