@@ -36,6 +36,7 @@ test: install
 
 ## Benchmarks in their own throw-away database; last stdout line is JSON (bench/README.md).
 ## Matching: make bench; insights pages: BENCH=insights; load (gunicorn + locust): BENCH=load;
+## semantic quality and speed on the labelled data: BENCH=semantics;
 ## quick: BENCH_ARGS=--small
 BENCH ?= matching
 bench: install
