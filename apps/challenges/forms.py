@@ -5,6 +5,7 @@ import uuid
 
 from django import forms
 from django.db.models import Prefetch
+from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,8 @@ class ChallengeForm(forms.Form):
     ACTION_DRAFT = "draft"
     ACTION_SUBMIT = "submit"
     ACTION_SAVE = "save"
+    # Without JavaScript: "suggest topics" shows the suggestions without saving anything.
+    ACTION_SUGGEST = "suggest"
 
     organisation = forms.ModelChoiceField(
         queryset=None,
@@ -60,7 +63,19 @@ class ChallengeForm(forms.Form):
             "Describe it in your own words, as you would to a colleague; no AI jargon needed. "
             "What goes wrong or takes too much time now, and what would be better?"
         ),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        # While typing (htmx, debounced), the topic picker is swapped for one with the topics
+        # that fit marked; without JavaScript the "suggest topics" button does the same.
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "hx-post": reverse_lazy("challenges:suggest_topics"),
+                "hx-trigger": "input changed delay:800ms",
+                "hx-target": "#topic-picker",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-sync": "this:replace",
+            }
+        ),
         error_messages={
             "min_length": _(
                 "Tell a bit more, at least %(limit_value)d characters (now %(show_value)d)."
@@ -154,6 +169,10 @@ class ChallengeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.instance = instance
         self.action = action
+        # Topic suggestions for the description (`show_suggestions`), and the topics ticked
+        # for someone who chose none.
+        self.suggestions: list = []
+        self.preselected: set[str] = set()
         if instance is not None:
             # The organisation of an existing challenge does not change; nor is it re-created.
             del self.fields["organisation"]
@@ -183,7 +202,31 @@ class ChallengeForm(forms.Form):
         )
 
     def selected_topic_ids(self) -> set[str]:
-        return {str(value) for value in (self["topics"].value() or [])}
+        chosen = {str(value) for value in (self["topics"].value() or [])}
+        return chosen or self.preselected
+
+    def text_to_understand(self) -> str:
+        """What the suggestions read: the title, the problem and the learning goals."""
+        values = (self[name].value() or "" for name in ("title", "description", "learning_goals"))
+        return "\n".join(value.strip() for value in values if value and value.strip())
+
+    def show_suggestions(self, suggestions, *, preselect: list[str]) -> None:
+        """`suggestions` (apps.semantics.services.Suggestion, best first) shown beside their
+        topics; the slugs in `preselect` ticked when the person chose no topic."""
+        by_slug = {
+            topic.slug: topic
+            for topic in AITopic.objects.filter(slug__in=[s.topic for s in suggestions])
+        }
+        self.suggestions = [
+            {"topic": by_slug[s.topic], "why": s.why, "score": s.score}
+            for s in suggestions
+            if s.topic in by_slug
+        ]
+        self.preselected = {str(by_slug[slug].pk) for slug in preselect if slug in by_slug}
+
+    def suggested_topic_ids(self) -> set[str]:
+        """The first three suggestions, marked in the picker."""
+        return {str(item["topic"].pk) for item in self.suggestions[:3]}
 
     def clean_topics(self):
         topics = self.cleaned_data["topics"]
@@ -194,12 +237,14 @@ class ChallengeForm(forms.Form):
                 params={"count": MAX_TOPICS},
             )
         if self.submitting and not topics:
+            # Not a refusal: the view ticks the topics that fit the description, and the
+            # person checks them and submits again.
             raise forms.ValidationError(
                 _(
-                    "Choose at least one AI topic before you submit. Not sure? Choose "
-                    "“anything in this group” for the group that sounds closest."
+                    "We ticked the AI topics that seem to fit your description. Check them, "
+                    "change them if you like, and submit again."
                 ),
-                code="required",
+                code="suggested",
             )
         return topics
 

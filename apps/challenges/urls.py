@@ -8,6 +8,7 @@ app_name = "challenges"
 urlpatterns = [
     path("", views.challenge_list, name="list"),
     path("new/", views.challenge_create, name="create"),
+    path("suggest-topics/", views.challenge_suggest_topics, name="suggest_topics"),
     path("<int:pk>/", views.challenge_detail, name="detail"),
     path("<int:pk>/edit/", views.challenge_edit, name="edit"),
     path("<int:pk>/status/", views.challenge_status, name="status"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.middleware import second_factor_for_coordinators
 from apps.core.listing import render_listing
 from apps.hubs.models import Hub
+from apps.semantics.services import topics_suggest, topics_to_preselect
 
 from . import services, stale
 from .forms import ChallengeForm, InterestForm
@@ -56,12 +57,17 @@ def challenge_create(request):
     if not organisations.exists():
         return render(request, "challenges/challenge_no_organisation.html")
     is_post = request.method == "POST"
+    action = request.POST.get("action", "") if is_post else ""
+    if action == ChallengeForm.ACTION_SUGGEST:
+        form = ChallengeForm(initial=_posted_values(request), organisations=organisations)
+        _suggest_topics(form)
+        return render(request, "challenges/challenge_form.html", {"form": form, "challenge": None})
     form = ChallengeForm(
-        request.POST if is_post else None,
-        organisations=organisations,
-        action=request.POST.get("action", "") if is_post else "",
+        request.POST if is_post else None, organisations=organisations, action=action
     )
-    if is_post and form.is_valid():
+    if is_post and not form.is_valid():
+        _suggest_topics_if_none_chosen(form)
+    elif is_post:
         try:
             challenge, created = services.challenge_create(
                 organisation=form.cleaned_data["organisation"],
@@ -90,12 +96,17 @@ def challenge_edit(request, pk: int):
         )
         return redirect("challenges:status", pk=challenge.pk)
     is_post = request.method == "POST"
-    form = ChallengeForm(
-        request.POST if is_post else None,
-        instance=challenge,
-        action=request.POST.get("action", "") if is_post else "",
-    )
-    if is_post and form.is_valid():
+    action = request.POST.get("action", "") if is_post else ""
+    if action == ChallengeForm.ACTION_SUGGEST:
+        form = ChallengeForm(initial=_posted_values(request), instance=challenge)
+        _suggest_topics(form)
+        return render(
+            request, "challenges/challenge_form.html", {"form": form, "challenge": challenge}
+        )
+    form = ChallengeForm(request.POST if is_post else None, instance=challenge, action=action)
+    if is_post and not form.is_valid():
+        _suggest_topics_if_none_chosen(form)
+    elif is_post:
         try:
             challenge = services.challenge_update(
                 challenge=challenge,
@@ -109,6 +120,45 @@ def challenge_edit(request, pk: int):
             messages.success(request, _saved_message(challenge))
             return redirect("challenges:status", pk=challenge.pk)
     return render(request, "challenges/challenge_form.html", {"form": form, "challenge": challenge})
+
+
+def _posted_values(request) -> dict:
+    """The form as sent, as initial values (for showing it again without checking it)."""
+    multiple = {"topics", "sectors", "formats"}
+    return {
+        name: request.POST.getlist(name) if name in multiple else request.POST.get(name)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", "action")
+    }
+
+
+def _suggest_topics(form: ChallengeForm, *, tick: bool = True) -> None:
+    """Mark the topics that fit the text; with `tick`, also tick them when none is chosen."""
+    text = form.text_to_understand()
+    if text:
+        suggestions = topics_suggest(text)
+        form.show_suggestions(
+            suggestions, preselect=topics_to_preselect(suggestions) if tick else []
+        )
+
+
+def _suggest_topics_if_none_chosen(form: ChallengeForm) -> None:
+    """Submitting without a topic: tick the ones that fit instead of refusing."""
+    if any(error.code == "suggested" for error in form.errors.as_data().get("topics", [])):
+        _suggest_topics(form)
+
+
+@login_required
+@require_POST
+def challenge_suggest_topics(request):
+    """htmx, while the description is typed: the topic picker again, with the topics that
+    fit marked. Nothing is ticked behind the person's back while they type; submitting
+    without a topic ticks them (`_suggest_topics_if_none_chosen`)."""
+    form = ChallengeForm(
+        initial=_posted_values(request), organisations=demand_organisations_of(request.user)
+    )
+    _suggest_topics(form, tick=False)
+    return render(request, "challenges/_topic_picker.html", {"form": form, "field": form["topics"]})
 
 
 def _saved_message(challenge) -> str:

@@ -116,3 +116,17 @@ def topics_suggest_many(
         ]
         for suggestions in index.suggest(vectors, limit=limit)
     ]
+
+
+# A suggestion is pre-selected when it is the best one, or close enough to it in how clearly
+# it fits; at most three (a challenge names at most five topics, and three said well beat
+# five guessed).
+PRESELECT_MIN_SCORE = 0.15
+PRESELECT_MAX = 3
+
+
+def topics_to_preselect(suggestions: list[Suggestion]) -> list[str]:
+    """The slugs to tick for someone who chose no topic themselves."""
+    chosen = [s.topic for s in suggestions[:1]]
+    chosen += [s.topic for s in suggestions[1:PRESELECT_MAX] if s.score >= PRESELECT_MIN_SCORE]
+    return chosen
