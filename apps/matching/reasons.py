@@ -4,6 +4,7 @@ sentences, so the same match reads well in Dutch and in English."""
 
 from django.utils.translation import gettext as _
 
+from apps.semantics.core import meaningful_term
 from apps.taxonomy.models import AITopic, Format, Sector
 
 REGION_TEXTS = {
@@ -47,5 +48,8 @@ def reason_texts(reasons: list[dict], labels: dict[str, dict[str, str]]) -> list
                 _("Offers what is wanted: %s") % names("formats", params.get("formats", []))
             )
         elif code == "shared_terms":
-            texts.append(_("Similar words in the descriptions: %s") % ", ".join(params["terms"]))
+            # Reasons stored before stop words were left out are cleaned when shown.
+            terms = [term for term in params.get("terms", []) if meaningful_term(term)]
+            if terms:
+                texts.append(_("Similar words in the descriptions: %s") % ", ".join(terms))
     return texts

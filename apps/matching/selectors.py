@@ -15,6 +15,7 @@ from apps.challenges.models import Challenge, ChallengeStatus
 from apps.communities.models import CommunityStatus
 from apps.hubs.models import Hub
 from apps.organisations.models import Organisation
+from apps.semantics.core import meaningful_term
 from apps.taxonomy.models import AITopic, Format, Province, Sector
 
 from . import engine
@@ -44,6 +45,10 @@ class SupplyData:
     vocabulary: dict[str, int]
     terms: list[str]
     idf: np.ndarray
+    # The idf with the terms no reader should see as a reason (stop words, fragments,
+    # numbers) at 0: what `engine.explain` picks the shared terms of a reason by. The score
+    # uses `idf`.
+    explain_idf: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -226,13 +231,15 @@ def supply_load(codebook: Codebook) -> SupplyData:
     terms = [""] * len(vocabulary)
     for word, index in vocabulary.items():
         terms[index] = word
+    idf = engine.idf_from_documents(text)
     return SupplyData(
         ids=ids,
         refs=[row[1] for row in rows],
         supply=supply,
         vocabulary=vocabulary,
         terms=terms,
-        idf=engine.idf_from_documents(text),
+        idf=idf,
+        explain_idf=idf * np.array([meaningful_term(t) for t in terms], dtype=idf.dtype),
     )
 
 

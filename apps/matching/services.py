@@ -49,6 +49,7 @@ from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
+from apps.semantics.core import meaningful_term
 
 from . import engine
 from .models import IntroductionRequest, Match, MatchRun, MatchRunChunk, MatchStatus
@@ -505,7 +506,7 @@ def _suggestions(
         ranking.rows,
         ranking.cols,
         taxonomy=context.codebook.taxonomy,
-        idf=supply.idf,
+        idf=supply.explain_idf,
     )
     reasons = reasons_build(
         ranking=ranking, explanation=explanation, codebook=context.codebook, terms=supply.terms
@@ -580,6 +581,8 @@ def reasons_build(
         for code, name in REGION_CODES.items()
     }
     term_json = [json.dumps(term) for term in terms]
+    # Stop words, fragments and numbers still count in the score but are never shown.
+    term_shown = [meaningful_term(term) for term in terms]
 
     # Strongest shared terms first: one sort over all pairs, not one per pair.
     text = explanation.text_terms.tocoo()
@@ -606,9 +609,11 @@ def reasons_build(
                 '{"code":"shared_formats","params":{"formats":' + format_slugs(formats[i]) + "}}"
             )
         first, last = term_pointers[i], term_pointers[i + 1]
-        if last > first:
-            words = ",".join(term_json[j] for j in term_cols[first:last])
-            parts.append('{"code":"shared_terms","params":{"terms":[' + words + "]}}")
+        shown_terms = [term_json[j] for j in term_cols[first:last] if term_shown[j]]
+        if shown_terms:
+            parts.append(
+                '{"code":"shared_terms","params":{"terms":[' + ",".join(shown_terms) + "]}}"
+            )
         reasons.append("[" + ",".join(parts) + "]")
     return reasons
 

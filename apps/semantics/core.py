@@ -18,9 +18,11 @@ sub-10 ms search over the challenges without a lexical pre-filter.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -200,3 +202,25 @@ def best_sentence(
     cosines = unit_rows(candidate_vectors) @ np.asarray(target, dtype=np.float32)
     best = int(np.argmax(cosines))
     return candidates[best], float(cosines[best])
+
+
+# --- Words fit to show as a reason -------------------------------------------------------------
+
+_STOP_WORDS_FILE = Path(__file__).resolve().parent / "data" / "stop_words.txt"
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    lines = _STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines[1:] if line.strip())
+
+
+def meaningful_term(term: str) -> bool:
+    """Whether a word (or stemmed lexeme) says something to a reader: not a Dutch or English
+    stop word, not a fragment of one or two letters, not a number or code with digits."""
+    term = (term or "").strip().lower()
+    if len(term) <= 2 or any(ch.isdigit() for ch in term):
+        return False
+    if not all(ch.isalpha() or ch in "-'" for ch in term):
+        return False
+    return term not in _stop_words()
