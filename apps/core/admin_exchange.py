@@ -542,6 +542,14 @@ ORGANISATIONS_CSV = CsvExchange(
                 "applied sciences), in this file or imported before. May be empty."
             ),
         ),
+        Column(
+            "description",
+            _(
+                "What the organisation does and offers, in plain words (at most 5,000 "
+                "characters); matching reads it. Optional column: a file without it leaves "
+                "the descriptions as they are."
+            ),
+        ),
     ),
 )
 

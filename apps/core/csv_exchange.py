@@ -120,6 +120,10 @@ class CsvRow:
     def __getitem__(self, column: str) -> str:
         return self.values[column]
 
+    def __contains__(self, column: str) -> bool:
+        """Whether the file has this column (an optional column may be left out)."""
+        return column in self.values
+
 
 # Size ------------------------------------------------------------------------------------------
 
@@ -140,10 +144,15 @@ def csv_import_check_size(*, size: int) -> None:
 
 
 def read_rows(
-    source: CsvSource, *, columns: Sequence[str], result: ImportResult
+    source: CsvSource,
+    *,
+    columns: Sequence[str],
+    result: ImportResult,
+    optional: Sequence[str] = (),
 ) -> Iterator[CsvRow]:
     """The data rows of a CSV file whose header holds exactly `columns` (in any order), one
-    at a time: the file is never held in memory as a whole.
+    at a time: the file is never held in memory as a whole. Columns in `optional` may be
+    left out (files from before they existed keep working); a row then has no such key.
 
     `source` is a path, a text stream, or a binary stream such as an uploaded file. Cells are
     stripped; rows with only empty cells (spreadsheets leave them behind) are skipped. Problems
@@ -163,7 +172,7 @@ def read_rows(
         if not _header_is_storable(raw_header, result):
             return
         header = [name.strip() for name in raw_header]
-        if not _header_is_valid(header, columns, result):
+        if not _header_is_valid(header, columns, result, optional=optional):
             return
 
         end_of_previous = reader.line_num
@@ -263,7 +272,9 @@ def _unreadable(exc: csv.Error) -> str:
     return _("this line is not valid CSV (%(problem)s); check the quotes") % {"problem": exc}
 
 
-def _header_is_valid(header: list[str], columns: Sequence[str], result: ImportResult) -> bool:
+def _header_is_valid(
+    header: list[str], columns: Sequence[str], result: ImportResult, *, optional=()
+) -> bool:
     errors_before = len(result.errors)
     if not any(header):
         result.add_error(HEADER_LINE, None, _("the header row is missing"))
@@ -290,7 +301,7 @@ def _header_is_valid(header: list[str], columns: Sequence[str], result: ImportRe
             )
         seen.add(name)
     for name in columns:
-        if name not in seen:
+        if name not in seen and name not in optional:
             result.add_error(HEADER_LINE, name, _("missing column '%(name)s'") % {"name": name})
     return len(result.errors) == errors_before
 

@@ -66,9 +66,20 @@ COLUMNS = (
     "serves_nationally",
     "website",
     "parent_ref",
+    "description",
 )
+# Added later: files without it still import, and leave the descriptions as they are.
+OPTIONAL_COLUMNS = ("description",)
 REF_PREFIX = "org"
-SCALAR_FIELDS = ("name", "kind_id", "province_id", "capacity", "serves_nationally", "website")
+SCALAR_FIELDS = (
+    "name",
+    "kind_id",
+    "province_id",
+    "capacity",
+    "serves_nationally",
+    "website",
+    "description",
+)
 MANY_TO_MANY_FIELDS = ("topics", "sectors", "formats")
 
 
@@ -285,7 +296,7 @@ def organisations_import(
     calls the file (default: the file's own name). `outcomes`, when given, receives what
     happens to each row."""
     result = ImportResult(dry_run=dry_run)
-    csv_rows = read_rows(file, columns=COLUMNS, result=result)
+    csv_rows = read_rows(file, columns=COLUMNS, optional=OPTIONAL_COLUMNS, result=result)
     first = next(csv_rows, None)
     if first is None:  # an empty file, or one whose header is unusable
         return result
@@ -455,6 +466,11 @@ def _parse(csv_row: CsvRow, taxonomy: TaxonomyIndex, result: ImportResult) -> _R
         "serves_nationally": cells.boolean("serves_nationally"),
         "website": cells.url("website", max_length=max_length(Organisation, "website")),
     }
+    if "description" in csv_row:
+        # Plain text, as written: the page shows it escaped, never as HTML.
+        scalars["description"] = (
+            cells.text("description", max_length=max_length(Organisation, "description")) or ""
+        )
     related = {
         "topics": cells.many_of("topics", taxonomy.topics, unknown=_("unknown topic '%(value)s'")),
         "sectors": cells.many_of(
@@ -570,4 +586,5 @@ def _export_row(organisation: Organisation) -> dict[str, str]:
         "serves_nationally": format_boolean(organisation.serves_nationally),
         "website": organisation.website,
         "parent_ref": ref_or_synthetic(REF_PREFIX, parent.ref, parent.pk) if parent else "",
+        "description": organisation.description,
     }

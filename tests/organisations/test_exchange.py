@@ -19,9 +19,11 @@ from tests.organisations.factories import OrganisationFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = BASE_DIR / "docs" / "examples"
+# The columns of files from before `description` existed: they still import.
 HEADER = (
     "ref,name,kind,province,topics,sectors,formats,capacity,serves_nationally,website,parent_ref"
 )
+FULL_HEADER = HEADER + ",description"
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +121,8 @@ def test_header_must_hold_exactly_the_columns(tmp_path):
     result = organisations_import(file=path)
 
     assert messages(result) == [
-        "line 1, column naam: unknown column 'naam'; the columns are: " + HEADER,
-        "line 1, column notes: unknown column 'notes'; the columns are: " + HEADER,
+        "line 1, column naam: unknown column 'naam'; the columns are: " + FULL_HEADER,
+        "line 1, column notes: unknown column 'notes'; the columns are: " + FULL_HEADER,
         "line 1, column ref: column 'ref' appears more than once",
         "line 1, column name: missing column 'name'",
     ]
@@ -499,9 +501,9 @@ def test_export_writes_sorted_lists_booleans_and_synthetic_refs():
     lines = export_text().splitlines()
 
     assert lines == [
-        HEADER,
-        f"org-{parent.pk},Hogeschool,hbo,NL-ZH,,,,2,false,,",
-        f"lect,Lectoraat,lectorate,NL-ZH,edge-ai;ml;visual-inspection,,,3,false,,org-{parent.pk}",
+        FULL_HEADER,
+        f"org-{parent.pk},Hogeschool,hbo,NL-ZH,,,,2,false,,,",
+        f"lect,Lectoraat,lectorate,NL-ZH,edge-ai;ml;visual-inspection,,,3,false,,org-{parent.pk},",
     ]
     assert Organisation.objects.get(pk=parent.pk).ref is None
 
@@ -659,7 +661,7 @@ def test_export_command_writes_to_stdout_without_a_file():
 
     call_command("export_organisations", stdout=out)
 
-    assert out.getvalue().splitlines()[:2] == [HEADER, "a,Café,sme,NL-ZH,,,,2,false,,"]
+    assert out.getvalue().splitlines()[:2] == [FULL_HEADER, "a,Café,sme,NL-ZH,,,,2,false,,,"]
 
 
 def test_validating_200_rows_takes_as_many_queries_as_validating_10(tmp_path):
@@ -699,3 +701,44 @@ def test_the_documented_example_imports_cleanly():
     assert result.created == 6
     assert Organisation.objects.get(ref="lect-beeld-westland").parent.ref == "hs-westland"
     assert Organisation.objects.get(ref="zuivel-fryslan").name == "Zuivelcoöperatie Fryslân"
+
+
+# --- The description column (issue 10) -----------------------------------------------------------
+
+
+def test_description_round_trips_through_export_and_import(tmp_path):
+    text = 'Wij helpen bakkers met "voorspellen", ook met komma\'s; en <b>geen</b> HTML.'
+    OrganisationFactory(ref="bakkerij-lab", name="Bakkerijlab", description=text)
+    exported = export_text()
+    assert exported.splitlines()[0] == FULL_HEADER
+    Organisation.objects.filter(ref="bakkerij-lab").update(description="")
+
+    path = tmp_path / "round-trip.csv"
+    path.write_text(exported, encoding="utf-8")
+    result = organisations_import(file=str(path))
+
+    assert not result.errors
+    assert Organisation.objects.get(ref="bakkerij-lab").description == text
+
+
+def test_an_old_file_without_descriptions_leaves_them_as_they_are(tmp_path):
+    OrganisationFactory(ref="mvb", name="Melkveebedrijf", kind_slug="sme", description="Koeien.")
+    path = write_csv(tmp_path, HEADER, "mvb,Melkveebedrijf De Wei,sme,NL-GR,,,,,,,")
+
+    result = organisations_import(file=path)
+
+    assert not result.errors
+    organisation = Organisation.objects.get(ref="mvb")
+    assert organisation.name == "Melkveebedrijf De Wei"
+    assert organisation.description == "Koeien."
+
+
+def test_a_too_long_description_is_an_error_with_line_and_column(tmp_path):
+    path = write_csv(tmp_path, FULL_HEADER, "x,X,sme,NL-GR,,,,,,,," + "a" * 5001)
+
+    result = organisations_import(file=path)
+
+    assert messages(result) == [
+        "line 2, column description: too long: 5001 characters where at most 5000 fit"
+    ]
+    assert not Organisation.objects.exists()
