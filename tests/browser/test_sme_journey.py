@@ -187,8 +187,9 @@ def checkbox_id(page: Page, label: str) -> str:
 
 
 def fill_challenge_form_with_the_keyboard(page: Page) -> None:
-    """Title and texts typed, two AI topics, two sectors and a format ticked with Space, the
-    time frame and the visibility chosen with arrow keys, submitted with Enter."""
+    """Title and texts typed, the two AI topics suggested for them, two sectors and a format
+    ticked with Space, the time frame and the visibility chosen with arrow keys, submitted
+    with Enter."""
     ids = {
         label: checkbox_id(page, label)
         for label in (
@@ -206,6 +207,15 @@ def fill_challenge_form_with_the_keyboard(page: Page) -> None:
         element = focused(page)
         assert element["name"] == name and element["visibleFocus"], element
         page.keyboard.type(text)
+
+    # While the description was typed, the topics that fit it were marked (htmx), with why,
+    # in a status region a screen reader announces; the person ticks suggested ones.
+    status = page.locator("#topic-picker [role=status]")
+    expect(status).to_contain_text("These AI topics seem to fit your description")
+    expect(status).to_contain_text("Time series")
+    for label in ("Predictive analytics", "Time series"):
+        expect(page.locator(f"label[for={ids[label]}] .suggested-tag")).to_have_text("suggested")
+    expect(page.locator("#topic-picker input[name=topics]:checked")).to_have_count(0)
 
     for label, element_id in ids.items():
         tab_through(page, with_id(element_id))
