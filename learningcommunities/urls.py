@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("knowledge/", include("apps.knowledge.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("insights/", include("apps.insights.urls")),
+    path("semantics/", include("apps.semantics.urls")),
     path("", include("apps.accounts.urls")),
     path("", include("apps.matching.urls")),
     path("", include("apps.core.urls")),

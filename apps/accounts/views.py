@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.organisations.selectors import organisation_list_sole_admin, organisation_search_to_join
+from apps.semantics.services import posted_as_initial, posted_text, topic_suggestions_shown
 
 from . import services
 from .forms import AccountDeleteForm, ProfileForm
@@ -33,6 +34,15 @@ def dashboard(request):
 @login_required
 def profile(request):
     user = request.user
+    if request.method == "POST" and "suggest_topics" in request.POST:
+        # Without JavaScript: the form as sent, with the topics that fit what they wrote.
+        form = ProfileForm(
+            initial=posted_as_initial(request.POST), instance=User.objects.get(pk=user.pk)
+        )
+        suggestions = topic_suggestions_shown(posted_text(request.POST, ["bio", "offer"]))
+        return render(
+            request, "accounts/profile.html", {"form": form, "topic_suggestions": suggestions}
+        )
     # The form works on its own copy: an invalid submission must not show in the header.
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.forms import TopicGroup, TopicsField, grouped_topic_options
+from apps.semantics.services import suggesting_widget_attrs
 from apps.taxonomy.models import Format, OrganisationKind, Province, Sector
 
 from .models import Organisation
@@ -87,7 +88,9 @@ class OrganisationForm(forms.ModelForm):
             "website": _("The full address, starting with https://"),
             "description": _("What you do, in a few sentences, without jargon."),
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "description": forms.Textarea(attrs=suggesting_widget_attrs("organisation", rows=5))
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

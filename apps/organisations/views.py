@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.middleware import second_factor_for_coordinators
 from apps.challenges.selectors import challenge_list_for_organisation
 from apps.core.listing import render_listing
+from apps.semantics.services import posted_as_initial, posted_text, topic_suggestions_shown
 from apps.taxonomy.models import OrganisationKind
 
 from . import services
@@ -90,6 +91,10 @@ def organisation_page(request, slug: str):
 @login_required
 def organisation_create(request):
     existing = None
+    if request.method == "POST" and "suggest_topics" in request.POST:
+        return _with_topic_suggestions(
+            request, OrganisationForm(initial=posted_as_initial(request.POST), user=request.user)
+        )
     if request.method == "POST":
         form = OrganisationForm(request.POST, user=request.user)
         if form.is_valid():
@@ -119,6 +124,11 @@ def organisation_create(request):
 @login_required
 def organisation_edit(request, slug: str):
     organisation = get_organisation_for_edit(request.user, slug)
+    if request.method == "POST" and "suggest_topics" in request.POST:
+        form = OrganisationForm(
+            initial=posted_as_initial(request.POST), instance=organisation, user=request.user
+        )
+        return _with_topic_suggestions(request, form, organisation=organisation)
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,6 +142,22 @@ def organisation_edit(request, slug: str):
         request,
         "organisations/organisation_form.html",
         {"form": form, "organisation": organisation, "existing": None},
+    )
+
+
+def _with_topic_suggestions(request, form, *, organisation=None):
+    """Without JavaScript: the form as sent, with the topics that fit its description."""
+    return render(
+        request,
+        "organisations/organisation_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "existing": None,
+            "topic_suggestions": topic_suggestions_shown(
+                posted_text(request.POST, ["description"])
+            ),
+        },
     )
 
 

@@ -130,3 +130,54 @@ def topics_to_preselect(suggestions: list[Suggestion]) -> list[str]:
     chosen = [s.topic for s in suggestions[:1]]
     chosen += [s.topic for s in suggestions[1:PRESELECT_MAX] if s.score >= PRESELECT_MIN_SCORE]
     return chosen
+
+
+@dataclass(frozen=True)
+class ShownSuggestion:
+    topic: AITopic
+    why: str
+    score: float
+
+
+def topic_suggestions_shown(text: str, *, limit: int = 3) -> list[ShownSuggestion]:
+    """The first `limit` suggestions for `text` with their topics loaded (for a page); none
+    for an empty text."""
+    if not (text or "").strip():
+        return []
+    suggestions = topics_suggest(text)[:limit]
+    topics = AITopic.objects.in_bulk([s.topic for s in suggestions], field_name="slug")
+    return [
+        ShownSuggestion(topics[s.topic], s.why, s.score) for s in suggestions if s.topic in topics
+    ]
+
+
+def posted_text(data, fields: list[str]) -> str:
+    """The text of the named form fields, joined (what a suggestion reads)."""
+    return "\n".join((data.get(name) or "").strip() for name in fields if data.get(name))
+
+
+def suggesting_widget_attrs(source: str, *, rows: int) -> dict:
+    """Attributes of a textarea that asks for topic suggestions while it is typed in (htmx,
+    debounced), for the box `semantics/_topic_suggestions.html` of the same form."""
+    from django.urls import reverse_lazy
+
+    return {
+        "rows": rows,
+        "hx-post": reverse_lazy("semantics:topic_suggestions"),
+        "hx-trigger": "input changed delay:800ms",
+        "hx-target": "#topic-suggestions",
+        "hx-swap": "outerHTML",
+        "hx-include": "closest form",
+        "hx-vals": json.dumps({"source": source}),
+        "hx-sync": "this:replace",
+    }
+
+
+def posted_as_initial(data) -> dict:
+    """A sent form as initial values, for showing it again with suggestions without checking
+    it (no errors yet, nothing saved)."""
+    return {
+        name: values if len(values) > 1 else values[0]
+        for name, values in data.lists()
+        if name not in ("csrfmiddlewaretoken", "suggest_topics")
+    }

@@ -209,8 +209,8 @@ def fill_challenge_form_with_the_keyboard(page: Page) -> None:
         page.keyboard.type(text)
 
     # While the description was typed, the topics that fit it were marked (htmx), with why,
-    # in a status region a screen reader announces; the person ticks suggested ones.
-    status = page.locator("#topic-picker [role=status]")
+    # in a live region a screen reader announces; the person ticks suggested ones.
+    status = page.locator("#topic-picker [aria-live=polite]")
     expect(status).to_contain_text("These AI topics seem to fit your description")
     expect(status).to_contain_text("Time series")
     for label in ("Predictive analytics", "Time series"):

@@ -104,7 +104,7 @@ def test_typing_gets_the_picker_back_with_the_fitting_topics_marked(client, memb
     )
     assert label and "suggested-tag" in label.group(1)
     assert checked_topic_ids(response.text) == set()  # marked, not ticked, while typing
-    assert 'role="status"' in response.text  # announced to screen readers
+    assert 'aria-live="polite"' in response.text  # announced to screen readers
 
 
 def test_the_description_field_asks_for_suggestions_while_typing(client, member):
