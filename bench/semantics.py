@@ -36,7 +36,7 @@ import numpy as np
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from apps.semantics.core import TopicIndex  # noqa: E402 - after the path is set
+from apps.semantics.core import TopicIndex, topic_texts  # noqa: E402 - after the path is set
 from apps.semantics.model import UniversalSentenceEncoder  # noqa: E402
 
 DATA = BASE_DIR / "bench" / "data" / "semantics"
@@ -55,33 +55,23 @@ def rss_mb() -> float:
 
 
 def taxonomy_topics():
-    """(slug, parent, name_nl, plain_nl, plain_en) from the reference-data migration, so the
-    benchmark needs no database for the topics."""
+    """(slug, parent, Dutch name, Dutch description, English description) from the
+    reference-data migration, so the benchmark needs no database for the topics."""
     path = BASE_DIR / "apps" / "taxonomy" / "migrations" / "0002_reference_data.py"
     spec = importlib.util.spec_from_file_location("reference_data", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for group, _nl, _en, leaves in module.TOPICS:
-        yield group, None, "", "", ""
+    for group, group_nl, _en, leaves in module.TOPICS:
+        yield group, None, group_nl, "", ""
         for slug, name_nl, _name_en, plain_nl, plain_en in leaves:
             yield slug, group, name_nl, plain_nl, plain_en
 
 
-def topic_texts() -> tuple[dict[str, list[str]], dict[str, str | None]]:
-    """What the platform embeds per topic (apps.semantics.services.topic_index)."""
+def platform_topic_texts() -> tuple[dict[str, list[str]], dict[str, str | None]]:
+    """What the platform embeds per topic (the same `topic_texts` as
+    apps.semantics.services.topic_index)."""
     examples = json.loads(EXAMPLES.read_text(encoding="utf-8"))["topics"]
-    texts, parent = {}, {}
-    for slug, group, name_nl, plain_nl, plain_en in taxonomy_topics():
-        own = examples.get(slug, {})
-        texts[slug] = [
-            *own.get("nl", []),
-            *own.get("en", []),
-            *(text for text in (plain_nl, plain_en) if text),
-        ]
-        if name_nl:
-            texts[slug].append(f"{name_nl}. {plain_nl}")
-        parent[slug] = group
-    return texts, parent
+    return topic_texts(examples, list(taxonomy_topics()))
 
 
 def topic_hits(index: TopicIndex, embedder, rows: list[dict]) -> dict[str, float]:
@@ -197,7 +187,7 @@ def main() -> None:
     embedder = UniversalSentenceEncoder()
     embedder.embed(["laden"])
     result["model_load_s"] = round(time.perf_counter() - started, 2)
-    texts, parent = topic_texts()
+    texts, parent = platform_topic_texts()
     started = time.perf_counter()
     index = TopicIndex.build(embedder, texts, parent)
     result["topic_index_build_s"] = round(time.perf_counter() - started, 2)

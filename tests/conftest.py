@@ -59,6 +59,15 @@ def member(sme):
 
 
 @pytest.fixture
+def sme_admin(sme):
+    """An active administrator of `sme`."""
+    from apps.organisations.models import Membership
+    from tests.organisations.factories import MembershipFactory
+
+    return MembershipFactory(organisation=sme, role=Membership.Role.ADMIN).user
+
+
+@pytest.fixture
 def outsider(db):
     """A member of another organisation, in another hub's region (Groningen)."""
     from tests.organisations.factories import MembershipFactory, OrganisationFactory

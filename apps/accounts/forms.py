@@ -5,7 +5,7 @@ from django.forms.boundfield import BoundField, BoundWidget
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from apps.semantics.services import suggesting_widget_attrs
+from apps.semantics.forms import suggesting_textarea_attrs
 from apps.taxonomy.models import AITopic, Province
 
 from .models import Audience, User
@@ -120,8 +120,8 @@ class ProfileForm(forms.ModelForm):
             "preferred_language": _("The language of the site and of the emails we send you."),
         }
         widgets = {
-            "offer": forms.Textarea(attrs=suggesting_widget_attrs("profile", rows=4)),
-            "bio": forms.Textarea(attrs=suggesting_widget_attrs("profile", rows=4)),
+            "offer": forms.Textarea(attrs=suggesting_textarea_attrs(rows=4, source="profile")),
+            "bio": forms.Textarea(attrs=suggesting_textarea_attrs(rows=4, source="profile")),
             "email_visibility": forms.RadioSelect,
             "profile_visibility": forms.RadioSelect,
         }

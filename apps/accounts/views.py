@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.organisations.selectors import organisation_list_sole_admin, organisation_search_to_join
-from apps.semantics.services import posted_as_initial, posted_text, topic_suggestions_shown
+from apps.semantics.forms import posted_as_initial
+from apps.semantics.services import posted_text, topic_suggestions_shown
 
 from . import services
 from .forms import AccountDeleteForm, ProfileForm
@@ -37,7 +38,8 @@ def profile(request):
     if request.method == "POST" and "suggest_topics" in request.POST:
         # Without JavaScript: the form as sent, with the topics that fit what they wrote.
         form = ProfileForm(
-            initial=posted_as_initial(request.POST), instance=User.objects.get(pk=user.pk)
+            initial=posted_as_initial(request.POST, ProfileForm),
+            instance=User.objects.get(pk=user.pk),
         )
         suggestions = topic_suggestions_shown(posted_text(request.POST, ["bio", "offer"]))
         return render(

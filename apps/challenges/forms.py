@@ -10,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.semantics.forms import suggesting_textarea_attrs
 from apps.taxonomy.models import AITopic, Format, Province, Sector
 
 from .models import Challenge, ChallengeInterest, Visibility
@@ -66,15 +67,9 @@ class ChallengeForm(forms.Form):
         # While typing (htmx, debounced), the topic picker is swapped for one with the topics
         # that fit marked; without JavaScript the "suggest topics" button does the same.
         widget=forms.Textarea(
-            attrs={
-                "rows": 8,
-                "hx-post": reverse_lazy("challenges:suggest_topics"),
-                "hx-trigger": "input changed delay:800ms",
-                "hx-target": "#topic-picker",
-                "hx-swap": "outerHTML",
-                "hx-include": "closest form",
-                "hx-sync": "this:replace",
-            }
+            attrs=suggesting_textarea_attrs(
+                rows=8, url=reverse_lazy("challenges:suggest_topics"), target="#topic-picker"
+            )
         ),
         error_messages={
             "min_length": _(
@@ -210,23 +205,15 @@ class ChallengeForm(forms.Form):
         values = (self[name].value() or "" for name in ("title", "description", "learning_goals"))
         return "\n".join(value.strip() for value in values if value and value.strip())
 
-    def show_suggestions(self, suggestions, *, preselect: list[str]) -> None:
-        """`suggestions` (apps.semantics.services.Suggestion, best first) shown beside their
-        topics; the slugs in `preselect` ticked when the person chose no topic."""
-        by_slug = {
-            topic.slug: topic
-            for topic in AITopic.objects.filter(slug__in=[s.topic for s in suggestions])
-        }
-        self.suggestions = [
-            {"topic": by_slug[s.topic], "why": s.why, "score": s.score}
-            for s in suggestions
-            if s.topic in by_slug
-        ]
-        self.preselected = {str(by_slug[slug].pk) for slug in preselect if slug in by_slug}
+    def show_suggestions(self, suggestions, *, preselect) -> None:
+        """`suggestions` (`apps.semantics.services.ShownSuggestion`, best first) shown beside
+        their topics; the topics in `preselect` ticked when the person chose none."""
+        self.suggestions = list(suggestions)
+        self.preselected = {str(topic.pk) for topic in preselect}
 
     def suggested_topic_ids(self) -> set[str]:
         """The first three suggestions, marked in the picker."""
-        return {str(item["topic"].pk) for item in self.suggestions[:3]}
+        return {str(item.topic.pk) for item in self.suggestions[:3]}
 
     def clean_topics(self):
         topics = self.cleaned_data["topics"]

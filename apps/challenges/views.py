@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from apps.accounts.middleware import second_factor_for_coordinators
 from apps.core.listing import render_listing
 from apps.hubs.models import Hub
-from apps.semantics.services import topics_suggest, topics_to_preselect
+from apps.semantics.forms import posted_as_initial
+from apps.semantics.services import topic_suggestions_shown, topics_to_preselect
 
 from . import services, stale
 from .forms import ChallengeForm, InterestForm
@@ -59,7 +60,9 @@ def challenge_create(request):
     is_post = request.method == "POST"
     action = request.POST.get("action", "") if is_post else ""
     if action == ChallengeForm.ACTION_SUGGEST:
-        form = ChallengeForm(initial=_posted_values(request), organisations=organisations)
+        form = ChallengeForm(
+            initial=posted_as_initial(request.POST, ChallengeForm), organisations=organisations
+        )
         _suggest_topics(form)
         return render(request, "challenges/challenge_form.html", {"form": form, "challenge": None})
     form = ChallengeForm(
@@ -98,7 +101,9 @@ def challenge_edit(request, pk: int):
     is_post = request.method == "POST"
     action = request.POST.get("action", "") if is_post else ""
     if action == ChallengeForm.ACTION_SUGGEST:
-        form = ChallengeForm(initial=_posted_values(request), instance=challenge)
+        form = ChallengeForm(
+            initial=posted_as_initial(request.POST, ChallengeForm), instance=challenge
+        )
         _suggest_topics(form)
         return render(
             request, "challenges/challenge_form.html", {"form": form, "challenge": challenge}
@@ -122,21 +127,11 @@ def challenge_edit(request, pk: int):
     return render(request, "challenges/challenge_form.html", {"form": form, "challenge": challenge})
 
 
-def _posted_values(request) -> dict:
-    """The form as sent, as initial values (for showing it again without checking it)."""
-    multiple = {"topics", "sectors", "formats"}
-    return {
-        name: request.POST.getlist(name) if name in multiple else request.POST.get(name)
-        for name in request.POST
-        if name not in ("csrfmiddlewaretoken", "action")
-    }
-
-
 def _suggest_topics(form: ChallengeForm, *, tick: bool = True) -> None:
     """Mark the topics that fit the text; with `tick`, also tick them when none is chosen."""
     text = form.text_to_understand()
     if text:
-        suggestions = topics_suggest(text)
+        suggestions = topic_suggestions_shown(text, limit=5)
         form.show_suggestions(
             suggestions, preselect=topics_to_preselect(suggestions) if tick else []
         )
@@ -155,7 +150,8 @@ def challenge_suggest_topics(request):
     fit marked. Nothing is ticked behind the person's back while they type; submitting
     without a topic ticks them (`_suggest_topics_if_none_chosen`)."""
     form = ChallengeForm(
-        initial=_posted_values(request), organisations=demand_organisations_of(request.user)
+        initial=posted_as_initial(request.POST, ChallengeForm),
+        organisations=demand_organisations_of(request.user),
     )
     _suggest_topics(form, tick=False)
     return render(request, "challenges/_topic_picker.html", {"form": form, "field": form["topics"]})

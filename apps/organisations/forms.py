@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.forms import TopicGroup, TopicsField, grouped_topic_options
-from apps.semantics.services import suggesting_widget_attrs
+from apps.semantics.forms import suggesting_textarea_attrs
 from apps.taxonomy.models import Format, OrganisationKind, Province, Sector
 
 from .models import Organisation
@@ -89,7 +89,9 @@ class OrganisationForm(forms.ModelForm):
             "description": _("What you do, in a few sentences, without jargon."),
         }
         widgets = {
-            "description": forms.Textarea(attrs=suggesting_widget_attrs("organisation", rows=5))
+            "description": forms.Textarea(
+                attrs=suggesting_textarea_attrs(rows=5, source="organisation")
+            )
         }
 
     def __init__(self, *args, user, **kwargs):

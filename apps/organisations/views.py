@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from apps.accounts.middleware import second_factor_for_coordinators
 from apps.challenges.selectors import challenge_list_for_organisation
 from apps.core.listing import render_listing
-from apps.semantics.services import posted_as_initial, posted_text, topic_suggestions_shown
+from apps.semantics.forms import posted_as_initial
+from apps.semantics.services import posted_text, topic_suggestions_shown
 from apps.taxonomy.models import OrganisationKind
 
 from . import services
@@ -93,7 +94,10 @@ def organisation_create(request):
     existing = None
     if request.method == "POST" and "suggest_topics" in request.POST:
         return _with_topic_suggestions(
-            request, OrganisationForm(initial=posted_as_initial(request.POST), user=request.user)
+            request,
+            OrganisationForm(
+                initial=posted_as_initial(request.POST, OrganisationForm), user=request.user
+            ),
         )
     if request.method == "POST":
         form = OrganisationForm(request.POST, user=request.user)
@@ -126,7 +130,9 @@ def organisation_edit(request, slug: str):
     organisation = get_organisation_for_edit(request.user, slug)
     if request.method == "POST" and "suggest_topics" in request.POST:
         form = OrganisationForm(
-            initial=posted_as_initial(request.POST), instance=organisation, user=request.user
+            initial=posted_as_initial(request.POST, OrganisationForm),
+            instance=organisation,
+            user=request.user,
         )
         return _with_topic_suggestions(request, form, organisation=organisation)
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)

@@ -164,6 +164,28 @@ class TopicIndex:
         return out
 
 
+def topic_texts(
+    examples: Mapping[str, Mapping[str, Sequence[str]]],
+    topics: Sequence[tuple[str, str | None, str, str, str]],
+) -> tuple[dict[str, list[str]], dict[str, str | None]]:
+    """What is embedded per topic, for the platform and its benchmark alike: the topic's
+    example statements in both languages, its plain descriptions and "name. description".
+    `topics`: (slug, parent slug or None, Dutch name, Dutch description, English
+    description). Returns (texts per slug, parent per slug) for `TopicIndex.build`."""
+    texts: dict[str, list[str]] = {}
+    parent: dict[str, str | None] = {}
+    for slug, parent_slug, name_nl, description_nl, description_en in topics:
+        own = examples.get(slug, {})
+        texts[slug] = [
+            *own.get("nl", []),
+            *own.get("en", []),
+            *(text for text in (description_nl, description_en) if text),
+            f"{name_nl}. {description_nl}".strip(". "),
+        ]
+        parent[slug] = parent_slug
+    return texts, parent
+
+
 def _softmax(values: np.ndarray, temperature: float) -> np.ndarray:
     scaled = (values - values.max()) / temperature
     weights = np.exp(scaled)

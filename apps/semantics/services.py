@@ -16,7 +16,7 @@ from django.utils import translation
 
 from apps.taxonomy.models import AITopic
 
-from .core import TopicIndex
+from .core import TopicIndex, topic_texts
 from .model import UniversalSentenceEncoder
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "topic_examples.json"
@@ -50,32 +50,15 @@ def topic_index() -> TopicIndex:
     names and plain descriptions, embedded; rebuilt when the taxonomy changes."""
     global _current
     topics = list(
-        AITopic.objects.select_related("parent").values_list(
-            "slug",
-            "parent__slug",
-            "name_nl",
-            "name_en",
-            "description_nl",
-            "description_en",
+        AITopic.objects.values_list(
+            "slug", "parent__slug", "name_nl", "description_nl", "description_en"
         )
     )
     key = tuple(sorted(topics, key=lambda row: row[0]))
     with _lock:
         if _current is not None and _current.taxonomy_key == key:
             return _current.index
-    examples = _examples()
-    texts: dict[str, list[str]] = {}
-    parent: dict[str, str | None] = {}
-    for slug, parent_slug, name_nl, name_en, description_nl, description_en in topics:
-        own = examples.get(slug, {})
-        texts[slug] = [
-            *own.get("nl", []),
-            *own.get("en", []),
-            *(text for text in (description_nl, description_en) if text),
-            f"{name_nl}. {description_nl}".strip(". "),
-        ]
-        parent[slug] = parent_slug
-        del name_en  # the English name alone says little to the model; its description does
+    texts, parent = topic_texts(_examples(), topics)
     index = TopicIndex.build(embedder(), texts, parent)
     with _lock:
         _current = _Index(index=index, taxonomy_key=key)
@@ -118,30 +101,18 @@ def topics_suggest_many(
     ]
 
 
-# A suggestion is pre-selected when it is the best one, or close enough to it in how clearly
-# it fits; at most three (a challenge names at most five topics, and three said well beat
-# five guessed).
-PRESELECT_MIN_SCORE = 0.15
-PRESELECT_MAX = 3
-
-
-def topics_to_preselect(suggestions: list[Suggestion]) -> list[str]:
-    """The slugs to tick for someone who chose no topic themselves."""
-    chosen = [s.topic for s in suggestions[:1]]
-    chosen += [s.topic for s in suggestions[1:PRESELECT_MAX] if s.score >= PRESELECT_MIN_SCORE]
-    return chosen
-
-
 @dataclass(frozen=True)
 class ShownSuggestion:
+    """A suggestion for a page: the topic itself, why, and how clearly it fits (0..1)."""
+
     topic: AITopic
     why: str
     score: float
 
 
 def topic_suggestions_shown(text: str, *, limit: int = 3) -> list[ShownSuggestion]:
-    """The first `limit` suggestions for `text` with their topics loaded (for a page); none
-    for an empty text."""
+    """The first `limit` suggestions for `text` with their topics loaded; none for an
+    empty text."""
     if not (text or "").strip():
         return []
     suggestions = topics_suggest(text)[:limit]
@@ -151,33 +122,20 @@ def topic_suggestions_shown(text: str, *, limit: int = 3) -> list[ShownSuggestio
     ]
 
 
+# A suggestion is pre-selected when it is the best one, or close enough to it in how clearly
+# it fits; at most three (a challenge names at most five topics, and three said well beat
+# five guessed).
+PRESELECT_MIN_SCORE = 0.15
+PRESELECT_MAX = 3
+
+
+def topics_to_preselect(suggestions: list[ShownSuggestion]) -> list[AITopic]:
+    """The topics to tick for someone who chose none themselves (`suggestions` best first)."""
+    chosen = [s.topic for s in suggestions[:1]]
+    chosen += [s.topic for s in suggestions[1:PRESELECT_MAX] if s.score >= PRESELECT_MIN_SCORE]
+    return chosen
+
+
 def posted_text(data, fields: list[str]) -> str:
     """The text of the named form fields, joined (what a suggestion reads)."""
     return "\n".join((data.get(name) or "").strip() for name in fields if data.get(name))
-
-
-def suggesting_widget_attrs(source: str, *, rows: int) -> dict:
-    """Attributes of a textarea that asks for topic suggestions while it is typed in (htmx,
-    debounced), for the box `semantics/_topic_suggestions.html` of the same form."""
-    from django.urls import reverse_lazy
-
-    return {
-        "rows": rows,
-        "hx-post": reverse_lazy("semantics:topic_suggestions"),
-        "hx-trigger": "input changed delay:800ms",
-        "hx-target": "#topic-suggestions",
-        "hx-swap": "outerHTML",
-        "hx-include": "closest form",
-        "hx-vals": json.dumps({"source": source}),
-        "hx-sync": "this:replace",
-    }
-
-
-def posted_as_initial(data) -> dict:
-    """A sent form as initial values, for showing it again with suggestions without checking
-    it (no errors yet, nothing saved)."""
-    return {
-        name: values if len(values) > 1 else values[0]
-        for name, values in data.lists()
-        if name not in ("csrfmiddlewaretoken", "suggest_topics")
-    }

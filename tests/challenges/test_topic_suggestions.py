@@ -76,7 +76,7 @@ def test_the_suggest_button_shows_suggestions_without_saving_or_complaining(clie
     assert not Challenge.objects.exists()
     form = response.context["form"]
     assert not form.is_bound  # nothing checked, nothing refused
-    assert "conversational-ai" in [item["topic"].slug for item in form.suggestions[:3]]
+    assert "conversational-ai" in [item.topic.slug for item in form.suggestions[:3]]
     assert checked_topic_ids(response.text)  # ticked: nothing was chosen yet
     assert data["creation_token"] in response.text  # a later submit is still one challenge
     assert MAIL_QUESTIONS[:40] in response.text

@@ -21,11 +21,6 @@ def url(name, organisation, **kwargs):
 
 
 @pytest.fixture
-def sme_admin(sme):
-    return MembershipFactory(organisation=sme, role=Membership.Role.ADMIN).user
-
-
-@pytest.fixture
 def requester(sme):
     """Someone whose request to join `sme` waits for a decision."""
     return MembershipFactory(organisation=sme, state=Membership.State.REQUESTED).user

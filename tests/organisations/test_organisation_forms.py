@@ -63,11 +63,6 @@ def supplier_data(**overrides):
 
 
 @pytest.fixture
-def sme_admin(sme):
-    return MembershipFactory(organisation=sme, role=Membership.Role.ADMIN).user
-
-
-@pytest.fixture
 def purged_queue():
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)

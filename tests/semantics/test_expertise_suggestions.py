@@ -18,16 +18,6 @@ LAB = (
 )
 
 
-@pytest.fixture
-def sme_admin(sme):
-    from apps.organisations.models import Membership
-    from tests.organisations.factories import MembershipFactory
-
-    return MembershipFactory(
-        organisation=sme, role=Membership.Role.ADMIN, state=Membership.State.ACTIVE
-    ).user
-
-
 def names_suggested(html: str) -> list[str]:
     box = re.search(r'<div class="topic-suggestions" id="topic-suggestions"(.*?)</div>', html, re.S)
     assert box, "no suggestion box"
