@@ -45,3 +45,11 @@ preload_app = True
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Load the embedding model and stored vectors while the worker already serves: search by
+    meaning joins in a few seconds after boot, and no request waits for it."""
+    from apps.semantics.embeddings import warm_up_in_background
+
+    warm_up_in_background()

@@ -111,3 +111,43 @@ def admin_client(client, admin_user):
 
     login_with_second_factor(client, admin_user)
     return client
+
+
+class TestQueue:
+    """The tests' Celery queue in the real Redis broker: how many messages wait, and which
+    tasks with which arguments."""
+
+    def __init__(self):
+        import redis
+        from django.conf import settings
+
+        self.name = settings.CELERY_TASK_DEFAULT_QUEUE
+        self.redis = redis.Redis.from_url(settings.REDIS_URL)
+
+    def __call__(self) -> int:
+        return self.redis.llen(self.name)
+
+    def tasks(self) -> list[tuple[str, list]]:
+        import base64
+        import json
+
+        sent = []
+        for raw in reversed(self.redis.lrange(self.name, 0, -1)):
+            message = json.loads(raw)
+            args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+            sent.append((message["headers"]["task"], args))
+        return sent
+
+    def clear(self) -> None:
+        self.redis.delete(self.name)
+
+
+@pytest.fixture
+def queue():
+    from apps.core import delivery
+
+    waiting = TestQueue()
+    waiting.clear()
+    delivery._broker_down_until = 0.0
+    yield waiting
+    waiting.clear()

@@ -15,6 +15,7 @@ from apps.core.filters import (
 )
 from apps.taxonomy.models import Format
 
+from .meaning import challenge_ids_by_meaning
 from .models import Challenge, ChallengeStatus
 
 # What the directory calls open: still looking for partners or under way. Closed ones are
@@ -31,7 +32,11 @@ SORTS = {
 
 
 class ChallengeFilterSet(ListingFilterSet):
-    q = SearchFilter(document="search_document")
+    q = SearchFilter(
+        document="search_document",
+        meaning=challenge_ids_by_meaning,
+        labels=("topics", "sectors"),
+    )
     province = ProvinceFacetFilter()
     hub = HubFacetFilter(province_path="province")
     topic = TopicFacetFilter()

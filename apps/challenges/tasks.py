@@ -3,19 +3,12 @@ notices carry a key per challenge and waiting period, so a rerun or a redelivery
 same period notifies no one twice."""
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from apps.core.delivery import retried_task_options
 
 from . import stale
 
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
 
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=60,
-    retry_backoff_max=900,
-    max_retries=5,
-)
+@shared_task(**retried_task_options(backoff=60, backoff_max=900, max_retries=5))
 def remind_stale_challenges() -> int:
     return stale.challenges_stale_remind_all()

@@ -20,6 +20,7 @@ from apps.core.filters import (
 )
 from apps.core.search import bilingual_search_vector
 
+from .meaning import community_ids_by_meaning
 from .models import CommunityStatus, LearningCommunity
 
 SORTS = {
@@ -80,7 +81,8 @@ class CommunitySectorFilter(SectorFacetFilter):
 class CommunityFilterSet(ListingFilterSet):
     # Few communities per hub: a vector computed per query is enough, no stored document.
     q = SearchFilter(
-        document=lambda: bilingual_search_vector("name", "goal", "learning_objectives")
+        document=lambda: bilingual_search_vector("name", "goal", "learning_objectives"),
+        meaning=community_ids_by_meaning,
     )
     hub = HubFacetFilter(path="hub")
     status = ChoiceFacetFilter(choices=CommunityStatus.choices, label=_("Status"))

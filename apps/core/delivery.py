@@ -29,10 +29,33 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+
+# Worth a retry: the database or the broker was briefly unreachable.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, ConnectionError)
+
+
+def retried_task_options(
+    *,
+    backoff: int,
+    backoff_max: int,
+    max_retries: int,
+    errors: tuple[type[Exception], ...] = TRANSIENT_ERRORS,
+) -> dict:
+    """`shared_task` options for work delivered here: acknowledged only when done (a killed
+    worker's message is delivered again), and a few retries with backoff on `errors`. After
+    those, the sweep brings the recorded work back."""
+    return {
+        "acks_late": True,
+        "autoretry_for": errors,
+        "retry_backoff": backoff,
+        "retry_backoff_max": backoff_max,
+        "max_retries": max_retries,
+    }
+
 
 # After a failed publish, the next publishes in this process skip the broker for this long:
 # a page that notifies twenty people must not wait twenty times for a broker that is down.

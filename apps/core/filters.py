@@ -25,8 +25,18 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q, TextField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    TextField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +44,7 @@ from apps.core.data_version import cached_for_data_version
 from apps.hubs.models import Hub
 from apps.taxonomy.models import AITopic, Province, Sector
 
-from .search import MAX_QUERY_LENGTH, search_query
+from .search import MAX_QUERY_LENGTH, bilingual_search_vector, search_query
 
 RELEVANCE = "relevance"
 
@@ -459,33 +469,121 @@ class TopicFacetFilter(ModelFacetFilter):
 
 
 class SearchFilter(django_filters.CharFilter):
-    """The search box (`?q=`): full text in Dutch and English (`apps.core.search`).
+    """The search box (`?q=`): full text in Dutch and English (`apps.core.search`), and
+    optionally by meaning and by label.
 
     `document` names a stored search vector of the model, or is a callable that returns a
     vector expression (for small tables without a stored one).
+
+    `meaning(text) -> ids`, when given, adds the rows whose text means what the query says
+    (best first; apps.semantics), in any language and without sharing a word. `labels` names
+    relations to bilingual labels (topics, sectors): rows labelled with a label whose names or
+    plain explanation match the query are found too. The rows are then ranked by reciprocal
+    rank fusion of the full-text rank and the rank by meaning.
     """
 
-    def __init__(self, *args, document: str | Callable[[], Any] = "search_document", **kwargs):
+    def __init__(
+        self,
+        *args,
+        document: str | Callable[[], Any] = "search_document",
+        meaning: Callable[[str], list[int]] | None = None,
+        labels: tuple[str, ...] = (),
+        **kwargs,
+    ):
         self.document = document
+        self.meaning = meaning
+        self.labels = labels
         kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
         super().__init__(*args, **kwargs)
 
-    def search(self, queryset: models.QuerySet, query: SearchQuery, *, rank: bool = True):
+    def _label_match(self, model: type[models.Model], query: SearchQuery) -> Q:
+        matched = Q()
+        for relation in self.labels:
+            label_model = model._meta.get_field(relation).related_model
+            fields = [
+                name
+                for name in ("name_nl", "name_en", "description_nl", "description_en")
+                if hasattr(label_model, name)
+            ]
+            found = label_model.objects.alias(
+                label_document=bilingual_search_vector(*fields)
+            ).filter(label_document=query)
+            if hasattr(label_model, "parent"):
+                # A group's name finds what is labelled with any of its topics.
+                found = label_model.objects.filter(
+                    Q(pk__in=found.values("pk")) | Q(parent__in=found.values("pk"))
+                )
+            matched |= Q(
+                pk__in=model._base_manager.filter(**{f"{relation}__in": found.values("pk")})
+                .order_by()
+                .values("pk")
+            )
+        return matched
+
+    def search(
+        self,
+        queryset: models.QuerySet,
+        query: SearchQuery,
+        *,
+        rank: bool = True,
+        meaning_ids: list[int] | None = None,
+    ):
         if callable(self.document):
             queryset = queryset.alias(search_vector=self.document())
             name = "search_vector"
         else:
             name = self.document
-        queryset = queryset.filter(**{name: query})
+        lexical = Q(**{name: query})
+        if self.labels:
+            lexical |= self._label_match(queryset.model, query)
+        if not meaning_ids and not self.labels:
+            queryset = queryset.filter(lexical)
+            if rank:
+                queryset = queryset.annotate(search_rank=SearchRank(F(name), query))
+            return queryset
+        meaning_ids = meaning_ids or []
+        queryset = queryset.filter(lexical | Q(pk__in=meaning_ids))
         if rank:
-            queryset = queryset.annotate(search_rank=SearchRank(F(name), query))
+            queryset = queryset.annotate(search_rank=fused_rank(name, query, lexical, meaning_ids))
         return queryset
 
     def filter(self, queryset: models.QuerySet, value: str) -> models.QuerySet:
         query = search_query(value or "")
         return queryset if query is None else self.search(queryset, query)
+
+
+# Reciprocal rank fusion's constant (Cormack, Clarke and Buettcher 2009): a row ranked first
+# by one list outweighs one ranked about k places down by both.
+FUSION_K = 60
+
+
+def fused_rank(document: str, query: SearchQuery, lexical: Q, meaning_ids: list[int]):
+    """1 / (k + full-text position) for rows the words find, plus 1 / (k + position by
+    meaning) for rows meaning finds: both lists' best rise to the top."""
+    lexical_position = Window(
+        RowNumber(),
+        order_by=[
+            Case(When(lexical, then=Value(0)), default=Value(1)).asc(),
+            SearchRank(F(document), query).desc(),
+            F("pk").asc(),
+        ],
+    )
+    by_words = Case(
+        When(lexical, then=Value(1.0) / (Value(float(FUSION_K)) + lexical_position)),
+        default=Value(0.0),
+        output_field=models.FloatField(),
+    )
+    by_meaning = Case(
+        *(
+            When(pk=pk, then=Value(1.0 / (FUSION_K + position)))
+            for position, pk in enumerate(meaning_ids, start=1)
+        ),
+        default=Value(0.0),
+        output_field=models.FloatField(),
+    )
+    return ExpressionWrapper(by_words + by_meaning, output_field=models.FloatField())
 
 
 @dataclass(frozen=True)
@@ -616,10 +714,20 @@ class ListingFilterSet(django_filters.FilterSet):
 
     # -- rows --------------------------------------------------------------------------------
 
+    @cached_property
+    def meaning_ids(self) -> list[int]:
+        """The rows the query finds by meaning, best first (none without a search)."""
+        search_filter = self.search_filter
+        if self.search is None or search_filter.meaning is None:
+            return []
+        return search_filter.meaning(self._value(search_filter) or "")
+
     def searched(self, queryset: models.QuerySet, *, rank: bool = True) -> models.QuerySet:
         if self.search is None:
             return queryset
-        return self.search_filter.search(queryset, self.search, rank=rank)
+        return self.search_filter.search(
+            queryset, self.search, rank=rank, meaning_ids=self.meaning_ids
+        )
 
     def filter_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         queryset = self.searched(queryset)

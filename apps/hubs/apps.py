@@ -22,3 +22,9 @@ class HubsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(seed_reference_data, sender=self)
         post_migrate.connect(refresh_coordinator_group, sender=self)
+
+        from apps.semantics.embeddings import embedded_text_register
+
+        from .meaning import EMBEDDED_HUB
+
+        embedded_text_register(EMBEDDED_HUB)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.filters import ListingFilterSet, ProvinceFacetFilter, SearchFilter, Sort, SortFilter
 from apps.core.search import bilingual_search_vector
 
+from .meaning import hub_ids_by_meaning
 from .models import Hub
 
 
@@ -18,7 +19,8 @@ class HubProvinceFilter(ProvinceFacetFilter):
 class HubFilterSet(ListingFilterSet):
     # Seven hubs: a vector computed per query is cheap enough, no stored document needed.
     q = SearchFilter(
-        document=lambda: bilingual_search_vector("name", "description_nl", "description_en")
+        document=lambda: bilingual_search_vector("name", "description_nl", "description_en"),
+        meaning=hub_ids_by_meaning,
     )
     province = HubProvinceFilter()
     sort = SortFilter(sorts={"name": Sort(_("name (A–Z)"), ("name", "pk"))}, default="name")

@@ -13,6 +13,7 @@ from apps.core.filters import (
     TopicFacetFilter,
 )
 
+from .meaning import knowledge_item_ids_by_meaning
 from .models import KnowledgeItem
 
 SORTS = {
@@ -33,7 +34,11 @@ class SourceHubFilter(HubFacetFilter):
 
 
 class KnowledgeItemFilterSet(ListingFilterSet):
-    q = SearchFilter(document="search_document")
+    q = SearchFilter(
+        document="search_document",
+        meaning=knowledge_item_ids_by_meaning,
+        labels=("topics", "sectors"),
+    )
     kind = ChoiceFacetFilter(choices=KnowledgeItem.Kind.choices, label=_("Type"))
     topic = TopicFacetFilter()
     sector = SectorFacetFilter()

@@ -4,23 +4,15 @@ chunk is redelivered; the chunk claim (keyed on the task id) makes the redeliver
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from apps.core.delivery import TRANSIENT_ERRORS, retried_task_options
 from apps.hubs.models import Hub
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
-# Worth a retry: the database or broker was briefly unreachable.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
-RETRY = {
-    "acks_late": True,
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "max_retries": 5,
-}
+RETRY = retried_task_options(backoff=5, backoff_max=300, max_retries=5)
 
 
 @shared_task(bind=True, **RETRY)

@@ -4,21 +4,18 @@ redelivery or a retry send at most once. A few quick retries here; after those, 
 `email_due_at` brings it back through the sweep (apps/core/delivery.py)."""
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from apps.core.delivery import TRANSIENT_ERRORS, retried_task_options
 
 from . import services
 
-# SMTP (smtplib.SMTPException) and network errors are OSErrors; the database may be briefly
-# unreachable too.
-TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+# SMTP (smtplib.SMTPException) and network errors are OSErrors, as well as the database or
+# broker being briefly unreachable.
+EMAIL_ERRORS = (OSError, *TRANSIENT_ERRORS)
 
 
 @shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=300,
-    max_retries=3,
+    **retried_task_options(backoff=30, backoff_max=300, max_retries=3, errors=EMAIL_ERRORS)
 )
 def send_notification_email(notification_id: int) -> bool:
     return services.notification_email_send(notification_id=notification_id)
@@ -26,10 +23,7 @@ def send_notification_email(notification_id: int) -> bool:
 
 @shared_task(
     bind=True,
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=60,
-    max_retries=5,
+    **retried_task_options(backoff=60, backoff_max=600, max_retries=5),
     soft_time_limit=30 * 60,
     time_limit=31 * 60,
 )

@@ -14,6 +14,7 @@ from apps.core.filters import (
 )
 from apps.taxonomy.models import Format, OrganisationKind
 
+from .meaning import organisation_ids_by_meaning
 from .models import Organisation
 
 NATIONWIDE = "1"
@@ -24,7 +25,11 @@ SORTS = {
 
 
 class OrganisationFilterSet(ListingFilterSet):
-    q = SearchFilter(document="search_document")
+    q = SearchFilter(
+        document="search_document",
+        meaning=organisation_ids_by_meaning,
+        labels=("topics", "sectors"),
+    )
     kind = ModelFacetFilter(
         path="kind", queryset=OrganisationKind.objects.all(), label=_("Kind of organisation")
     )

@@ -246,3 +246,88 @@ def meaningful_term(term: str) -> bool:
     if not all(ch.isalpha() or ch in "-'" for ch in term):
         return False
     return term not in _stop_words()
+
+
+class VectorTable:
+    """Unit vectors by integer id, held in memory for similarity search: rows are added or
+    replaced in batches (`upsert`), and `nearest` answers the ids most similar to a query.
+
+    Stored as float16 (half the memory: 100 MB for 100 000 texts of 512 dimensions) and
+    multiplied as float32 a block at a time. New rows go to a block of their own, replaced
+    rows are written in place, so an update never copies the whole table; blocks are merged
+    once there are many. The caller serialises `upsert`; a concurrent `nearest` sees each
+    row either before or after its update.
+    """
+
+    MAX_BLOCKS = 16
+    ROWS_PER_PRODUCT = 16384
+
+    def __init__(self, dimensions: int):
+        self.dimensions = dimensions
+        self._blocks: list[tuple[np.ndarray, np.ndarray]] = []
+        self._where: dict[int, tuple[int, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def upsert(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        if not len(ids):
+            return
+        vectors = np.asarray(vectors, dtype=np.float16).reshape(len(ids), self.dimensions)
+        new_ids, new_rows = [], []
+        for position, object_id in enumerate(ids):
+            where = self._where.get(int(object_id))
+            if where is None:
+                new_ids.append(int(object_id))
+                new_rows.append(position)
+            else:
+                self._blocks[where[0]][1][where[1]] = vectors[position]
+        if new_ids:
+            block = (np.asarray(new_ids, dtype=np.int64), vectors[new_rows])
+            for row, object_id in enumerate(new_ids):
+                self._where[object_id] = (len(self._blocks), row)
+            self._blocks = [*self._blocks, block]
+        if len(self._blocks) > self.MAX_BLOCKS:
+            self._merge()
+
+    def _merge(self) -> None:
+        ids = np.concatenate([block_ids for block_ids, _m in self._blocks])
+        matrix = np.concatenate([block_matrix for _i, block_matrix in self._blocks])
+        self._where = {int(object_id): (0, row) for row, object_id in enumerate(ids)}
+        self._blocks = [(ids, matrix)]
+
+    def nearest(
+        self, query: np.ndarray, *, limit: int, floor: float, of_best: float = 0.0
+    ) -> list[tuple[int, float]]:
+        """Up to `limit` (id, similarity) pairs with similarity >= `floor` and >= `of_best`
+        times the best one's, most similar first (ties by id, so the order is stable)."""
+        blocks = self._blocks
+        if not blocks or limit <= 0:
+            return []
+        query = np.asarray(query, dtype=np.float32).reshape(self.dimensions)
+        ids = np.concatenate([block_ids for block_ids, _m in blocks])
+        scores = np.concatenate(
+            [
+                matrix[start : start + self.ROWS_PER_PRODUCT].astype(np.float32) @ query
+                for _ids, matrix in blocks
+                for start in range(0, len(matrix), self.ROWS_PER_PRODUCT)
+            ]
+        )
+        if not len(scores):
+            return []
+        floor = max(floor, of_best * float(scores.max()))
+        candidates = np.flatnonzero(scores >= floor)
+        if len(candidates) > limit:
+            candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
+        order = sorted(candidates.tolist(), key=lambda i: (-float(scores[i]), int(ids[i])))
+        return [(int(ids[i]), float(scores[i])) for i in order]
+
+
+def reciprocal_rank_fusion(*rankings: Sequence[int], k: int = 60) -> list[tuple[int, float]]:
+    """Rankings of ids fused by reciprocal rank (Cormack et al. 2009): each list adds
+    1 / (k + position) for its ids. Best first, ties by id."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for position, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + position)
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))

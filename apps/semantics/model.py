@@ -37,6 +37,10 @@ class UniversalSentenceEncoder:
         self._model = None
         self._lock = threading.Lock()
 
+    @property
+    def is_loaded(self) -> bool:
+        return self._model is not None
+
     def _loaded(self):
         with self._lock:
             if self._model is None:
@@ -61,6 +65,10 @@ class MultilingualE5Small:
         self._role = role
         self._model = None
         self._lock = threading.Lock()
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._model is not None
 
     def _loaded(self):
         with self._lock:

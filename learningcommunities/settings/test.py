@@ -27,3 +27,6 @@ WHITENOISE_AUTOREFRESH = True
 # A queue of the tests' own, so a `make run` worker on the same Redis never takes test tasks.
 CELERY_TASK_DEFAULT_QUEUE = "lc-test-" + os.environ.get("PYTEST_DB_SUFFIX", "main")
 MATCHING_CHUNK_SIZE = 3
+# Searches in tests use meaning at once (the model loads on the first one); the background
+# loading itself is tested with an override.
+SEMANTICS_LOAD_IN_BACKGROUND = False

@@ -5,7 +5,6 @@ The fault tests in tests/faults do the same with real workers being killed."""
 from datetime import timedelta
 
 import pytest
-import redis
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,15 +21,6 @@ from tests.challenges.factories import ChallengeFactory
 from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def queue():
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)
-    delivery._broker_down_until = 0.0
-    yield lambda: client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
-    client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 @pytest.fixture

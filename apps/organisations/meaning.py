@@ -1,0 +1,36 @@
+"""What of an organisation is embedded, for search and matching by meaning
+(apps.semantics): its name and description, and what its active members offer."""
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import OuterRef, Subquery
+
+from apps.accounts.models import User
+from apps.semantics.embeddings import EmbeddedText, ids_by_meaning, text_of
+
+from .models import Membership, Organisation
+
+SOURCE = "organisations.organisation"
+
+
+def _text():
+    offers = (
+        Membership.objects.filter(organisation=OuterRef("pk"), state=Membership.State.ACTIVE)
+        .exclude(user__offer="")
+        .order_by()
+        .values("organisation")
+        .annotate(offers=StringAgg("user__offer", "\n", order_by="user_id"))
+        .values("offers")
+    )
+    return text_of("name", "description", Subquery(offers))
+
+
+EMBEDDED_ORGANISATION = EmbeddedText(
+    source=SOURCE,
+    rows=lambda: Organisation.objects.all(),
+    text=_text,
+    watches=(Organisation, Membership, User),
+)
+
+
+def organisation_ids_by_meaning(text: str) -> list[int]:
+    return ids_by_meaning(SOURCE, text)

@@ -1,0 +1,320 @@
+"""Stored embeddings of the platform's texts, and search by meaning over them.
+
+The domain apps say which of their texts are embedded (`embedded_text_register`, in their
+`AppConfig.ready`): a name, the rows, and the text of a row as a SQL expression. Semantics
+sits below them and never imports them.
+
+Durable intent, then delivery (apps/core/delivery.py): a text needs (re-)embedding when no
+stored vector has its current hash (md5, computed by PostgreSQL) and the current model's
+version. That state lives in the data itself, so a change by a form, the admin, an import or
+a migration, and a new model version, all leave work behind that is found again:
+
+- after a commit that saved a watched model, `embed_pending` is sent for its source;
+- every sweep (and every worker start) sends it for each source that has pending texts;
+- the task embeds a batch, upserts it (the same text twice gives one row), and sends
+  itself again while more is pending.
+
+Search: each process holds the vectors of a source in memory (`VectorTable`), loaded once and
+then brought up to date with only the rows whose revision is newer than it has seen.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import MD5
+from django.db.models.signals import post_save
+
+from .core import VectorTable
+from .models import REVISION_SEQUENCE, TextEmbedding
+from .services import embedder
+
+logger = logging.getLogger(__name__)
+
+# Texts embedded per task: about a second of work on one core, so a task never holds a
+# worker long and a killed one loses little.
+EMBED_BATCH = 500
+
+# How many texts by meaning a search adds to the full-text matches, and how similar they
+# must be: at least MEANING_FLOOR (cosine) and MEANING_OF_BEST times the most similar one's.
+# The multilingual USE gives short queries low similarities: on the development half of
+# bench/data/semantics/search.json (even-numbered queries) the relevant texts have a median
+# of 0.26 and the irrelevant ones a 95th percentile of 0.14; 0.15 and 0.7 keep 81 % of the
+# relevant texts and admit 0.9 irrelevant ones per query (bench/README.md, "Search").
+MEANING_CANDIDATES = 100
+MEANING_FLOOR = 0.15
+MEANING_OF_BEST = 0.7
+
+
+@dataclass(frozen=True)
+class EmbeddedText:
+    """A kind of text that is embedded: `rows()` gives every row, `text()` the text of a
+    row as an expression, `watches` the models whose saves can change it."""
+
+    source: str
+    rows: Callable[[], models.QuerySet]
+    text: Callable[[], models.Expression]
+    watches: Sequence[type[models.Model]] = field(default_factory=tuple)
+
+
+_sources: dict[str, EmbeddedText] = {}
+
+
+def text_of(*parts) -> models.Expression:
+    """The text of a row: the given fields (or expressions), one per line; empty parts are
+    left out (CONCAT_WS skips NULLs)."""
+    return models.Func(
+        models.Value("\n"), *parts, function="CONCAT_WS", output_field=models.TextField()
+    )
+
+
+def embedded_text_register(embedded: EmbeddedText) -> None:
+    _sources[embedded.source] = embedded
+    for model in embedded.watches:
+        post_save.connect(
+            _schedule_after_save,
+            sender=model,
+            dispatch_uid=f"embeddings:{embedded.source}:{model._meta.label}",
+        )
+
+
+def embedded_sources() -> list[str]:
+    return sorted(_sources)
+
+
+def model_version() -> str:
+    return embedder().version
+
+
+# --- Computing -------------------------------------------------------------------------------
+
+
+def _with_text(embedded: EmbeddedText) -> models.QuerySet:
+    return (
+        embedded.rows()
+        .order_by()
+        .annotate(embedded_text=embedded.text())
+        .annotate(embedded_hash=MD5("embedded_text"))
+    )
+
+
+def _pending(embedded: EmbeddedText) -> models.QuerySet:
+    current = TextEmbedding.objects.filter(
+        source=embedded.source,
+        object_id=OuterRef("pk"),
+        text_hash=OuterRef("embedded_hash"),
+        model_version=model_version(),
+    )
+    return _with_text(embedded).filter(~Exists(current))
+
+
+def embeddings_pending_count(source: str) -> int:
+    return _pending(_sources[source]).count()
+
+
+def embeddings_refresh(source: str, *, limit: int = EMBED_BATCH) -> int:
+    """Embed up to `limit` texts of `source` that have no current vector; returns how many.
+    Safe to run twice at once: the upsert keeps one row per text, the newest hash winning."""
+    embedded = _sources[source]
+    rows = list(_pending(embedded).values_list("pk", "embedded_text", "embedded_hash")[:limit])
+    if not rows:
+        return 0
+    vectors = embedder().embed([text or "" for _pk, text, _hash in rows])
+    version = model_version()
+    values = [
+        (source, pk, text_hash, version, vector.astype(np.float32).tobytes())
+        for (pk, _text, text_hash), vector in zip(rows, vectors, strict=True)
+    ]
+    table = TextEmbedding._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The table and sequence names are our own; every value is a parameter.
+        cursor.executemany(
+            f"""
+            INSERT INTO {table}
+                (source, object_id, text_hash, model_version, vector, revision, computed_at)
+            VALUES (%s, %s, %s, %s, %s, nextval('{REVISION_SEQUENCE}'), now())
+            ON CONFLICT (source, object_id) DO UPDATE SET
+                text_hash = EXCLUDED.text_hash,
+                model_version = EXCLUDED.model_version,
+                vector = EXCLUDED.vector,
+                revision = EXCLUDED.revision,
+                computed_at = EXCLUDED.computed_at
+            WHERE ({table}.text_hash, {table}.model_version)
+                IS DISTINCT FROM (EXCLUDED.text_hash, EXCLUDED.model_version)
+            """,
+            values,
+        )
+    return len(rows)
+
+
+def embeddings_prune(source: str) -> int:
+    """Forget the vectors of rows that no longer exist."""
+    embedded = _sources[source]
+    exists = embedded.rows().model._base_manager.filter(pk=OuterRef("object_id"))
+    deleted, _ = TextEmbedding.objects.filter(source=source).filter(~Exists(exists)).delete()
+    return deleted
+
+
+# --- Delivery -------------------------------------------------------------------------------
+
+
+def embed_pending_send(source: str) -> bool:
+    from apps.core.delivery import task_send
+
+    from .tasks import embed_pending
+
+    return task_send(embed_pending, source)
+
+
+def _schedule_after_save(sender, **kwargs) -> None:
+    """After the commit, send `embed_pending` for every source that watches `sender`; once
+    per source and transaction, however many rows were saved."""
+    for embedded in _sources.values():
+        if sender in embedded.watches:
+            _schedule(embedded.source)
+
+
+def _schedule(source: str) -> None:
+    marker = f"embeddings:{source}"
+    if connection.in_atomic_block and any(
+        getattr(callback, "marker", None) == marker
+        for _sids, callback, _robust in connection.run_on_commit
+    ):
+        return
+
+    def send_embeddings() -> None:
+        embed_pending_send(source)
+
+    send_embeddings.marker = marker
+    transaction.on_commit(send_embeddings, robust=True)
+
+
+def embeddings_redeliver(now: datetime) -> int:
+    """The sweep's part (registered with apps.core.delivery): send `embed_pending` for each
+    source with a text that has no current vector, and forget vectors of deleted rows."""
+    sent = 0
+    for source in embedded_sources():
+        embeddings_prune(source)
+        if _pending(_sources[source]).exists() and embed_pending_send(source):
+            sent += 1
+    return sent
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Loaded:
+    table: VectorTable
+    version: str
+    revision: int = 0
+
+
+_loaded: dict[str, _Loaded] = {}
+_loaded_lock = threading.Lock()
+# Sources whose vectors this process has loaded once (read without the lock: a page never
+# waits behind a first load).
+_ready: set[str] = set()
+_warm_up_started = threading.Event()
+
+
+def stored_vectors(source: str) -> VectorTable:
+    """This process's copy of the stored vectors of `source`, brought up to date: one query
+    for the rows written since the last call (all of them the first time)."""
+    version = model_version()
+    with _loaded_lock:
+        loaded = _loaded.get(source)
+        if loaded is None or loaded.version != version:
+            loaded = _Loaded(VectorTable(embedder().dimensions), version)
+            _loaded[source] = loaded
+        rows = (
+            TextEmbedding.objects.filter(
+                source=source, model_version=version, revision__gt=loaded.revision
+            )
+            .order_by("revision")
+            .values_list("object_id", "vector", "revision")
+        )
+        ids, vectors = [], []
+        for object_id, vector, revision in rows.iterator(chunk_size=5000):
+            ids.append(object_id)
+            vectors.append(np.frombuffer(vector, dtype=np.float32))
+            loaded.revision = max(loaded.revision, revision)
+            if len(ids) == 5000:
+                loaded.table.upsert(ids, np.vstack(vectors))
+                ids, vectors = [], []
+        if ids:
+            loaded.table.upsert(ids, np.vstack(vectors))
+        _ready.add(source)
+        return loaded.table
+
+
+def warm_up(sources: Sequence[str] | None = None) -> None:
+    """Load the model and the stored vectors now (a worker's first search then answers at
+    once). About a second for the model, one to two for 100 000 vectors."""
+    embedder().embed(["warm up"])
+    for source in sources if sources is not None else embedded_sources():
+        stored_vectors(source)
+
+
+def _warm_up_thread() -> None:
+    from django.db import connections
+
+    try:
+        warm_up()
+    except Exception:
+        logger.exception("loading the model or stored vectors failed; search stays lexical")
+        _warm_up_started.clear()
+    finally:
+        connections.close_all()
+
+
+WARM_UP_THREAD_NAME = "semantics-warm-up"
+
+
+def warm_up_in_background() -> None:
+    """Start `warm_up` in a thread of this process, once (gunicorn's post_worker_init)."""
+    if _warm_up_started.is_set():
+        return
+    _warm_up_started.set()
+    threading.Thread(target=_warm_up_thread, name=WARM_UP_THREAD_NAME, daemon=True).start()
+
+
+def search_by_meaning_ready(source: str) -> bool:
+    return embedder().is_loaded and source in _ready
+
+
+def ids_by_meaning(
+    source: str,
+    text: str,
+    *,
+    limit: int = MEANING_CANDIDATES,
+    floor: float = MEANING_FLOOR,
+    of_best: float = MEANING_OF_BEST,
+) -> list[int]:
+    """Ids of `source` whose text means most nearly what `text` says, best first.
+
+    No page waits for the model: with SEMANTICS_LOAD_IN_BACKGROUND (the default), a process
+    that has not loaded the model and vectors yet starts loading them in the background and
+    answers none, so the search is full text only for its first seconds."""
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    if settings.SEMANTICS_LOAD_IN_BACKGROUND and not search_by_meaning_ready(source):
+        warm_up_in_background()
+        return []
+    table = stored_vectors(source)
+    if not len(table):
+        return []
+    query = embedder().embed([text])[0]
+    return [
+        object_id
+        for object_id, _score in table.nearest(query, limit=limit, floor=floor, of_best=of_best)
+    ]
