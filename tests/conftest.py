@@ -127,15 +127,15 @@ class TestQueue:
     def __call__(self) -> int:
         return self.redis.llen(self.name)
 
-    def tasks(self) -> list[tuple[str, list]]:
+    def tasks(self) -> list[tuple[str, list, dict]]:
         import base64
         import json
 
         sent = []
         for raw in reversed(self.redis.lrange(self.name, 0, -1)):
             message = json.loads(raw)
-            args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
-            sent.append((message["headers"]["task"], args))
+            args, kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+            sent.append((message["headers"]["task"], args, kwargs))
         return sent
 
     def clear(self) -> None:

@@ -9,10 +9,18 @@ stored vector has its current hash (md5, computed by PostgreSQL) and the current
 version. That state lives in the data itself, so a change by a form, the admin, an import or
 a migration, and a new model version, all leave work behind that is found again:
 
-- after a commit that saved a watched model, `embed_pending` is sent for its source;
-- every sweep (and every worker start) sends it for each source that has pending texts;
-- the task embeds a batch, upserts it (the same text twice gives one row), and sends
-  itself again while more is pending.
+- after a commit that saved rows of a source, `embed_pending` is sent for those rows' ids
+  (a save of another watched model, such as a member's offer, sends the whole source);
+- every sweep (and every worker start) sends it for each source that has pending texts,
+  split by id into `EMBED_SHARDS` parts that run on as many workers at once (a new model
+  version re-embeds everything; about 110 000 texts in a few minutes on 2 cores);
+- a part is held by one chain of tasks at a time, under a lease in the cache that the
+  task renews per batch: a repeated send finds it held and does nothing, and a killed
+  worker's part is free again when the lease runs out, for the next sweep;
+- the task embeds batches and upserts them (the same text twice gives one row) for up to
+  `EMBED_TASK_SECONDS`, then sends itself again while more is pending.
+
+Progress of a full re-embedding: `manage.py embeddings` (pending texts per source).
 
 Search: each process holds the vectors of a source in memory (`VectorTable`), loaded once and
 then brought up to date with only the rows whose revision is newer than it has seen.
@@ -22,15 +30,17 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
-from django.db.models.functions import MD5
+from django.db.models.functions import MD5, Mod
 from django.db.models.signals import post_save
 
 from .core import VectorTable
@@ -42,6 +52,13 @@ logger = logging.getLogger(__name__)
 # Texts embedded per task: about a second of work on one core, so a task never holds a
 # worker long and a killed one loses little.
 EMBED_BATCH = 500
+# Parts a source is split into for a full (re-)embedding, one chain of tasks each; more than
+# the worker processes of a small deployment, so every one of them takes part.
+EMBED_SHARDS = 4
+# A task goes on with the next batch of its part for this long, then hands over to a new
+# message (so a worker is never held for long); its lease outlasts a batch comfortably.
+EMBED_TASK_SECONDS = 60
+EMBED_LEASE_SECONDS = 120
 
 # How many texts by meaning a search adds to the full-text matches, and how similar they
 # must be: at least MEANING_FLOOR (cosine) and MEANING_OF_BEST times the most similar one's.
@@ -120,11 +137,38 @@ def embeddings_pending_count(source: str) -> int:
     return _pending(_sources[source]).count()
 
 
-def embeddings_refresh(source: str, *, limit: int = EMBED_BATCH) -> int:
-    """Embed up to `limit` texts of `source` that have no current vector; returns how many.
-    Safe to run twice at once: the upsert keeps one row per text, the newest hash winning."""
+@dataclass(frozen=True)
+class EmbeddingStatus:
+    rows: int
+    pending: int
+
+    @property
+    def current(self) -> int:
+        return self.rows - self.pending
+
+
+def embeddings_status(source: str) -> EmbeddingStatus:
     embedded = _sources[source]
-    rows = list(_pending(embedded).values_list("pk", "embedded_text", "embedded_hash")[:limit])
+    return EmbeddingStatus(rows=embedded.rows().count(), pending=embeddings_pending_count(source))
+
+
+def embeddings_refresh(
+    source: str,
+    *,
+    limit: int = EMBED_BATCH,
+    ids: Sequence[int] | None = None,
+    shard: int | None = None,
+) -> int:
+    """Embed up to `limit` texts of `source` that have no current vector (of the rows `ids`,
+    or of part `shard` of `EMBED_SHARDS`, or any); returns how many. Safe to run twice at
+    once: the upsert keeps one row per text, the newest hash winning."""
+    embedded = _sources[source]
+    pending = _pending(embedded)
+    if ids is not None:
+        pending = pending.filter(pk__in=list(ids))
+    if shard is not None:
+        pending = pending.annotate(embed_shard=Mod("pk", EMBED_SHARDS)).filter(embed_shard=shard)
+    rows = list(pending.values_list("pk", "embedded_text", "embedded_hash")[:limit])
     if not rows:
         return 0
     vectors = embedder().embed([text or "" for _pk, text, _hash in rows])
@@ -166,45 +210,101 @@ def embeddings_prune(source: str) -> int:
 # --- Delivery -------------------------------------------------------------------------------
 
 
-def embed_pending_send(source: str) -> bool:
+def _lease_key(source: str, shard: int) -> str:
+    return f"embeddings:lease:{source}:{shard}"
+
+
+def embeddings_shard_work(source: str, shard: int, *, token: str) -> int:
+    """Embed part `shard` of `source` while it has pending texts, for up to
+    `EMBED_TASK_SECONDS`, under the part's lease; returns how many texts it embedded, or -1
+    when another task holds the part. Sends the part again when time ran out first."""
+    key = _lease_key(source, shard)
+    if not cache.add(key, token, EMBED_LEASE_SECONDS):
+        return -1
+    done = 0
+    started = time.monotonic()
+    try:
+        while True:
+            batch = embeddings_refresh(source, shard=shard, limit=EMBED_BATCH)
+            done += batch
+            if batch < EMBED_BATCH:
+                return done
+            if time.monotonic() - started > EMBED_TASK_SECONDS:
+                break
+            cache.touch(key, EMBED_LEASE_SECONDS)
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)
+    embed_pending_send(source, shard=shard)
+    return done
+
+
+def embed_pending_send(
+    source: str, *, shard: int | None = None, ids: Sequence[int] | None = None
+) -> bool:
     from apps.core.delivery import task_send
 
     from .tasks import embed_pending
 
-    return task_send(embed_pending, source)
+    return task_send(embed_pending, source, shard=shard, ids=list(ids) if ids else None)
 
 
-def _schedule_after_save(sender, **kwargs) -> None:
-    """After the commit, send `embed_pending` for every source that watches `sender`; once
-    per source and transaction, however many rows were saved."""
+def embed_all_pending_send(source: str) -> int:
+    """Send every part of `source` that no task holds; returns how many were sent."""
+    return sum(
+        embed_pending_send(source, shard=shard)
+        for shard in range(EMBED_SHARDS)
+        if cache.get(_lease_key(source, shard)) is None
+    )
+
+
+def _schedule_after_save(sender, instance, **kwargs) -> None:
+    """After the commit, send `embed_pending` for every source that watches `sender`: for
+    the saved rows of the source itself (collected over the transaction), or for the whole
+    source when a row of another watched model changed (a member's offer)."""
     for embedded in _sources.values():
         if sender in embedded.watches:
-            _schedule(embedded.source)
+            own_row = sender is embedded.rows().model
+            _schedule(embedded.source, instance.pk if own_row else None)
 
 
-def _schedule(source: str) -> None:
+def _schedule(source: str, object_id: int | None) -> None:
     marker = f"embeddings:{source}"
-    if connection.in_atomic_block and any(
-        getattr(callback, "marker", None) == marker
-        for _sids, callback, _robust in connection.run_on_commit
-    ):
-        return
+    if connection.in_atomic_block:
+        for _sids, callback, _robust in connection.run_on_commit:
+            if getattr(callback, "marker", None) == marker:
+                callback.add(object_id)
+                return
+
+    ids: set[int] | None = set()
 
     def send_embeddings() -> None:
-        embed_pending_send(source)
+        if ids is None or len(ids) > EMBED_BATCH:  # a bulk change: every part, in parallel
+            embed_all_pending_send(source)
+        else:
+            embed_pending_send(source, ids=sorted(ids))
 
+    def add(object_id: int | None) -> None:
+        nonlocal ids
+        if object_id is None or ids is None:
+            ids = None
+        else:
+            ids.add(object_id)
+
+    add(object_id)
     send_embeddings.marker = marker
+    send_embeddings.add = add
     transaction.on_commit(send_embeddings, robust=True)
 
 
 def embeddings_redeliver(now: datetime) -> int:
-    """The sweep's part (registered with apps.core.delivery): send `embed_pending` for each
+    """The sweep's part (registered with apps.core.delivery): send every free part of each
     source with a text that has no current vector, and forget vectors of deleted rows."""
     sent = 0
     for source in embedded_sources():
         embeddings_prune(source)
-        if _pending(_sources[source]).exists() and embed_pending_send(source):
-            sent += 1
+        if _pending(_sources[source]).exists():
+            sent += embed_all_pending_send(source)
     return sent
 
 

@@ -1,6 +1,6 @@
-"""Thin Celery task: embed a batch of pending texts, and go on while more is pending. The
-pending state is in the data (apps/semantics/embeddings.py), so a lost or repeated message
-costs at most a batch of work, never a duplicate."""
+"""Thin Celery task: embed the pending texts of some rows, or of one part of a source under
+its lease (apps/semantics/embeddings.py). The pending state is in the data, so a lost or
+repeated message costs at most a batch of work, never a duplicate."""
 
 from celery import shared_task
 
@@ -9,9 +9,10 @@ from apps.core.delivery import retried_task_options
 from . import embeddings
 
 
-@shared_task(**retried_task_options(backoff=5, backoff_max=300, max_retries=5))
-def embed_pending(source: str) -> int:
-    done = embeddings.embeddings_refresh(source)
-    if done >= embeddings.EMBED_BATCH:
-        embeddings.embed_pending_send(source)
-    return done
+@shared_task(bind=True, **retried_task_options(backoff=5, backoff_max=300, max_retries=5))
+def embed_pending(self, source: str, shard: int | None = None, ids: list[int] | None = None) -> int:
+    if ids:
+        return embeddings.embeddings_refresh(source, ids=ids, limit=len(ids))
+    if shard is None:  # a message from before parts existed: every part
+        return embeddings.embed_all_pending_send(source)
+    return embeddings.embeddings_shard_work(source, shard, token=self.request.id or "")

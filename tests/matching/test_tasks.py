@@ -74,4 +74,6 @@ def test_nothing_reaches_the_broker_when_the_transaction_rolls_back(queue):
     assert queue() == 0
     assert not MatchRun.objects.exists()
     challenge_publish(challenge=challenge)
-    assert [name for name, _args in queue.tasks()].count(tasks.process_match_chunk.name) == 1
+    assert [name for name, _args, _kwargs in queue.tasks()].count(
+        tasks.process_match_chunk.name
+    ) == 1
