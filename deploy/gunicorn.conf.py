@@ -50,6 +50,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def post_worker_init(worker):
     """Load the embedding model and stored vectors while the worker already serves: search by
     meaning joins in a few seconds after boot, and no request waits for it."""
+    from django.conf import settings
+
     from apps.semantics.embeddings import warm_up_in_background
 
-    warm_up_in_background()
+    if settings.SEARCH_BY_MEANING:
+        warm_up_in_background()

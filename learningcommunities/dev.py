@@ -176,8 +176,15 @@ def command_run() -> int:
                 str(DATA_DIR / "celerybeat-schedule"),
             ],
         }
+        # The worker's two processes are its parallelism (README: Deploy).
+        worker_env = {**env, "OPENBLAS_NUM_THREADS": "1"}
         processes = {
-            name: subprocess.Popen(cmd, cwd=BASE_DIR, env=env, start_new_session=True)
+            name: subprocess.Popen(
+                cmd,
+                cwd=BASE_DIR,
+                env=worker_env if name == "worker" else env,
+                start_new_session=True,
+            )
             for name, cmd in commands.items()
         }
         print(DEMO_LOGINS.format(password=env["DEMO_PASSWORD"]), flush=True)

@@ -405,7 +405,7 @@ def ids_by_meaning(
     that has not loaded the model and vectors yet starts loading them in the background and
     answers none, so the search is full text only for its first seconds."""
     text = " ".join((text or "").split())
-    if not text:
+    if not text or not settings.SEARCH_BY_MEANING:
         return []
     if settings.SEMANTICS_LOAD_IN_BACKGROUND and not search_by_meaning_ready(source):
         warm_up_in_background()

@@ -149,6 +149,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # background thread (gunicorn starts that as each worker boots) and its searches are full text
 # only until they are there, so no page waits. Off, the first search loads them itself.
 SEMANTICS_LOAD_IN_BACKGROUND = env.bool("SEMANTICS_LOAD_IN_BACKGROUND", default=True)
+# Off: the directories search full text and labels only, and web processes never load the
+# model or vectors (saves about 116 MB plus 100 MB per 100 000 texts per process).
+SEARCH_BY_MEANING = env.bool("SEARCH_BY_MEANING", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -262,6 +265,9 @@ CELERY_BROKER_URL = env.str(
     default=REDIS_URL.replace("unix://", "redis+socket://", 1),
 )
 CELERY_RESULT_BACKEND = None
+# One queue for all tasks; a second deployment sharing the broker (or a benchmark) takes
+# another name.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)

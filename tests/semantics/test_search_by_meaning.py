@@ -192,3 +192,11 @@ def test_with_background_loading_a_fresh_process_answers_at_once_and_adds_meanin
 
     assert ids_by_meaning(CHALLENGES, "chatbot voor klantenservice")[0] == chatbot.pk
     assert chatbot.title in listed(client, "chatbot voor klantenservice")
+
+
+def test_with_search_by_meaning_off_the_directory_searches_full_text_only(client, settings):
+    chatbot, _roster = challenges(CHATBOT, ROSTER)
+    assert chatbot.title in listed(client, "chatbot voor klantenservice")
+    settings.SEARCH_BY_MEANING = False
+    assert chatbot.title not in listed(client, "chatbot voor klantenservice")
+    assert chatbot.title in listed(client, "webwinkel")
