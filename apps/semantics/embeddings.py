@@ -162,15 +162,29 @@ def embeddings_refresh(
     """Embed up to `limit` texts of `source` that have no current vector (of the rows `ids`,
     or of part `shard` of `EMBED_SHARDS`, or any); returns how many. Safe to run twice at
     once: the upsert keeps one row per text, the newest hash winning."""
+    return len(_refresh(source, limit=limit, ids=ids, shard=shard))
+
+
+def _refresh(
+    source: str,
+    *,
+    limit: int,
+    ids: Sequence[int] | None = None,
+    shard: int | None = None,
+    after: int = 0,
+) -> list[int]:
+    """`embeddings_refresh`, in id order from `after` on; returns the ids embedded."""
     embedded = _sources[source]
     pending = _pending(embedded)
     if ids is not None:
         pending = pending.filter(pk__in=list(ids))
     if shard is not None:
         pending = pending.annotate(embed_shard=Mod("pk", EMBED_SHARDS)).filter(embed_shard=shard)
-    rows = list(pending.values_list("pk", "embedded_text", "embedded_hash")[:limit])
+    if after:
+        pending = pending.filter(pk__gt=after)
+    rows = list(pending.order_by("pk").values_list("pk", "embedded_text", "embedded_hash")[:limit])
     if not rows:
-        return 0
+        return []
     vectors = embedder().embed([text or "" for _pk, text, _hash in rows])
     version = model_version()
     values = [
@@ -196,7 +210,7 @@ def embeddings_refresh(
             """,
             values,
         )
-    return len(rows)
+    return [pk for pk, _text, _hash in rows]
 
 
 def embeddings_prune(source: str) -> int:
@@ -222,13 +236,15 @@ def embeddings_shard_work(source: str, shard: int, *, token: str) -> int:
     if not cache.add(key, token, EMBED_LEASE_SECONDS):
         return -1
     done = 0
+    after = 0  # each batch goes on after the last: no rescanning what was just embedded
     started = time.monotonic()
     try:
         while True:
-            batch = embeddings_refresh(source, shard=shard, limit=EMBED_BATCH)
-            done += batch
-            if batch < EMBED_BATCH:
+            embedded_ids = _refresh(source, shard=shard, limit=EMBED_BATCH, after=after)
+            done += len(embedded_ids)
+            if len(embedded_ids) < EMBED_BATCH:
                 return done
+            after = embedded_ids[-1]
             if time.monotonic() - started > EMBED_TASK_SECONDS:
                 break
             cache.touch(key, EMBED_LEASE_SECONDS)
