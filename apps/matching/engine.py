@@ -30,7 +30,13 @@ For a challenge c and a supplier s:
   supplier serving the whole country; scored by `Weights.region_scores`.
 - sector fit = shared sectors / challenge sectors, format fit = wanted formats offered /
   wanted formats (0 when the challenge names none), text similarity = cosine of the
-  idf-weighted, L2-normalised term-count vectors.
+  idf-weighted, L2-normalised term-count vectors (word overlap), fused with the cosine of
+  the two texts' meaning (`Demand.meaning`, `Supply.meaning`: unit sentence embeddings from
+  apps.semantics, zero rows for texts not embedded yet) when both sides carry it:
+  text = (1 - meaning_share) * word overlap + meaning_share * meaning similarity. Meaning is
+  a dot product too, so it joins the GEMM as dense columns and the exact float64 re-scoring
+  below covers it. The embeddings' cosines lie in about -0.1..0.9; the smallest topic part
+  of a valid pair (0.0625) exceeds the meaning weight, so a score never drops below 0.
 
 score = weighted sum (in [0, 1]), and 0 - "no match" - wherever topic fit is 0.
 
@@ -129,6 +135,9 @@ class Weights:
     sector: float = 0.10
     format: float = 0.08
     text: float = 0.10
+    # The part of `text` that meaning takes when both sides carry embeddings; the rest stays
+    # word overlap (tf-idf), which still decides between texts that mean alike.
+    meaning_share: float = 0.6
     # Topic fit credit for a challenge topic covered at group level (a sibling leaf, or a
     # group named on either side) instead of the exact leaf.
     sibling: float = 0.5
@@ -168,6 +177,7 @@ class Demand:
     sectors: sp.csr_matrix  # n x S, binary
     formats: sp.csr_matrix  # n x F, binary (wanted formats)
     text: sp.csr_matrix  # n x V, term counts
+    meaning: np.ndarray | None = None  # float32[n, D] unit rows (zero: not embedded yet)
 
     @property
     def size(self) -> int:
@@ -188,6 +198,7 @@ class Supply:
     remaining_capacity: np.ndarray  # int32[m]; <= 0 means "not suggested"
     is_education: np.ndarray  # bool[m]
     is_lab: np.ndarray  # bool[m] (innovation lab)
+    meaning: np.ndarray | None = None  # float32[m, D] unit rows (zero: not embedded yet)
 
     @property
     def size(self) -> int:
@@ -350,6 +361,9 @@ def score_pairs(
         np.tile(np.arange(supply.size), demand.size),
     ).reshape(demand.size, supply.size)
     text = (s.d_text @ s.s_text.T).toarray()
+    if s.meaning:
+        meaning = s.d_meaning.astype(np.float64) @ s.s_meaning.astype(np.float64).T
+        text = (1.0 - s.meaning_share) * text + s.meaning_share * meaning
     comp = s.combine(
         group_hits=group_hits,
         leaf_hits=leaf_hits,
@@ -562,6 +576,9 @@ def reference_scores(
         return dense
 
     text = tfidf(demand.text) @ tfidf(supply.text).T
+    if demand.meaning is not None and supply.meaning is not None:
+        meaning = np.asarray(demand.meaning, np.float64) @ np.asarray(supply.meaning, np.float64).T
+        text = (1.0 - w.meaning_share) * text + w.meaning_share * meaning
     score = (
         w.topic * topic_fit
         + w.region * region_score
@@ -601,6 +618,13 @@ class _Scorer:
     ) -> None:
         _check_inputs(demand, supply, taxonomy, region)
         self.weights = weights
+        # Meaning counts when both sides carry it; the text weight is then split.
+        self.meaning = demand.meaning is not None and supply.meaning is not None
+        self.meaning_share = weights.meaning_share if self.meaning else 0.0
+        self.tfidf_weight = weights.text * (1.0 - self.meaning_share)
+        self.meaning_weight = weights.text * self.meaning_share
+        self.d_meaning = np.asarray(demand.meaning, np.float32) if self.meaning else None
+        self.s_meaning = np.asarray(supply.meaning, np.float32) if self.meaning else None
         self.relation = np.asarray(region.relation, dtype=np.int8)
         self.region_scores = np.asarray(weights.region_scores, dtype=np.float64)
         idf = np.asarray(idf, dtype=np.float64)
@@ -617,14 +641,18 @@ class _Scorer:
         # The supplier side is the same for every challenge: a repeated call with the same
         # Supply (a single challenge after another) reuses it.
         self.supply = supply
-        self.supply_key = _fingerprint(
-            supply.topics,
-            supply.sectors,
-            supply.formats,
-            supply.text,
-            idf,
-            np.asarray(taxonomy.topic_group),
-            np.asarray(taxonomy.is_group),
+        self.supply_key = (
+            *_fingerprint(
+                supply.topics,
+                supply.sectors,
+                supply.formats,
+                supply.text,
+                idf,
+                np.asarray(taxonomy.topic_group),
+                np.asarray(taxonomy.is_group),
+            ),
+            _dense_key(self.s_meaning),
+            self.meaning_share,
         )
         s = _memo(
             supply,
@@ -689,6 +717,13 @@ class _Scorer:
             text = np.asarray(self.d_text[d].multiply(self.s_text[s]).sum(axis=1)).ravel()
         else:
             text = np.zeros(0)
+        if self.meaning:
+            meaning = np.einsum(
+                "ij,ij->i",
+                self.d_meaning[d].astype(np.float64),
+                self.s_meaning[s].astype(np.float64),
+            )
+            text = (1.0 - self.meaning_share) * text + self.meaning_share * meaning
         return self.combine(
             group_hits=group_hits,
             leaf_hits=leaf_hits,
@@ -738,7 +773,8 @@ class _Block:
                 right_text = right_text[right_rows]
             dense_terms, sparse_terms = _split_terms(left_text, right_text)
             # The demand side carries the text weight.
-            left_weight, right_weight = (w.text, 1.0) if left_is_demand else (1.0, w.text)
+            tfidf = scorer.tfidf_weight
+            left_weight, right_weight = (tfidf, 1.0) if left_is_demand else (1.0, tfidf)
             self.left_text = (left_text[:, sparse_terms] * left_weight).astype(np.float32)
             right_sparse = (right_text[:, sparse_terms] * right_weight).astype(np.float32)
             padding = sp.csr_matrix((pad, right_sparse.shape[1]), dtype=np.float32)
@@ -794,7 +830,7 @@ class _Block:
             scores[:] = 0.0
             product = (self.right_text @ self.left_text[lo:hi].T).toarray()
             scores[:, : self.right_rows.size] = (
-                self.scorer.weights.text * product[self.right_rows].T
+                self.scorer.tfidf_weight * product[self.right_rows].T
             )
         elif text is not None:
             text.toarray(out=scores)
@@ -832,7 +868,9 @@ def _demand_features(scorer: _Scorer, rows: np.ndarray, text_dense) -> np.ndarra
         w.region * (scorer.d_province[rows][:, None] == np.arange(n_provinces)[None, :]),
     ]
     if text_dense is not None:
-        parts.append(w.text * text_dense.toarray())
+        parts.append(scorer.tfidf_weight * text_dense.toarray())
+    if scorer.meaning:
+        parts.append(scorer.meaning_weight * scorer.d_meaning[rows])
     return np.hstack(parts, dtype=np.float32)
 
 
@@ -851,6 +889,8 @@ def _supply_features(scorer: _Scorer, rows: np.ndarray, text_dense) -> np.ndarra
     ]
     if text_dense is not None:
         parts.append(text_dense.toarray())
+    if scorer.meaning:
+        parts.append(scorer.s_meaning[rows])
     return np.hstack(parts, dtype=np.float32)
 
 
@@ -1150,6 +1190,14 @@ def _fingerprint(*values) -> tuple:
     return tuple(parts)
 
 
+def _dense_key(array: np.ndarray | None) -> tuple | None:
+    """A large dense array's fingerprint without hashing all of it (10 000 x 512 floats would
+    cost a single-challenge ranking ~10 ms): identity, shape and a strided checksum."""
+    if array is None:
+        return None
+    return (id(array), array.shape, float(array.ravel()[::97].sum(dtype=np.float64)))
+
+
 def _check_inputs(demand: Demand, supply: Supply, taxonomy: Taxonomy, region: Region) -> None:
     n_topics = taxonomy.n_topics
     relation = np.asarray(region.relation)
@@ -1161,9 +1209,15 @@ def _check_inputs(demand: Demand, supply: Supply, taxonomy: Taxonomy, region: Re
         ("supply.sectors", supply.sectors.shape[1], demand.sectors.shape[1]),
         ("supply.formats", supply.formats.shape[1], demand.formats.shape[1]),
     ]
+    if demand.meaning is not None and supply.meaning is not None:
+        checks += [
+            ("demand.meaning rows", np.shape(demand.meaning)[0], demand.topics.shape[0]),
+            ("supply.meaning rows", np.shape(supply.meaning)[0], supply.topics.shape[0]),
+            ("supply.meaning", np.shape(supply.meaning)[1], np.shape(demand.meaning)[1]),
+        ]
     for name, got, expected in checks:
         if got != expected:
-            raise ValueError(f"{name} has {got} columns, expected {expected}")
+            raise ValueError(f"{name}: {got}, expected {expected}")
     for name, provinces in (("demand", demand.province), ("supply", supply.province)):
         provinces = np.asarray(provinces)
         if provinces.size and (provinces.min() < 0 or provinces.max() >= relation.shape[0]):

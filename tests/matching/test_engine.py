@@ -781,3 +781,98 @@ def test_a_supply_changed_in_place_is_scored_afresh():
 
     supply.topics.data[:] = 0
     assert rank(demand, supply).rows.size == 0
+
+
+# --- Meaning (sentence embeddings) fused into the text part -----------------------------------
+
+
+def with_meaning(rng, demand, supply, dims: int = 16, missing: float = 0.2):
+    """Both sides with non-negative unit meaning vectors (cosines in 0..1, as the sentence
+    model gives for real texts), some rows zero: texts not embedded yet."""
+
+    def unit_rows(rows):
+        vectors = np.abs(rng.normal(size=(rows, dims))).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors[rng.random(rows) < missing] = 0.0
+        return vectors
+
+    return (
+        engine.Demand(**{**demand.__dict__, "meaning": unit_rows(demand.size)}),
+        engine.Supply(**{**supply.__dict__, "meaning": unit_rows(supply.size)}),
+    )
+
+
+@PROPERTY
+@given(instances(), st.integers(0, 2**32 - 1), st.integers(1, 4))
+def test_property_with_meaning_ranking_scores_and_reference_agree(instance, seed, top_n):
+    demand, supply, idf = instance
+    demand, supply = with_meaning(np.random.default_rng(seed), demand, supply)
+    common = {"taxonomy": TAXONOMY, "region": REGION, "idf": idf}
+
+    reference = engine.reference_scores(demand, supply, **common)
+    scores = engine.score_pairs(demand, supply, **common)
+    ranking = engine.rank_suppliers(demand, supply, top_n=top_n, **common)
+    one_by_one = engine.rank_suppliers(demand, supply, top_n=top_n, chunk_size=1, **common)
+
+    assert np.allclose(scores["score"], reference)
+    assert ((scores["score"] >= 0) & (scores["score"] <= 1 + 1e-9)).all()
+    assert np.allclose(ranking.score, scores["score"][ranking.rows, ranking.cols], atol=1e-6)
+    for field in engine.Ranking.__dataclass_fields__:
+        assert np.array_equal(getattr(ranking, field), getattr(one_by_one, field)), field
+
+
+def test_meaning_takes_its_share_of_the_text_weight():
+    demand = challenges({"topics": [0], "province": 0, "text": {1: 1}})
+    supply = suppliers({"topics": [0], "province": 0, "text": {1: 1}})
+    unit = np.array([[1.0, 0.0]], np.float32)
+    other = np.array([[0.0, 1.0]], np.float32)
+    common = {"taxonomy": TAXONOMY, "region": REGION, "idf": np.ones(N_TERMS)}
+    words_only = pairs(demand, supply)["text_similarity"][0, 0]
+    same_meaning = engine.score_pairs(
+        engine.Demand(**{**demand.__dict__, "meaning": unit}),
+        engine.Supply(**{**supply.__dict__, "meaning": unit}),
+        **common,
+    )
+    other_meaning = engine.score_pairs(
+        engine.Demand(**{**demand.__dict__, "meaning": unit}),
+        engine.Supply(**{**supply.__dict__, "meaning": other}),
+        **common,
+    )
+    assert words_only == pytest.approx(1.0)
+    assert same_meaning["text_similarity"][0, 0] == pytest.approx(1.0)
+    share = engine.DEFAULT_WEIGHTS.meaning_share
+    assert other_meaning["text_similarity"][0, 0] == pytest.approx(1.0 - share)
+
+
+def test_a_supplier_that_means_the_same_outranks_one_that_only_shares_words():
+    demand = challenges({"topics": [0], "province": 0, "text": {1: 2, 2: 1}})
+    supply = suppliers(
+        {"topics": [0], "province": 0, "text": {1: 2, 2: 1}},  # same words, other work
+        {"topics": [0], "province": 0, "text": {4: 1}},  # other words, same work
+    )
+    demand = engine.Demand(**{**demand.__dict__, "meaning": np.array([[1.0, 0.0]], np.float32)})
+    supply = engine.Supply(
+        **{**supply.__dict__, "meaning": np.array([[0.1, 0.995], [0.99, 0.141]], np.float32)}
+    )
+    ranking = rank(demand, supply, top_n=2)
+    assert ranked_cols(ranking) == [1, 0]
+
+
+def test_many_rows_with_meaning_rank_exactly_like_the_dense_scores():
+    rng = np.random.default_rng(13)
+    demand, supply, idf = random_instance(rng, n=500, m=420)
+    demand, supply = with_meaning(rng, demand, supply, dims=64)
+    common = {"taxonomy": TAXONOMY, "region": REGION, "idf": idf}
+    scores = engine.score_pairs(demand, supply, **common)
+    valid = (scores["topic_fit"] > 0) & (supply.remaining_capacity > 0)[None, :]
+    expected = brute_force_top(scores["score"], valid, 5, axis=1)
+
+    for size in (2048, 150, 7):
+        ranking = engine.rank_suppliers(demand, supply, top_n=5, chunk_size=size, **common)
+        assert {row: ranked_cols(ranking, row) for row in range(demand.size)} == expected
+        assert np.allclose(ranking.score, scores["score"][ranking.rows, ranking.cols])
+
+    people = engine.rank_demand_for(demand, supply, top_n=4, **common)
+    by_person = brute_force_top(scores["score"], scores["topic_fit"] > 0, 4, axis=0)
+    for col, rows in by_person.items():
+        assert people.rows[people.cols == col].tolist() == rows
