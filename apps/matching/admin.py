@@ -16,6 +16,7 @@ from apps.hubs.permissions import hubs_coordinated_by, provinces_coordinated_by,
 from . import admin_views
 from .models import IntroductionRequest, Match, MatchRun, MatchRunChunk
 from .reasons import reason_texts, taxonomy_labels
+from .selectors import match_quotes
 
 
 @admin.register(Match)
@@ -132,7 +133,12 @@ class MatchAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         return format_html_join(
             mark_safe("<br>"),
             "{}",
-            ((text,) for text in reason_texts(match.reasons, taxonomy_labels())),
+            (
+                (text,)
+                for text in reason_texts(
+                    match.reasons, taxonomy_labels(), quote=match_quotes([match]).get(match.pk)
+                )
+            ),
         )
 
 

@@ -34,7 +34,7 @@ from apps.hubs.permissions import scope_to_coordinated_hubs
 
 from .models import Match, MatchRun, MatchStatus
 from .reasons import reason_texts, taxonomy_labels
-from .selectors import remaining_capacity_by_organisation
+from .selectors import match_quotes, remaining_capacity_by_organisation
 from .services import (
     MATCH_TRANSITIONS,
     match_run_for_challenge,
@@ -188,6 +188,7 @@ def _match_rows(challenge: Challenge) -> list[MatchRow]:
     labels = taxonomy_labels()
     shown = [m.organisation_id for m in matches if m.organisation_id is not None]
     committed = remaining_capacity_by_organisation(shown) if shown else {}
+    quotes = match_quotes(matches)
     rows = []
     for match in matches:
         organisation = match.organisation
@@ -208,7 +209,7 @@ def _match_rows(challenge: Challenge) -> list[MatchRow]:
                 kind=kind,
                 province=province,
                 percent=round(match.score * 100),
-                reasons=reason_texts(match.reasons, labels),
+                reasons=reason_texts(match.reasons, labels, quote=quotes.get(match.pk)),
                 capacity=capacity,
                 remaining_capacity=remaining,
                 next_statuses=[

@@ -430,6 +430,19 @@ def explain(
     )
 
 
+def meaning_similarity(
+    demand: Demand, supply: Supply, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray | None:
+    """Cosine of the two texts' meaning for the given pairs (0 where a side is not embedded
+    yet); None when a side carries no meaning at all."""
+    if demand.meaning is None or supply.meaning is None:
+        return None
+    rows, cols = np.asarray(rows, np.intp), np.asarray(cols, np.intp)
+    d_meaning = np.asarray(demand.meaning, np.float32)
+    s_meaning = np.asarray(supply.meaning, np.float32)
+    return np.einsum("ij,ij->i", d_meaning[rows], s_meaning[cols])
+
+
 def balance(ranking: Ranking, *, capacity: np.ndarray, n_demand: int) -> np.ndarray:
     """Hub-wide balance: choose for every demand row one top suggestion (a supply col, or -1)
     among its ranked candidates so that no supplier is the top suggestion of more rows than

@@ -26,7 +26,13 @@ def taxonomy_labels() -> dict[str, dict[str, str]]:
     }
 
 
-def reason_texts(reasons: list[dict], labels: dict[str, dict[str, str]]) -> list[str]:
+def reason_texts(
+    reasons: list[dict], labels: dict[str, dict[str, str]], *, quote: str | None = None
+) -> list[str]:
+    """The reasons as sentences. `quote`: the partner's sentence that fits the challenge
+    best (`match_quotes`), for a "fitting_sentence" reason; without it that reason is left
+    out."""
+
     def names(kind: str, slugs: list[str]) -> str:
         return ", ".join(labels[kind].get(slug, slug) for slug in slugs)
 
@@ -52,4 +58,6 @@ def reason_texts(reasons: list[dict], labels: dict[str, dict[str, str]]) -> list
             terms = [term for term in params.get("terms", []) if meaningful_term(term)]
             if terms:
                 texts.append(_("Similar words in the descriptions: %s") % ", ".join(terms))
+        elif code == "fitting_sentence" and quote:
+            texts.append(_("They write: “%s”") % quote)
     return texts

@@ -11,11 +11,15 @@ import scipy.sparse as sp
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from apps.challenges.meaning import SOURCE as CHALLENGES
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.communities.models import CommunityStatus
 from apps.hubs.models import Hub
+from apps.organisations.meaning import SOURCE as ORGANISATIONS
 from apps.organisations.models import Organisation
 from apps.semantics.core import meaningful_term
+from apps.semantics.embeddings import stored_vectors_for, texts_of
+from apps.semantics.services import fitting_sentences
 from apps.taxonomy.models import AITopic, Format, Province, Sector
 
 from . import engine
@@ -227,6 +231,7 @@ def supply_load(codebook: Codebook) -> SupplyData:
         remaining_capacity=remaining,
         is_education=np.array([row[5] for row in rows], dtype=bool),
         is_lab=np.array([row[6] == "innovation-lab" for row in rows], dtype=bool),
+        meaning=stored_vectors_for(ORGANISATIONS, ids.tolist()),
     )
     terms = [""] * len(vocabulary)
     for word, index in vocabulary.items():
@@ -266,14 +271,17 @@ def demand_load(
 
     if vocabulary is None:
         text = sp.csr_matrix((len(rows), 1), dtype=np.float32)
+        meaning = None
     else:
         text = _text_matrix(_lexemes("challenges_challenge", id_list), row_index, vocabulary)
+        meaning = stored_vectors_for(CHALLENGES, id_list)
     demand = engine.Demand(
         topics=incidence(Challenge.topics.through, "aitopic_id", codebook.topic_index),
         province=np.array([codebook.province_index[row[1]] for row in rows], dtype=np.int16),
         sectors=incidence(Challenge.sectors.through, "sector_id", codebook.sector_index),
         formats=incidence(Challenge.formats.through, "format_id", codebook.format_index),
         text=text,
+        meaning=meaning,
     )
     return DemandData(ids=ids, demand=demand)
 
@@ -335,8 +343,11 @@ _FINGERPRINT_PARTS = {
     "taxonomy_aitopic": "concat_ws(':', id, parent_id)",
     "taxonomy_province_neighbours": "concat_ws(':', from_province_id, to_province_id)",
     "taxonomy_organisationkind": "concat_ws(':', id, slug, role, is_education)",
+    # A supplier's meaning vector stored or replaced.
+    "semantics_textembedding": "concat_ws(':', object_id, revision, model_version)",
 }
 _FINGERPRINT_FILTERS = {
+    "semantics_textembedding": f"WHERE source = '{ORGANISATIONS}'",
     "matching_match": "WHERE status = 'accepted'",
     "challenges_challenge": "WHERE id IN (SELECT challenge_id FROM matching_match "
     "WHERE status = 'accepted')",
@@ -354,3 +365,28 @@ def matching_inputs_fingerprint() -> str:
     with connection.cursor() as cursor:
         cursor.execute(_FINGERPRINT_SQL)
         return cursor.fetchone()[0]
+
+
+def match_quotes(matches: Iterable[Match]) -> dict[int, str]:
+    """Per match with a "fitting_sentence" reason: the partner organisation's sentence that
+    fits the challenge best, shortened (two queries and one model call for a whole page,
+    none when no match has that reason)."""
+    quoted = [
+        match
+        for match in matches
+        if match.organisation_id
+        and any(reason.get("code") == "fitting_sentence" for reason in match.reasons or [])
+    ]
+    if not quoted:
+        return {}
+    challenges = texts_of(CHALLENGES, {match.challenge_id for match in quoted})
+    partners = texts_of(ORGANISATIONS, {match.organisation_id for match in quoted})
+    pairs = [
+        (challenges.get(match.challenge_id, ""), partners.get(match.organisation_id, ""))
+        for match in quoted
+    ]
+    return {
+        match.pk: quote
+        for match, quote in zip(quoted, fitting_sentences(pairs), strict=True)
+        if quote
+    }

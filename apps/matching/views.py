@@ -33,6 +33,7 @@ from .permissions import (
     sees_requester_side,
 )
 from .reasons import reason_texts, taxonomy_labels
+from .selectors import match_quotes
 
 
 def fit_label(score: float) -> str:
@@ -65,12 +66,14 @@ def _render_matches(request, challenge, *, bound_forms: dict | None = None, stat
     rows = []
     if challenge.status in MATCHED_STATUSES:
         labels = taxonomy_labels()
-        for match in challenge_match_list(challenge=challenge):
+        matches = list(challenge_match_list(challenge=challenge))
+        quotes = match_quotes(matches)
+        for match in matches:
             rows.append(
                 {
                     "match": match,
                     "fit": _fit(match.score),
-                    "reasons": reason_texts(match.reasons, labels),
+                    "reasons": reason_texts(match.reasons, labels, quote=quotes.get(match.pk)),
                     "introduction": getattr(match, "introduction", None),
                     "form": bound_forms.get(match.pk)
                     or IntroductionRequestForm(prefix=f"match-{match.pk}"),

@@ -324,6 +324,38 @@ def embeddings_redeliver(now: datetime) -> int:
     return sent
 
 
+# --- Matching -------------------------------------------------------------------------------
+
+
+def texts_of(source: str, ids: Sequence[int]) -> dict[int, str]:
+    """The embedded text of the rows `ids` of `source` (for quoting from it)."""
+    rows = _with_text(_sources[source]).filter(pk__in=list(ids))
+    return dict(rows.values_list("pk", "embedded_text"))
+
+
+def stored_vectors_for(source: str, ids: Sequence[int]) -> np.ndarray | None:
+    """The stored vectors of the rows `ids` of `source`, in that order, as float32 unit rows;
+    a zero row where a text has no vector of the current model yet (it is then matched by
+    its words only). None when none of them has one (nothing embedded yet, or matching by
+    meaning switched off): the caller then leaves meaning out entirely.
+
+    A vector of an earlier version of the text is used until the new one is stored (seconds
+    after the commit); the nightly full rematch catches up with it."""
+    if not settings.MATCHING_BY_MEANING or not len(ids):
+        return None
+    position = {int(object_id): index for index, object_id in enumerate(ids)}
+    rows = TextEmbedding.objects.filter(
+        source=source, object_id__in=list(position), model_version=model_version()
+    ).values_list("object_id", "vector")
+    vectors = None
+    for object_id, vector in rows.iterator(chunk_size=2000):
+        values = np.frombuffer(vector, dtype=np.float32)
+        if vectors is None:
+            vectors = np.zeros((len(ids), values.size), dtype=np.float32)
+        vectors[position[object_id]] = values
+    return vectors
+
+
 # --- Search ---------------------------------------------------------------------------------
 
 

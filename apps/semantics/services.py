@@ -139,3 +139,49 @@ def topics_to_preselect(suggestions: list[ShownSuggestion]) -> list[AITopic]:
 def posted_text(data, fields: list[str]) -> str:
     """The text of the named form fields, joined (what a suggestion reads)."""
     return "\n".join((data.get(name) or "").strip() for name in fields if data.get(name))
+
+
+# --- A sentence that fits, for reasons ----------------------------------------------------------
+
+# A quoted sentence is kept for a day per pair of texts (keyed by their content, so an edited
+# text is quoted afresh); a page of ten matches embeds its sentences once.
+FITTING_SENTENCE_SECONDS = 24 * 3600
+
+
+def fitting_sentences(pairs: list[tuple[str, str]]) -> list[str | None]:
+    """For each (target, source) pair of texts: the sentence of `source` closest in meaning
+    to `target`, shortened for a reason ("they write: ..."); None where `source` has no
+    sentence worth quoting. One model call for all pairs not cached."""
+    import hashlib
+
+    import numpy as np
+    from django.core.cache import cache
+
+    from .core import best_sentence, sentences, shorten
+
+    def key(target: str, source: str) -> str:
+        digest = hashlib.blake2b(f"{target}\0{source}".encode(), digest_size=16).hexdigest()
+        return f"fitting-sentence:{embedder().version}:{digest}"
+
+    keys = [key(target, source) for target, source in pairs]
+    found = cache.get_many(keys)
+    missing = [i for i, k in enumerate(keys) if k not in found]
+    if missing:
+        targets = [pairs[i][0][:MAX_TEXT_CHARS] for i in missing]
+        candidates = [sentences(pairs[i][1][:MAX_TEXT_CHARS]) for i in missing]
+        flat = [sentence for group in candidates for sentence in group]
+        vectors = embedder().embed(targets + flat) if targets else np.zeros((0, 1))
+        target_vectors, sentence_vectors = vectors[: len(targets)], vectors[len(targets) :]
+        start = 0
+        fresh = {}
+        for position, i in enumerate(missing):
+            group = candidates[position]
+            best = best_sentence(
+                target_vectors[position], group, sentence_vectors[start : start + len(group)]
+            )
+            quote = shorten(best[0]) if best else ""
+            start += len(group)
+            fresh[keys[i]] = quote
+        cache.set_many(fresh, FITTING_SENTENCE_SECONDS)
+        found.update(fresh)
+    return [found[k] or None for k in keys]
