@@ -531,6 +531,7 @@ def _reset_sequences(tables: Iterable[str]) -> None:
 
 
 DATA_TABLES = (
+    "semantics_textembedding",
     "matching_matchrunchunk",
     "matching_matchrun",
     "matching_match",
@@ -807,3 +808,60 @@ def generate(
         seconds=time.perf_counter() - started - analyze_seconds,
         seconds_analyze=analyze_seconds,
     )
+
+
+def meaning_generate(*, dims: int = 512, seed: int = SEED, log=print) -> float:
+    """A stored meaning vector (apps.semantics) for every challenge and organisation, as
+    after embedding them, so the matcher's meaning term runs at national size. The vectors
+    are random (the speed of the matcher does not depend on their values; embedding the
+    texts for real is what `make bench BENCH=search` measures): unit rows sharing a common
+    direction, so cosines spread over about 0..0.6 as the sentence model's do. Returns the
+    seconds spent."""
+    from apps.challenges.meaning import SOURCE as CHALLENGES
+    from apps.organisations.meaning import SOURCE as ORGANISATIONS
+    from apps.semantics.model import UniversalSentenceEncoder
+    from apps.semantics.models import REVISION_SEQUENCE
+
+    started = time.perf_counter()
+    rng = np.random.default_rng(seed + 1)
+    common = rng.normal(size=dims).astype(np.float32)
+    common /= np.linalg.norm(common)
+    version = UniversalSentenceEncoder.version
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM challenges_challenge ORDER BY id")
+        challenges = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT id FROM organisations_organisation ORDER BY id")
+        organisations = [row[0] for row in cursor.fetchall()]
+    now = timezone.now()
+
+    def rows(source: str, ids: list[int]):
+        for start in range(0, len(ids), 10_000):
+            part = ids[start : start + 10_000]
+            vectors = rng.normal(size=(len(part), dims)).astype(np.float32) + 3 * common
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            for object_id, vector in zip(part, vectors, strict=True):
+                yield source, object_id, "bench", version, vector.tobytes(), 0, now
+
+    count = 0
+    for source, ids in ((CHALLENGES, challenges), (ORGANISATIONS, organisations)):
+        count += _copy(
+            "semantics_textembedding",
+            (
+                "source",
+                "object_id",
+                "text_hash",
+                "model_version",
+                "vector",
+                "revision",
+                "computed_at",
+            ),
+            rows(source, ids),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE semantics_textembedding SET revision = nextval('{REVISION_SEQUENCE}')"
+        )
+        cursor.execute("ANALYZE semantics_textembedding")
+    seconds = time.perf_counter() - started
+    log(f"  {count} meaning vectors in {seconds:.1f}s")
+    return round(seconds, 2)

@@ -466,6 +466,9 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--challenges", type=int, default=None, help="default 100000")
     parser.add_argument("--suppliers", type=int, default=None, help="default 10000")
     parser.add_argument("--small", action="store_true", help="2000 x 500, a quick run")
+    parser.add_argument(
+        "--no-meaning", action="store_true", help="without stored meaning vectors (words only)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--demanders", type=int, default=None, help="challenge owners")
     parser.add_argument("--naive-size", type=int, default=None, help="default 300 (small 100)")
@@ -519,6 +522,9 @@ def main(argv: list[str]) -> int:
             analyze_s=round(generated.seconds_analyze, 2),
         )
         log(f"generated in {generated.seconds:.1f}s (+ ANALYZE {generated.seconds_analyze:.1f}s)")
+        if not args.no_meaning:
+            result["meaning_generate_s"] = dataset.meaning_generate(log=log)
+        result["with_meaning"] = not args.no_meaning
 
         log("full rematch through the service path")
         result.update(measure_full_rematch())
