@@ -390,3 +390,29 @@ def match_quotes(matches: Iterable[Match]) -> dict[int, str]:
         for match, quote in zip(quoted, fitting_sentences(pairs), strict=True)
         if quote
     }
+
+
+def person_expertise_text(person) -> str:
+    """What a person wrote about their expertise: what they can offer, and about me."""
+    return "\n".join(part for part in (person.offer, person.bio) if part and part.strip())
+
+
+def for_you_quotes(*, person, items) -> dict[tuple[str, int], str]:
+    """Per recommended challenge with a "fitting_sentence" reason: the challenge's sentence
+    closest in meaning to what the person wrote about their expertise."""
+    quoted = [
+        item
+        for item in items
+        if item.kind == "challenge"
+        and any(reason.get("code") == "fitting_sentence" for reason in item.reasons)
+    ]
+    words = person_expertise_text(person)
+    if not quoted or not words:
+        return {}
+    texts = texts_of(CHALLENGES, [item.item.pk for item in quoted])
+    found = fitting_sentences([(words, texts.get(item.item.pk, "")) for item in quoted])
+    return {
+        ("challenge", item.item.pk): quote
+        for item, quote in zip(quoted, found, strict=True)
+        if quote
+    }

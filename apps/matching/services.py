@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.challenges.meaning import SOURCE as CHALLENGES
 from apps.challenges.models import MATCHED_STATUSES, Challenge, ChallengeStatus
 from apps.challenges.permissions import coordinates_region_of
 from apps.challenges.selectors import challenge_list_by_ids
@@ -50,6 +51,7 @@ from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
 from apps.semantics.core import meaningful_term
+from apps.semantics.embeddings import meaning_available, nearest_by_meaning
 
 from . import engine
 from .models import IntroductionRequest, Match, MatchRun, MatchRunChunk, MatchStatus
@@ -63,6 +65,7 @@ from .selectors import (
     demand_load_published_without_text,
     matching_inputs_fingerprint,
     published_challenge_ids,
+    person_expertise_text,
     supply_load,
 )
 
@@ -838,8 +841,9 @@ def match_recommendations_for_person(*, person, top_n: int = 20) -> list[Recomme
     are found (the score of a row does not depend on the others, so this is the ranking of
     the visible rows exactly)."""
     expertise = list(person.expertise_topics.values_list("id", flat=True))
+    meaning = _nearest_challenges_for_words(person)
     if not expertise:
-        return []
+        return _words_only_recommendations(person, meaning, top_n)
     index = _for_you_index()
     codebook = index.codebook
     topic_col = [codebook.topic_index[t] for t in expertise if t in codebook.topic_index]
@@ -872,12 +876,7 @@ def match_recommendations_for_person(*, person, top_n: int = 20) -> list[Recomme
     )
 
     def visible_challenges(ids: list[int]) -> set[int]:
-        return set(
-            Challenge.objects.visible_to(person)
-            .published()
-            .filter(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
+        return _published_visible(person, ids)
 
     def visible_communities(ids: list[int]) -> set[int]:
         return set(
@@ -887,13 +886,78 @@ def match_recommendations_for_person(*, person, top_n: int = 20) -> list[Recomme
             .values_list("pk", flat=True)
         )
 
-    recommendations = _rank_for_person(
-        "challenge", index.challenges, supply, codebook, region, top_n, visible_challenges
+    recommendations = _with_words(
+        person,
+        _rank_for_person(
+            "challenge", index.challenges, supply, codebook, region, top_n, visible_challenges
+        ),
+        meaning,
     ) + _rank_for_person(
         "community", index.communities, supply, codebook, region, top_n, visible_communities
     )
     recommendations.sort(key=lambda r: -r.score)
     return recommendations[:top_n]
+
+
+# What a person writes about their expertise (what they can offer, about me) counts in "For
+# you" next to their topics: a challenge's score there is (1 - share) x its topic-based score
+# + share x the cosine between the person's words and the challenge; challenges close in
+# meaning without a shared topic come after those with one. Without topics, the words alone.
+FOR_YOU_WORDS_SHARE = 0.2
+FOR_YOU_WORDS_CANDIDATES = 60
+_FITTING_SENTENCE = {"code": "fitting_sentence", "params": {}}
+
+
+def _nearest_challenges_for_words(person) -> dict[int, float]:
+    """Challenge id -> cosine, for the challenges nearest in meaning to what the person wrote
+    (any status: visibility is checked by the caller); empty without words or meaning."""
+    text = person_expertise_text(person)
+    if not text or not meaning_available(CHALLENGES, enabled=settings.MATCHING_BY_MEANING):
+        return {}
+    return dict(nearest_by_meaning(CHALLENGES, text, limit=FOR_YOU_WORDS_CANDIDATES))
+
+
+def _published_visible(person, ids: list[int]) -> set[int]:
+    return set(
+        Challenge.objects.visible_to(person)
+        .published()
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+
+
+def _with_words(
+    person, ranked: list[Recommendation], meaning: dict[int, float]
+) -> list[Recommendation]:
+    if not meaning:
+        return ranked
+    share = FOR_YOU_WORDS_SHARE
+    fused = [
+        Recommendation(
+            r.kind,
+            r.object_id,
+            (1 - share) * r.score + share * meaning.get(r.object_id, 0.0),
+            [*r.reasons, _FITTING_SENTENCE] if r.object_id in meaning else r.reasons,
+        )
+        for r in ranked
+    ]
+    ranked_ids = {r.object_id for r in ranked}
+    others = [cid for cid in meaning if cid not in ranked_ids]
+    visible = _published_visible(person, others) if others else set()
+    return fused + _words_only([cid for cid in others if cid in visible], meaning, share)
+
+
+def _words_only(ids, meaning, weight) -> list[Recommendation]:
+    return [
+        Recommendation("challenge", cid, weight * meaning[cid], [_FITTING_SENTENCE]) for cid in ids
+    ]
+
+
+def _words_only_recommendations(person, meaning: dict[int, float], top_n: int):
+    if not meaning:
+        return []
+    visible = _published_visible(person, list(meaning))
+    return _words_only([cid for cid in meaning if cid in visible], meaning, 1.0)[:top_n]
 
 
 def _rank_for_person(kind, demand: DemandData, supply, codebook, region, top_n, visible_ids):

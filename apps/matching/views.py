@@ -33,7 +33,7 @@ from .permissions import (
     sees_requester_side,
 )
 from .reasons import reason_texts, taxonomy_labels
-from .selectors import match_quotes
+from .selectors import for_you_quotes, match_quotes, person_expertise_text
 
 
 def fit_label(score: float) -> str:
@@ -199,11 +199,12 @@ def introduction_decide(request, pk: int):
 @login_required
 def for_you(request):
     user = request.user
-    has_expertise = user.expertise_topics.exists()
+    has_expertise = bool(person_expertise_text(user) or user.expertise_topics.exists())
     rows = []
     if has_expertise:
         items = services.match_recommendations_with_objects(person=user)
         labels = taxonomy_labels()
+        quotes = for_you_quotes(person=user, items=items)
         interests = challenge_interests_by_challenge(
             user=user, challenge_ids=[i.item.pk for i in items if i.kind == "challenge"]
         )
@@ -212,7 +213,9 @@ def for_you(request):
                 "kind": item.kind,
                 "item": item.item,
                 "fit": _fit(item.score),
-                "reasons": reason_texts(item.reasons, labels),
+                "reasons": reason_texts(
+                    item.reasons, labels, quote=quotes.get((item.kind, item.item.pk))
+                ),
                 "interest": interests.get(item.item.pk) if item.kind == "challenge" else None,
             }
             for item in items

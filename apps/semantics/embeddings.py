@@ -439,6 +439,18 @@ def search_by_meaning_ready(source: str) -> bool:
     return embedder().is_loaded and source in _ready
 
 
+def meaning_available(source: str, *, enabled: bool) -> bool:
+    """Whether this process can answer by meaning for `source` now. With
+    SEMANTICS_LOAD_IN_BACKGROUND a process that has not loaded the model and vectors yet
+    starts loading them in the background and answers no, so no page waits for them."""
+    if not enabled:
+        return False
+    if settings.SEMANTICS_LOAD_IN_BACKGROUND and not search_by_meaning_ready(source):
+        warm_up_in_background()
+        return False
+    return True
+
+
 def ids_by_meaning(
     source: str,
     text: str,
@@ -453,16 +465,31 @@ def ids_by_meaning(
     that has not loaded the model and vectors yet starts loading them in the background and
     answers none, so the search is full text only for its first seconds."""
     text = " ".join((text or "").split())
-    if not text or not settings.SEARCH_BY_MEANING:
+    if not text or not meaning_available(source, enabled=settings.SEARCH_BY_MEANING):
         return []
-    if settings.SEMANTICS_LOAD_IN_BACKGROUND and not search_by_meaning_ready(source):
-        warm_up_in_background()
+    return [
+        object_id
+        for object_id, _score in nearest_by_meaning(
+            source, text, limit=limit, floor=floor, of_best=of_best
+        )
+    ]
+
+
+def nearest_by_meaning(
+    source: str,
+    text: str,
+    *,
+    limit: int = MEANING_CANDIDATES,
+    floor: float = MEANING_FLOOR,
+    of_best: float = MEANING_OF_BEST,
+) -> list[tuple[int, float]]:
+    """(id, cosine) of the rows of `source` nearest in meaning to `text`, best first; the
+    same gates as `ids_by_meaning` apply to the caller."""
+    text = " ".join((text or "").split())
+    if not text:
         return []
     table = stored_vectors(source)
     if not len(table):
         return []
     query = embedder().embed([text])[0]
-    return [
-        object_id
-        for object_id, _score in table.nearest(query, limit=limit, floor=floor, of_best=of_best)
-    ]
+    return table.nearest(query, limit=limit, floor=floor, of_best=of_best)

@@ -145,3 +145,73 @@ def test_the_reason_quotes_the_partner_s_fitting_sentence_and_never_the_other_on
     page = client.get(reverse("challenges:matches", args=[challenge.pk])).content.decode()
     assert "We build sales forecasts for independent retailers" in page
     assert "Wij vertalen handleidingen" not in page
+
+
+def test_for_you_finds_challenges_by_what_a_person_wrote_without_topics(client, sme):
+    from django.urls import reverse
+
+    from tests.accounts.factories import UserFactory
+
+    bakery = ChallengeFactory(
+        organisation=sme,
+        title=CHALLENGE[0],
+        description=CHALLENGE[1],
+        status=ChallengeStatus.PUBLISHED,
+        topics=["time-series"],
+    )
+    contracts = ChallengeFactory(
+        organisation=sme,
+        title="Contracten vertalen",
+        description="Onze juristen vertalen elke week contracten naar het Duits en Frans.",
+        status=ChallengeStatus.PUBLISHED,
+        topics=["nlp"],
+    )
+    draft = ChallengeFactory(
+        organisation=sme,
+        title="Nog een bakkerij",
+        description=CHALLENGE[1],
+        status=ChallengeStatus.DRAFT,
+        topics=["time-series"],
+    )
+    embeddings_refresh(CHALLENGES)
+    person = UserFactory(offer=FORECASTERS, bio="")
+    assert not person.expertise_topics.exists()
+
+    client.force_login(person)
+    response = client.get("/en" + reverse("matching:for_you"))
+    shown = [row["item"] for row in response.context["rows"]]
+    assert response.context["has_expertise"] is True
+    assert shown[0] == bakery
+    assert draft not in shown  # visibility as everywhere
+    assert contracts not in shown[:1]
+    reasons = response.context["rows"][0]["reasons"]
+    assert any(reason.startswith("They write: “") for reason in reasons)
+
+
+def test_for_you_puts_topic_fits_first_and_adds_what_fits_the_words(client, sme):
+    from django.urls import reverse
+
+    from apps.taxonomy.models import AITopic
+    from tests.accounts.factories import UserFactory
+
+    by_topic = ChallengeFactory(
+        organisation=sme,
+        title="Mails sorteren",
+        description="We willen binnenkomende mails automatisch naar de juiste afdeling sturen.",
+        status=ChallengeStatus.PUBLISHED,
+        topics=["nlp"],
+    )
+    by_words = ChallengeFactory(
+        organisation=sme,
+        title=CHALLENGE[0],
+        description=CHALLENGE[1],
+        status=ChallengeStatus.PUBLISHED,
+        topics=["time-series"],
+    )
+    embeddings_refresh(CHALLENGES)
+    person = UserFactory(offer=FORECASTERS, bio="")
+    person.expertise_topics.set(AITopic.objects.filter(slug="nlp"))
+
+    client.force_login(person)
+    shown = [row["item"] for row in client.get(reverse("matching:for_you")).context["rows"]]
+    assert shown[:2] == [by_topic, by_words]
