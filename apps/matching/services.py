@@ -64,8 +64,8 @@ from .selectors import (
     demand_load,
     demand_load_published_without_text,
     matching_inputs_fingerprint,
-    published_challenge_ids,
     person_expertise_text,
+    published_challenge_ids,
     supply_load,
 )
 
