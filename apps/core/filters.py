@@ -36,6 +36,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
@@ -498,8 +499,9 @@ class SearchFilter(django_filters.CharFilter):
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
         super().__init__(*args, **kwargs)
 
-    def _label_match(self, model: type[models.Model], query: SearchQuery) -> Q:
-        matched = Q()
+    def _label_rows(self, model: type[models.Model], query: SearchQuery) -> list[models.QuerySet]:
+        """Per label relation: the pks of rows labelled with a label the query matches."""
+        parts = []
         for relation in self.labels:
             label_model = model._meta.get_field(relation).related_model
             fields = [
@@ -515,12 +517,34 @@ class SearchFilter(django_filters.CharFilter):
                 found = label_model.objects.filter(
                     Q(pk__in=found.values("pk")) | Q(parent__in=found.values("pk"))
                 )
-            matched |= Q(
-                pk__in=model._base_manager.filter(**{f"{relation}__in": found.values("pk")})
+            parts.append(
+                model._base_manager.filter(**{f"{relation}__in": found.values("pk")})
                 .order_by()
                 .values("pk")
             )
-        return matched
+        return parts
+
+    def _by_words(self, model: type[models.Model], query: SearchQuery) -> models.QuerySet:
+        rows = model._base_manager.order_by()
+        if callable(self.document):
+            return rows.alias(search_vector=self.document()).filter(search_vector=query)
+        return rows.filter(**{self.document: query})
+
+    def found_ids(
+        self, model: type[models.Model], query: SearchQuery, meaning_ids: list[int]
+    ) -> list[int] | None:
+        """Every row the query finds, by words, labels or meaning (before visibility and the
+        facets), in one query; None when words alone decide (the plain condition is used).
+
+        Computed once per page and handed to every query of it as one array: an OR of the
+        three ways inside each facet count made PostgreSQL test every row of the table per
+        facet (2-3 s at 100 000 challenges), and a subquery per way misled its estimates."""
+        if not meaning_ids and not self.labels:
+            return None
+        parts = [self._by_words(model, query).values_list("pk", flat=True)]
+        parts += [part.values_list("pk", flat=True) for part in self._label_rows(model, query)]
+        found = set(parts[0].union(*parts[1:])) if len(parts) > 1 else set(parts[0])
+        return sorted(found | set(meaning_ids))
 
     def search(
         self,
@@ -529,23 +553,27 @@ class SearchFilter(django_filters.CharFilter):
         *,
         rank: bool = True,
         meaning_ids: list[int] | None = None,
+        found_ids: list[int] | None = None,
     ):
+        model = queryset.model
         if callable(self.document):
             queryset = queryset.alias(search_vector=self.document())
             name = "search_vector"
         else:
             name = self.document
-        lexical = Q(**{name: query})
-        if self.labels:
-            lexical |= self._label_match(queryset.model, query)
-        if not meaning_ids and not self.labels:
-            queryset = queryset.filter(lexical)
+        meaning_ids = meaning_ids or []
+        if found_ids is None:
+            found_ids = self.found_ids(model, query, meaning_ids)
+        if found_ids is None:
+            queryset = queryset.filter(**{name: query})
             if rank:
                 queryset = queryset.annotate(search_rank=SearchRank(F(name), query))
             return queryset
-        meaning_ids = meaning_ids or []
-        queryset = queryset.filter(lexical | Q(pk__in=meaning_ids))
+        queryset = queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (found_ids,)))
         if rank:
+            lexical = Q(**{name: query})
+            for part in self._label_rows(model, query):
+                lexical |= Q(pk__in=part)
             queryset = queryset.annotate(search_rank=fused_rank(name, query, lexical, meaning_ids))
         return queryset
 
@@ -722,11 +750,22 @@ class ListingFilterSet(django_filters.FilterSet):
             return []
         return search_filter.meaning(self._value(search_filter) or "")
 
+    @cached_property
+    def found_ids(self) -> list[int] | None:
+        """Every row the search finds, once per page (`SearchFilter.found_ids`)."""
+        if self.search is None:
+            return None
+        return self.search_filter.found_ids(self.queryset.model, self.search, self.meaning_ids)
+
     def searched(self, queryset: models.QuerySet, *, rank: bool = True) -> models.QuerySet:
         if self.search is None:
             return queryset
         return self.search_filter.search(
-            queryset, self.search, rank=rank, meaning_ids=self.meaning_ids
+            queryset,
+            self.search,
+            rank=rank,
+            meaning_ids=self.meaning_ids,
+            found_ids=self.found_ids,
         )
 
     def filter_queryset(self, queryset: models.QuerySet) -> models.QuerySet:

@@ -51,7 +51,7 @@ from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
 from apps.semantics.core import meaningful_term
-from apps.semantics.embeddings import meaning_available, nearest_by_meaning
+from apps.semantics.embeddings import MEANING_FLOOR, meaning_available, nearest_by_meaning
 
 from . import engine
 from .models import IntroductionRequest, Match, MatchRun, MatchRunChunk, MatchStatus
@@ -544,11 +544,12 @@ def _balanced_ranks(ranking: engine.Ranking, *, capacity: np.ndarray, n: int) ->
 
 
 # A pair whose texts are this close in meaning (cosine of their embeddings) gets a reason
-# quoting the supplier's sentence that fits the challenge best. Unrelated texts stay below it:
-# on the development queries of bench/data/semantics/search.json the irrelevant texts have a
-# 95th percentile of 0.14; a supplier saying the same in other words (pairs.json) a median of
-# 0.26. The quote lets the reader judge the fit themselves.
-MEANING_REASON_FLOOR = 0.2
+# quoting the supplier's sentence that fits the challenge best: the floor search by meaning
+# uses (apps.semantics.embeddings.MEANING_FLOOR), chosen on the development queries of
+# bench/data/semantics/search.json, where irrelevant texts have a 95th percentile of 0.14. A
+# supplier saying the same in other words scores a median 0.26 (pairs.json), in another
+# language less. The quote lets the reader judge the fit themselves.
+MEANING_REASON_FLOOR = MEANING_FLOOR
 
 
 def reasons_build(

@@ -235,6 +235,7 @@ def embeddings_shard_work(source: str, shard: int, *, token: str) -> int:
     key = _lease_key(source, shard)
     if not cache.add(key, token, EMBED_LEASE_SECONDS):
         return -1
+    cache.delete(_sent_key(source, shard))
     done = 0
     after = 0  # each batch goes on after the last: no rescanning what was just embedded
     started = time.monotonic()
@@ -262,16 +263,27 @@ def embed_pending_send(
 
     from .tasks import embed_pending
 
+    if not settings.EMBEDDINGS_ENABLED:
+        return False
     return task_send(embed_pending, source, shard=shard, ids=list(ids) if ids else None)
 
 
+def _sent_key(source: str, shard: int) -> str:
+    return f"embeddings:sent:{source}:{shard}"
+
+
 def embed_all_pending_send(source: str) -> int:
-    """Send every part of `source` that no task holds; returns how many were sent."""
-    return sum(
-        embed_pending_send(source, shard=shard)
-        for shard in range(EMBED_SHARDS)
-        if cache.get(_lease_key(source, shard)) is None
-    )
+    """Send every part of `source` that no task holds and that was not sent in the last
+    `DELIVERY_GRACE_SECONDS` (a message still waiting in the queue: a sweep every minute
+    must not pile up copies of it ahead of other work); returns how many were sent."""
+    sent = 0
+    for shard in range(EMBED_SHARDS):
+        if cache.get(_lease_key(source, shard)) is not None:
+            continue
+        if not cache.add(_sent_key(source, shard), 1, settings.DELIVERY_GRACE_SECONDS):
+            continue
+        sent += embed_pending_send(source, shard=shard)
+    return sent
 
 
 def _schedule_after_save(sender, instance, **kwargs) -> None:
@@ -317,6 +329,8 @@ def embeddings_redeliver(now: datetime) -> int:
     """The sweep's part (registered with apps.core.delivery): send every free part of each
     source with a text that has no current vector, and forget vectors of deleted rows."""
     sent = 0
+    if not settings.EMBEDDINGS_ENABLED:
+        return sent
     for source in embedded_sources():
         embeddings_prune(source)
         if _pending(_sources[source]).exists():

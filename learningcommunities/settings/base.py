@@ -152,6 +152,9 @@ SEMANTICS_LOAD_IN_BACKGROUND = env.bool("SEMANTICS_LOAD_IN_BACKGROUND", default=
 # Off: the directories search full text and labels only, and web processes never load the
 # model or vectors (saves about 116 MB plus 100 MB per 100 000 texts per process).
 SEARCH_BY_MEANING = env.bool("SEARCH_BY_MEANING", default=True)
+# Off: no text is embedded (nothing sent to the workers, nothing swept); search and matching
+# by meaning then have no vectors and work by words.
+EMBEDDINGS_ENABLED = env.bool("EMBEDDINGS_ENABLED", default=True)
 # Off: the matcher compares texts by their words only (tf-idf), as before meaning existed.
 MATCHING_BY_MEANING = env.bool("MATCHING_BY_MEANING", default=True)
 

@@ -32,6 +32,9 @@ FAULT_ENV = {
     "DELIVERY_GRACE_SECONDS": "2",
     "DELIVERY_SWEEP_SECONDS": "2",
 }
+# The workers here prove match runs and emails; embedding the sample's texts would hold
+# them for a minute (tests/semantics proves the embeddings' own delivery).
+WORKER_ENV = {**FAULT_ENV, "EMBEDDINGS_ENABLED": "false"}
 
 
 def wait_until(condition: Callable[[], bool], *, timeout: float, what: str, worker=None) -> float:
@@ -190,6 +193,7 @@ def _short_delivery_settings(settings):
     """This process records work with the same lease and grace periods as the workers."""
     for name, value in FAULT_ENV.items():
         setattr(settings, name, int(value))
+    settings.EMBEDDINGS_ENABLED = False
 
 
 @pytest.fixture
@@ -218,7 +222,7 @@ def outbox_dir(tmp_path) -> Path:
 def start_worker(broker, tmp_path, outbox_dir):
     workers: list[WorkerProcess] = []
     env = {
-        **FAULT_ENV,
+        **WORKER_ENV,
         "DJANGO_SETTINGS_MODULE": "learningcommunities.settings.test",
         "DATABASE_URL": _test_database_url(),
         "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",

@@ -46,6 +46,7 @@ def bakery_case():
     # the translators come first in the tie-break when words decide (lower id).
     translators = OrganisationFactory(
         ref="translators",
+        name="Vertaalbureau Noord",
         kind_slug="hbo",
         province_code="NL-ZH",
         topics=["time-series"],
@@ -53,6 +54,7 @@ def bakery_case():
     )
     forecasters = OrganisationFactory(
         ref="forecasters",
+        name="Lectoraat Retaildata",
         kind_slug="hbo",
         province_code="NL-ZH",
         topics=["time-series"],
@@ -106,6 +108,7 @@ def test_the_reason_quotes_the_partner_s_fitting_sentence_and_never_the_other_on
 
     OrganisationFactory(
         ref="translators",
+        name="Vertaalbureau Noord",
         kind_slug="hbo",
         province_code="NL-ZH",
         topics=["time-series"],
@@ -113,6 +116,7 @@ def test_the_reason_quotes_the_partner_s_fitting_sentence_and_never_the_other_on
     )
     OrganisationFactory(
         ref="forecasters",
+        name="Lectoraat Retaildata",
         kind_slug="hbo",
         province_code="NL-ZH",
         topics=["time-series"],

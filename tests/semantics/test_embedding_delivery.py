@@ -38,7 +38,10 @@ def sent(queue, source: str) -> list[dict]:
 @pytest.fixture(autouse=True)
 def _no_leases():
     for source in (CHALLENGES, ORGANISATIONS):
-        cache.delete_many([embeddings._lease_key(source, shard) for shard in range(EMBED_SHARDS)])
+        for shard in range(EMBED_SHARDS):
+            cache.delete_many(
+                [embeddings._lease_key(source, shard), embeddings._sent_key(source, shard)]
+            )
 
 
 def test_saved_texts_are_sent_for_embedding_by_id_once_per_transaction_after_the_commit(
@@ -61,6 +64,7 @@ def test_a_change_to_what_a_supplier_s_people_offer_sends_the_organisations_agai
     person = UserFactory()
     MembershipFactory(organisation=supplier, user=person)
     embeddings_refresh(ORGANISATIONS)
+    _forget_sent()  # what the setup sent was taken: a task that starts clears its part's mark
     queue.clear()
 
     person.offer = "Ik bouw spraakherkenning voor callcenters."
@@ -84,8 +88,16 @@ def test_only_a_changed_text_is_pending_and_the_sweep_sends_only_what_is_pending
     assert sent(swept(queue), CHALLENGES) == EVERY_PART
 
 
-def swept(queue):
+def _forget_sent():
+    for source in (CHALLENGES, ORGANISATIONS):
+        cache.delete_many([embeddings._sent_key(source, s) for s in range(EMBED_SHARDS)])
+
+
+def swept(queue, *, forget_sent: bool = True):
+    """The queue after one sweep; by default as if earlier sends were long ago."""
     queue.clear()
+    if forget_sent:
+        _forget_sent()
     redeliver_pending_work()
     return queue
 
@@ -96,6 +108,8 @@ def test_a_part_held_by_a_task_is_not_sent_again_and_a_second_task_leaves_it_alo
     cache.add(embeddings._lease_key(CHALLENGES, 1), "a running task", 60)
 
     assert {kwargs["shard"] for kwargs in sent(swept(queue), CHALLENGES)} == {0, 2, 3}
+    # The next sweep, while those still wait in the queue, adds no copies of them.
+    assert sent(swept(queue, forget_sent=False), CHALLENGES) == []
     assert embeddings_shard_work(CHALLENGES, 1, token="another") == -1
     # Once the lease is gone (done, or run out after a killed worker), the sweep sends it.
     cache.delete(embeddings._lease_key(CHALLENGES, 1))
@@ -172,3 +186,9 @@ def test_the_embeddings_command_shows_progress_and_embeds_here():
     out = StringIO()
     call_command("embeddings", "--here", stdout=out)
     assert f"{CHALLENGES}: 2 of 2 embedded, 0 pending" in out.getvalue()
+
+
+def test_with_embeddings_off_nothing_is_sent_or_swept(queue, settings):
+    settings.EMBEDDINGS_ENABLED = False
+    ChallengeFactory()
+    assert sent(swept(queue), CHALLENGES) == []
