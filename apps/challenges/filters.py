@@ -32,6 +32,7 @@ SORTS = {
 
 
 class ChallengeFilterSet(ListingFilterSet):
+    counts_from_index = True  # at national size; its facets do not depend on the user
     q = SearchFilter(
         document="search_document",
         meaning=challenge_ids_by_meaning,

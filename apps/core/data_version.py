@@ -70,16 +70,34 @@ def data_version() -> int:
 
 
 def cached_for_data_version(
-    name: str, key: str, compute: Callable[[], T], *, seconds: int | None = None
-) -> T:
+    name: str,
+    key: str,
+    compute: Callable[[], T],
+    *,
+    seconds: int | None = None,
+    lease: bool = False,
+) -> T | None:
     """`compute()`, shared through the cache by every process while the data version stays
     the same. `key` says everything else the result depends on (for a query: its SQL and
-    parameters, which hold the user's id where the user matters)."""
+    parameters, which hold the user's id where the user matters).
+
+    `lease`: for results that take seconds, computed by one process at a time; the others get
+    None meanwhile (and do without), instead of all computing the same thing at once."""
     digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
     cache_key = f"dv:{name}:{data_version()}:{digest}"
     found = cache.get(cache_key)
     if found is not None:
         return found
+    if lease:
+        lease_key = f"{cache_key}:computing"
+        if not cache.add(lease_key, 1, LEASE_SECONDS):
+            return None
+        try:
+            value = compute()
+            cache.set(cache_key, value, settings.PAGE_CACHE_SECONDS if seconds is None else seconds)
+        finally:
+            cache.delete(lease_key)
+        return value
     value = compute()
     cache.set(
         cache_key,
@@ -89,6 +107,9 @@ def cached_for_data_version(
     return value
 
 
+# How long a computation under `lease` may hold it (a killed process's lease then lapses).
+LEASE_SECONDS = 120
+
 _memo: dict[str, tuple[int, float, object]] = {}
 _memo_lock = threading.Lock()
 
@@ -97,7 +118,8 @@ def memoised_for_data_version(name: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept in this process while the data version stays the same: for results
     too large to fetch from the cache on every request (arrays of every published
     challenge). Concurrent threads may compute at once; the last one is kept. Kept no longer
-    than `PAGE_CACHE_SECONDS` either (the gap in the module docstring)."""
+    than `PAGE_CACHE_SECONDS` either (the gap in the module docstring). A None (not available
+    yet) is not kept: the next call asks again."""
     version = data_version()
     now = time.monotonic()
     with _memo_lock:
@@ -105,6 +127,7 @@ def memoised_for_data_version(name: str, compute: Callable[[], T]) -> T:
     if found is not None and found[0] == version and now - found[1] < settings.PAGE_CACHE_SECONDS:
         return found[2]  # type: ignore[return-value]
     value = compute()
-    with _memo_lock:
-        _memo[name] = (version, now, value)
+    if value is not None:
+        with _memo_lock:
+            _memo[name] = (version, now, value)
     return value

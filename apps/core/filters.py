@@ -20,12 +20,14 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 import django_filters
+import numpy as np
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     ExpressionWrapper,
@@ -41,7 +43,8 @@ from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.data_version import cached_for_data_version
+from apps.core.data_version import cached_for_data_version, memoised_for_data_version
+from apps.core.facet_index import PairPart, facet_option_counts
 from apps.hubs.models import Hub
 from apps.taxonomy.models import AITopic, Province, Sector
 
@@ -141,6 +144,8 @@ class CountPart:
     option: Any
     n: Any = dataclasses.field(default_factory=lambda: Count("pk"))
     m: Any = dataclasses.field(default_factory=lambda: Value(0))
+    # The path in `rows` to the listed row's pk (what `n` counts), for counting from pairs.
+    row: str = "pk"
 
 
 # --- Facets -----------------------------------------------------------------------------------
@@ -452,8 +457,12 @@ class TopicFacetFilter(ModelFacetFilter):
             return super().count_parts(queryset)
         links, row, topic = self.topic_links(queryset)
         return [
-            CountPart(links, Coalesce(f"{topic}__parent", topic), Count(row, distinct=True)),
-            CountPart(links, Coalesce(f"{topic}__children", topic), Count(row, distinct=True)),
+            CountPart(
+                links, Coalesce(f"{topic}__parent", topic), Count(row, distinct=True), row=row
+            ),
+            CountPart(
+                links, Coalesce(f"{topic}__children", topic), Count(row, distinct=True), row=row
+            ),
         ]
 
     def read_counts(self, parts) -> dict[str, int]:
@@ -587,6 +596,24 @@ class SearchFilter(django_filters.CharFilter):
 FUSION_K = 60
 
 
+def _joined_columns(sql: str, params, types: tuple[type, ...]) -> list[np.ndarray]:
+    """The columns of the rows of `sql` as arrays of `types` (int or str). PostgreSQL joins
+    each column into one text and NumPy splits it: several times faster than a Python tuple
+    per row for 100 000s of rows. The separator is a control character (chr(31)) that no id,
+    slug or choice key holds; a NULL arrives as ""."""
+    names = ", ".join(f"c{i}" for i in range(len(types)))
+    columns = ", ".join(
+        f"string_agg(coalesce(rows.c{i}::text, ''), chr(31))" for i in range(len(types))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM ({sql}) AS rows({names})", params)
+        joined = cursor.fetchone()
+    return [
+        np.array(text.split("\x1f") if text else [], dtype=np.int64 if kind is int else str)
+        for text, kind in zip(joined, types, strict=True)
+    ]
+
+
 def fused_rank(document: str, query: SearchQuery, lexical: Q, meaning_ids: list[int]):
     """1 / (k + full-text position) for rows the words find, plus 1 / (k + position by
     meaning) for rows meaning finds: both lists' best rise to the top."""
@@ -649,6 +676,9 @@ class ListingFilterSet(django_filters.FilterSet):
 
     # The counts beside the options cost one query; off for lists where they tell nothing.
     counts_facets = True
+    # Count from (row, option) pairs kept in memory (`apps.core.facet_index`) instead of in
+    # SQL: for large lists whose count parts, given all rows, do not depend on the user.
+    counts_from_index = False
 
     def __init__(self, data=None, queryset=None, *, user=None, request=None, prefix=None):
         super().__init__(filter_data(data), queryset, request=request, prefix=prefix)
@@ -782,22 +812,39 @@ class ListingFilterSet(django_filters.FilterSet):
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
         """For every option of every facet, how many rows there would be with that option
-        ticked and the other facets as they are. One query (a UNION ALL of each facet's
-        grouped counts), whatever the number of rows."""
+        ticked and the other facets as they are: in SQL as one query (a UNION ALL of each
+        facet's grouped counts), or from the pairs in memory (`counts_from_index`)."""
+        owners = [
+            (name, index)
+            for name, facet in self.facet_filters.items()
+            for index, _part in enumerate(facet.count_parts(self.queryset.none()))
+        ]
+        found = self._counted_from_index() if self.counts_from_index else self._counted_in_sql()
+        counts: dict[str, dict[str, int]] = {}
+        for name, facet in self.facet_filters.items():
+            parts = [
+                [(option, n, 0) for option, n in found[i]]
+                for i, (owner, _index) in enumerate(owners)
+                if owner == name
+            ]
+            counts[name] = facet.read_counts(parts)
+        return counts
+
+    def _counted_in_sql(self) -> list[list[tuple[str, int]]]:
+        """(option, count) rows per count part, in the order of the facets and their parts."""
         base = self.searched(self.queryset.all(), rank=False)
         conditions = self.facet_conditions()
-        selects, owners = [], []
+        selects = []
         for name, facet in self.facet_filters.items():
             others = [c for other, c in conditions.items() if other != name and c is not None]
-            for index, part in enumerate(facet.count_parts(base.filter(*others))):
+            for part in facet.count_parts(base.filter(*others)):
                 selects.append(
                     part.rows.order_by()
-                    .values(part=Value(len(owners)), option=Cast(part.option, TextField()))
+                    .values(part=Value(len(selects)), option=Cast(part.option, TextField()))
                     .annotate(n=part.n, m=part.m)
                     .values_list("part", "option", "n", "m")
                 )
-                owners.append((name, index))
-        rows: dict[int, list[tuple[str, int, int]]] = {index: [] for index in range(len(owners))}
+        rows: list[list[tuple[str, int]]] = [[] for _select in selects]
         if selects:
             union = selects[0].union(*selects[1:], all=True)
             sql, params = union.query.sql_with_params()
@@ -806,10 +853,79 @@ class ListingFilterSet(django_filters.FilterSet):
             found = cached_for_data_version(
                 "facet-counts", f"{sql}|{params!r}", lambda: list(union)
             )
-            for part, option, n, m in found:
-                rows[part].append((option, n, m))
-        counts: dict[str, dict[str, int]] = {}
-        for name, facet in self.facet_filters.items():
-            parts = [rows[i] for i, (owner, _index) in enumerate(owners) if owner == name]
-            counts[name] = facet.read_counts(parts)
-        return counts
+            for part, option, n, _m in found:
+                rows[part].append((option, n))
+        return rows
+
+    def _pair_parts(self) -> list[tuple[str, PairPart]] | None:
+        """Every count part as (row, option) pairs over all rows of the model: the same in
+        every process for one data version, so built by one process and shared through the
+        cache. None while another process builds them (count in SQL meanwhile): a change of
+        data would otherwise make every process build at once."""
+        name = f"facet-pairs:{type(self).__module__}.{type(self).__qualname__}"
+
+        def build() -> list[tuple[str, PairPart]]:
+            everything = self.queryset.model._default_manager.all()
+            built = []
+            for facet_name, facet in self.facet_filters.items():
+                for part in facet.count_parts(everything):
+                    pairs = (
+                        part.rows.order_by()
+                        .annotate(facet_option=Cast(part.option, TextField()))
+                        .filter(facet_option__isnull=False)
+                        .values_list(part.row, "facet_option")
+                    )
+                    sql, params = pairs.query.sql_with_params()
+                    columns = _joined_columns(sql, params, (int, str))
+                    built.append((facet_name, PairPart.from_arrays(*columns)))
+            return built
+
+        def shared() -> list[tuple[str, PairPart]] | None:
+            return cached_for_data_version("facet-pairs", name, build, lease=True)
+
+        return memoised_for_data_version(name, shared)
+
+    def _ids(self, kind: str, queryset: models.QuerySet) -> np.ndarray:
+        """The pks of `queryset`, shared until data changes (its SQL holds the user where
+        the user matters)."""
+        sql, params = queryset.order_by().values_list("pk", flat=True).query.sql_with_params()
+
+        def fetch() -> np.ndarray:
+            return _joined_columns(sql, params, (int,))[0]
+
+        return cached_for_data_version(kind, f"{sql}|{params!r}", fetch)
+
+    def _condition_ids(self) -> dict[str, np.ndarray]:
+        """For each facet with a condition in effect, the pks of all rows that meet it (not
+        only the visible ones): one pass over the table, the same for everyone."""
+        conditions = {
+            name: condition
+            for name, condition in self.facet_conditions().items()
+            if condition is not None
+        }
+        if not conditions:
+            return {}
+        names = list(conditions)
+        tests = {
+            f"facet_condition_{i}": ExpressionWrapper(conditions[name], output_field=BooleanField())
+            for i, name in enumerate(names)
+        }
+        rows = (
+            self.queryset.model._default_manager.order_by()
+            .annotate(**tests)
+            .values_list("pk", *tests)
+        )
+        sql, params = rows.query.sql_with_params()
+
+        def fetch() -> dict[str, np.ndarray]:
+            pks, *met = _joined_columns(sql, params, (int, *(str for _name in names)))
+            return {name: pks[column == "true"] for name, column in zip(names, met, strict=True)}
+
+        return cached_for_data_version("facet-conditions", f"{sql}|{params!r}", fetch)
+
+    def _counted_from_index(self) -> list[list[tuple[str, int]]]:
+        pair_parts = self._pair_parts()
+        if pair_parts is None:
+            return self._counted_in_sql()
+        visible = self._ids("facet-visible", self.searched(self.queryset.all(), rank=False))
+        return facet_option_counts(pair_parts, visible, self._condition_ids())

@@ -25,6 +25,7 @@ SORTS = {
 
 
 class OrganisationFilterSet(ListingFilterSet):
+    counts_from_index = True  # at national size; its facets do not depend on the user
     q = SearchFilter(
         document="search_document",
         meaning=organisation_ids_by_meaning,
