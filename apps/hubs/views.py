@@ -11,6 +11,10 @@ from .selectors import hub_communities, hub_filterset, hub_get
 # The detail page shows a sample of each list and links to the filtered directory.
 ORGANISATIONS_ON_DETAIL = 12
 CHALLENGES_ON_DETAIL = 6
+# The newest few, like the other sections: a busy hub has a thousand communities, and the
+# page would grow with them (1 100 rows and 0.35 s of rendering for Zuid-Holland at
+# national size).
+COMMUNITIES_ON_DETAIL = 12
 
 
 def hub_index(request):
@@ -29,6 +33,7 @@ def hub_detail(request, slug: str):
         raise Http404
     organisations = organisation_list_for_hub(user=request.user, hub=hub)
     challenges = challenge_list_for_hub(user=request.user, hub=hub)
+    communities = hub_communities(user=request.user, hub=hub)
     return render(
         request,
         "hubs/hub_detail.html",
@@ -38,6 +43,7 @@ def hub_detail(request, slug: str):
             "organisation_count": organisations.count(),
             "challenges": challenges[:CHALLENGES_ON_DETAIL],
             "challenge_count": challenges.count(),
-            "communities": hub_communities(user=request.user, hub=hub),
+            "communities": communities[:COMMUNITIES_ON_DETAIL],
+            "community_count": communities.count(),
         },
     )

@@ -174,12 +174,28 @@ def test_detail_query_count_does_not_grow_with_rows(client, django_assert_max_nu
     def fetch():
         assert client.get(detail_url("zuid-holland")).status_code == 200
 
-    with django_assert_max_num_queries(10):
+    # 11: the communities are counted for the link to all of them.
+    with django_assert_max_num_queries(11):
         fetch()
     for _ in range(15):
         organisation = OrganisationFactory(topics=["ml", "nlp"])
         ChallengeFactory(organisation=organisation, topics=["ml", "nlp"])
         LearningCommunityFactory()
         make_coordinator(UserFactory(), "zuid-holland")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         fetch()
+
+
+def test_detail_shows_the_newest_communities_and_links_to_all_of_them(client):
+    from apps.hubs.views import COMMUNITIES_ON_DETAIL
+
+    for n in range(COMMUNITIES_ON_DETAIL + 3):
+        LearningCommunityFactory(name=f"Gemeenschap nummer {n:02d}")
+
+    text = client.get(detail_url("zuid-holland")).text
+
+    shown = [n for n in range(COMMUNITIES_ON_DETAIL + 3) if f"Gemeenschap nummer {n:02d}" in text]
+    assert len(shown) == COMMUNITIES_ON_DETAIL  # the page does not grow with the hub
+    assert shown == list(range(3, COMMUNITIES_ON_DETAIL + 3))  # the newest
+    assert f"alle {COMMUNITIES_ON_DETAIL + 3} leergemeenschappen" in text
+    assert 'href="/communities/?hub=zuid-holland"' in text
