@@ -290,6 +290,36 @@ def test_for_you_skips_what_the_person_may_not_see_and_still_fills_its_list(supp
     assert len(services.match_recommendations_for_person(person=lecturer, top_n=20)) == 4
 
 
+def test_for_you_is_ranked_once_until_the_data_or_the_person_changes(suppliers, monkeypatch):
+    from apps.taxonomy.models import AITopic, Province
+    from tests.accounts.factories import UserFactory
+
+    ChallengeFactory(topics=["nlp"], province_code="NL-ZH")
+    lecturer = UserFactory(province=Province.objects.get(code="NL-ZH"))
+    lecturer.expertise_topics.set(AITopic.objects.filter(slug="nlp"))
+    rankings = []
+    rank = services._recommendations_for_person
+    monkeypatch.setattr(
+        services,
+        "_recommendations_for_person",
+        lambda *args: rankings.append(1) or rank(*args),
+    )
+
+    first = services.match_recommendations_for_person(person=lecturer)
+    assert services.match_recommendations_for_person(person=lecturer) == first
+    assert len(rankings) == 1  # the second page view reads the first one's ranking
+
+    # What the person says about themselves is part of the key...
+    lecturer.expertise_topics.add(AITopic.objects.get(slug="object-detection"))
+    assert services.match_recommendations_for_person(person=lecturer) == first
+    assert len(rankings) == 2
+    # ...and a change to the platform's data is in the data version.
+    detection = ChallengeFactory(topics=["object-detection"], province_code="NL-ZH")
+    ranked = services.match_recommendations_for_person(person=lecturer)
+    assert len(rankings) == 3
+    assert detection.pk in {r.object_id for r in ranked}
+
+
 def test_for_you_sees_a_challenge_published_a_moment_ago(suppliers):
     from apps.taxonomy.models import AITopic, Province
     from tests.accounts.factories import UserFactory
