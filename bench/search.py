@@ -10,8 +10,9 @@ suppliers and 5 000 challenge owners), and then:
 2. **Hybrid search**: the challenge list (`/challenges/?q=...`) through Django's test
    Client, as a visitor and as a signed-in SME owner, for plain-language queries, with
    search by meaning on (full text fused with meaning) and, as the reference in the same
-   run, off (today's full text). Every request is cold: the data version is advanced before
-   each, so no shared count is reused.
+   run, off (today's full text). Every request is cold: the shared cache is emptied before
+   each, so no count or result of an earlier query is reused (the data is unchanged, so each
+   process keeps what it holds per data version, such as the facet pairs, as a server does).
 3. **The sweep's check**: how long finding out that nothing is pending takes per kind.
 
 Progress goes to stderr; the last line on stdout is one JSON object (bench/README.md).
@@ -183,8 +184,12 @@ def measure_embedding(*, workers: int, bench_url: str, timeout: float) -> dict:
 
 
 def cold(cursor) -> None:
-    """Every shared page result stale, as after a write (apps/core/data_version.py)."""
-    cursor.execute("SELECT nextval('core_data_version')")
+    """No shared result of an earlier query left: as for a query nobody asked before. The
+    data version stays, as on a server between writes (advancing it would also make every
+    request rebuild what a process keeps per data version, which a write does once)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def bench_member():

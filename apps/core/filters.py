@@ -4,8 +4,9 @@ knowledge base): multi-select facets, full-text search and sorting, on one Filte
 A facet is a group of checkboxes. Ticked options of one facet widen the list (OR), facets
 narrow each other (AND). Every facet states its test as a `Q` (`FacetFilter.condition`) and
 how to count its options (`FacetFilter.count_parts`), so the FilterSet can both filter and
-tell, for every option, how many rows ticking it would give: one UNION ALL query for all
-facets (`ListingFilterSet.facet_counts`), whatever the number of rows.
+tell, for every option, how many rows ticking it would give (`ListingFilterSet.facet_counts`),
+whatever the number of rows: one UNION ALL query for all facets, or, for the large lists, from
+the (row, option) pairs of those same count parts kept in memory (`apps.core.facet_index`).
 
 URL parameters are the facet names repeated (`?province=NL-ZH&province=NL-UT`); a link with
 one value (`?topic=ml`) is the same thing with one option ticked.
