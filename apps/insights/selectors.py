@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.db.models import (
     Aggregate,
     Avg,
@@ -36,6 +37,7 @@ from django.utils import timezone
 
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.communities.models import CommunityMembership, CommunityStatus, LearningCommunity
+from apps.core.data_version import cached_for_data_version
 from apps.hubs.models import Hub
 from apps.knowledge.models import KnowledgeItem
 from apps.matching.models import Match, MatchStatus
@@ -211,6 +213,33 @@ class Totals:
         return self.demand - self.supply
 
 
+class shared_figures(cached_property):
+    """A `cached_property` of `Insights` whose value (numbers only, no labels) is shared by
+    every process for `INSIGHTS_CACHE_SECONDS` while the data version stays the same.
+
+    Why: the supply, demand and timing queries take a third of a second at national size
+    (`make bench BENCH=load`: a hub's page took 0.35-0.4 s alone, and its coordinators open it
+    again and again). Accepted matches change remaining capacity and the timing but not the
+    data version (a rematch rewrites a million suggestions), so the figures may be up to that
+    long behind an acceptance; the page says so. An `Insights` made for a given moment
+    (`now=`) computes afresh."""
+
+    def __get__(self, instance, owner=None):
+        if instance is None or instance.fixed_time:
+            return super().__get__(instance, owner)
+        if self.attrname in instance.__dict__:
+            return instance.__dict__[self.attrname]
+        compute = self.func
+        value = cached_for_data_version(
+            f"insights-{self.attrname}",
+            instance.scope.key,
+            lambda: compute(instance),
+            seconds=settings.INSIGHTS_CACHE_SECONDS,
+        )
+        instance.__dict__[self.attrname] = value
+        return value
+
+
 class Insights:
     """The figures of one scope at one moment. Each kind of figure is computed on first use
     with one or two queries, so a CSV download of one table runs only what that table
@@ -218,6 +247,7 @@ class Insights:
 
     def __init__(self, scope: Scope, *, now: datetime | None = None) -> None:
         self.scope = scope
+        self.fixed_time = now is not None
         self.now = now or timezone.now()
         self.period_start = self.now - timedelta(days=PERIOD_DAYS)
         self.stale_before = self.now - timedelta(days=STALE_AFTER_DAYS)
@@ -247,7 +277,7 @@ class Insights:
 
     # Supply: one query, every supplier once, summed per topic, per province and in total.
 
-    @cached_property
+    @shared_figures
     def _supply(self) -> dict[str, int]:
         sums = {"total": Sum("remaining")}
         for group, leaves in self._groups:
@@ -283,7 +313,7 @@ class Insights:
     def _published(self) -> QuerySet[Challenge]:
         return _in_provinces(Challenge.objects.published(), self.scope, "province")
 
-    @cached_property
+    @shared_figures
     def _demand(self) -> dict[int, int]:
         """One pass over the topic links of published challenges in scope: a count per
         topic, and per group the distinct challenges naming the group or any topic in it."""
@@ -329,7 +359,7 @@ class Insights:
 
     # Provinces: published challenges, those without a community, and supply.
 
-    @cached_property
+    @shared_figures
     def _challenge_counts(self) -> dict[int, dict[str, int]]:
         linked = CommunityChallenge.objects.values("challenge_id")
         rows = (
@@ -383,7 +413,7 @@ class Insights:
 
     # Time from publication to the first accepted match.
 
-    @cached_property
+    @shared_figures
     def match_timing(self) -> MatchTiming:
         """Per challenge published in the period with an accepted match: the days from
         publication to the earliest acceptance, then their median and average. The same

@@ -3,6 +3,7 @@ Who may see what is decided in `permissions.py`; the figures come from `selector
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -118,6 +119,7 @@ def _render_page(request, scope: Scope):
             "other_scopes": _other_scopes(request.user, scope),
             "period_days": PERIOD_DAYS,
             "stale_days": STALE_AFTER_DAYS,
+            "refresh_seconds": settings.INSIGHTS_CACHE_SECONDS,
         },
     )
 

@@ -292,3 +292,56 @@ def test_same_number_of_queries_with_5_and_50_rows(client, coordinator):
     make_rows(45)
 
     assert count() == few
+
+
+# --- Shared figures ---------------------------------------------------------------------------
+
+
+def _heavy_queries(captured) -> list[str]:
+    """The supply, demand and timing aggregates (the ones shared between processes)."""
+    return [
+        query["sql"]
+        for query in captured
+        if 'SUM("remaining")' in query["sql"] or "PERCENTILE_CONT" in query["sql"]
+    ]
+
+
+def test_figures_are_shared_until_the_data_changes(client, coordinator, region):
+    sign_in(client, coordinator)
+    with CaptureQueriesContext(connection) as first:
+        before = client.get(hub_url()).context["totals"]
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(hub_url()).context["totals"]
+
+    assert len(_heavy_queries(first)) == 2
+    assert _heavy_queries(second) == []
+    assert again == before
+
+    published("NL-ZH", ["nlp"], days=1)  # a write: the data version advances
+    with CaptureQueriesContext(connection) as third:
+        after = client.get(hub_url()).context["totals"]
+
+    assert len(_heavy_queries(third)) == 2
+    assert after.demand == before.demand + 1
+
+
+def test_figures_expire_after_the_configured_time(client, coordinator, region, settings):
+    settings.INSIGHTS_CACHE_SECONDS = 0  # nothing is kept
+    sign_in(client, coordinator)
+    client.get(hub_url())
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(hub_url())
+
+    assert len(_heavy_queries(captured)) == 2
+    assert "na hooguit 0 seconden" in response.content.decode()
+
+
+def test_figures_for_a_given_moment_are_never_shared(region):
+    scope = scope_for_hub(Hub.objects.get(slug="zuid-holland"))
+    Insights(scope).totals  # noqa: B018 (fills the shared figures)
+
+    with CaptureQueriesContext(connection) as captured:
+        Insights(scope, now=NOW).totals  # noqa: B018
+
+    assert len(_heavy_queries(captured)) == 1  # the supply; the timing is not asked for
