@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from django.conf import settings
@@ -44,6 +44,7 @@ DROP SEQUENCE IF EXISTS {SEQUENCE};
 """
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 def _trigger(table: str) -> str:
@@ -105,6 +106,34 @@ def cached_for_data_version(
         settings.PAGE_CACHE_SECONDS if seconds is None else seconds,
     )
     return value
+
+
+def cached_many_for_data_version(
+    name: str,
+    keys: Mapping[K, str],
+    compute: Callable[[list[K]], Mapping[K, T]],
+    *,
+    seconds: int | None = None,
+) -> dict[K, T]:
+    """`cached_for_data_version` for several results at once: `keys` maps each wanted result
+    to its key, and `compute(missing)` gives all the results not in the cache in one go (one
+    query for all of them, where each would otherwise cost its own)."""
+    version = data_version()
+    cache_keys = {
+        wanted: f"dv:{name}:{version}:{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"
+        for wanted, key in keys.items()
+    }
+    found = cache.get_many(list(cache_keys.values()))
+    results = {wanted: found[key] for wanted, key in cache_keys.items() if key in found}
+    missing = [wanted for wanted in keys if wanted not in results]
+    if missing:
+        computed = compute(missing)
+        cache.set_many(
+            {cache_keys[wanted]: value for wanted, value in computed.items()},
+            settings.PAGE_CACHE_SECONDS if seconds is None else seconds,
+        )
+        results.update(computed)
+    return results
 
 
 # How long a computation under `lease` may hold it (a killed process's lease then lapses).

@@ -62,6 +62,15 @@ def count_options(part: PairPart, counted: np.ndarray) -> list[tuple[str, int]]:
     return [(part.options[code], int(totals[code])) for code in np.flatnonzero(totals)]
 
 
+def count_meeting_all(visible: np.ndarray, conditions: dict[str, np.ndarray]) -> int:
+    """How many of the `visible` row ids (distinct) are in every array of `conditions`
+    (each sorted and distinct)."""
+    kept = visible
+    for ids in conditions.values():
+        kept = kept[np.isin(kept, ids, assume_unique=True)]
+    return int(kept.size)
+
+
 def facet_option_counts(
     parts: Sequence[tuple[str, PairPart]],
     visible: np.ndarray,

@@ -28,7 +28,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     ExpressionWrapper,
@@ -43,9 +42,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
-from apps.core.data_version import cached_for_data_version, memoised_for_data_version
-from apps.core.facet_index import PairPart, facet_option_counts
+from apps.core.data_version import (
+    cached_for_data_version,
+    cached_many_for_data_version,
+    memoised_for_data_version,
+)
+from apps.core.facet_index import PairPart, count_meeting_all, facet_option_counts
 from apps.hubs.models import Hub
 from apps.taxonomy.models import AITopic, Province, Sector
 
@@ -680,6 +684,9 @@ class ListingFilterSet(django_filters.FilterSet):
     # Count from (row, option) pairs kept in memory (`apps.core.facet_index`) instead of in
     # SQL: for large lists whose count parts, given all rows, do not depend on the user.
     counts_from_index = False
+    # The number of rows of the list when the facet counts already found it (from the index),
+    # else None: the paginator then counts.
+    result_count: int | None = None
 
     def __init__(self, data=None, queryset=None, *, user=None, request=None, prefix=None):
         super().__init__(filter_data(data), queryset, request=request, prefix=prefix)
@@ -898,7 +905,9 @@ class ListingFilterSet(django_filters.FilterSet):
 
     def _condition_ids(self) -> dict[str, np.ndarray]:
         """For each facet with a condition in effect, the pks of all rows that meet it (not
-        only the visible ones): one pass over the table, the same for everyone."""
+        only the visible ones): the same for everyone, and kept per facet and value rather
+        than per combination of facets, so any combination of values already asked for is
+        counted without SQL. Those not kept yet come from one pass over the table."""
         conditions = {
             name: condition
             for name, condition in self.facet_conditions().items()
@@ -906,27 +915,46 @@ class ListingFilterSet(django_filters.FilterSet):
         }
         if not conditions:
             return {}
-        names = list(conditions)
-        tests = {
-            f"facet_condition_{i}": ExpressionWrapper(conditions[name], output_field=BooleanField())
-            for i, name in enumerate(names)
-        }
-        rows = (
-            self.queryset.model._default_manager.order_by()
-            .annotate(**tests)
-            .values_list("pk", *tests)
+        manager = self.queryset.model._default_manager
+
+        def rows_meeting(condition: Q) -> tuple[str, tuple]:
+            rows = manager.filter(condition).order_by().values_list("pk", flat=True)
+            return rows.query.sql_with_params()
+
+        queries = {name: rows_meeting(condition) for name, condition in conditions.items()}
+
+        def fetch(names: list[str]) -> dict[str, np.ndarray]:
+            # One statement for all of them; each part brings only the rows that meet it.
+            parts, params = [], []
+            for i, name in enumerate(names):
+                sql, part_params = queries[name]
+                parts.append(f"SELECT {i}, meets.pk FROM ({sql}) AS meets(pk)")
+                params.extend(part_params)
+            part, pks = _joined_columns(" UNION ALL ".join(parts), params, (int, int))
+            return {name: np.unique(pks[part == i]) for i, name in enumerate(names)}
+
+        return cached_many_for_data_version(
+            "facet-condition",
+            {name: f"{sql}|{params!r}" for name, (sql, params) in queries.items()},
+            fetch,
         )
-        sql, params = rows.query.sql_with_params()
 
-        def fetch() -> dict[str, np.ndarray]:
-            pks, *met = _joined_columns(sql, params, (int, *(str for _name in names)))
-            return {name: pks[column == "true"] for name, column in zip(names, met, strict=True)}
-
-        return cached_for_data_version("facet-conditions", f"{sql}|{params!r}", fetch)
+    @property
+    def _other_filters_in_effect(self) -> bool:
+        """Whether a filter besides the facets, the search and the sort narrows the rows."""
+        special = (FacetFilter, SearchFilter, SortFilter)
+        return any(
+            not isinstance(filter_, special) and self.cleaned_data.get(name) not in EMPTY_VALUES
+            for name, filter_ in self.filters.items()
+        )
 
     def _counted_from_index(self) -> list[list[tuple[str, int]]]:
         pair_parts = self._pair_parts()
         if pair_parts is None:
             return self._counted_in_sql()
         visible = self._ids("facet-visible", self.searched(self.queryset.all(), rank=False))
-        return facet_option_counts(pair_parts, visible, self._condition_ids())
+        conditions = self._condition_ids()
+        if not self._other_filters_in_effect:
+            # The rows of the list are exactly these: the page needs no COUNT of its own.
+            self.result_count = count_meeting_all(visible, conditions)
+        return facet_option_counts(pair_parts, visible, conditions)

@@ -112,6 +112,11 @@ class SharedCountPaginator(Paginator):
     """Counts the results once per data version for everyone with the same query: counting
     every visible row is the slowest part of a directory page at national size."""
 
+    def __init__(self, object_list, per_page, *, known_count: int | None = None):
+        super().__init__(object_list, per_page)
+        if known_count is not None:
+            self.count = known_count  # fills the cached property: no query
+
     @cached_property
     def count(self) -> int:
         queryset = self.object_list.order_by()
@@ -135,7 +140,7 @@ def render_listing(
     `context`: anything more the page template needs.
     """
     counts = filterset.facet_counts() if filterset.counts_facets else None
-    paginator = SharedCountPaginator(filterset.qs, page_size)
+    paginator = SharedCountPaginator(filterset.qs, page_size, known_count=filterset.result_count)
     page = paginator.get_page(request.GET.get("page"))
     results_only = wants_results_only(request)
     sort_options = [

@@ -13,10 +13,11 @@ from apps.challenges.models import ChallengeStatus
 from apps.challenges.selectors import challenge_filterset
 from apps.core import data_version as module
 from apps.core.data_version import cached_for_data_version, data_version
-from apps.core.facet_index import PairPart, facet_option_counts
+from apps.core.facet_index import PairPart, count_meeting_all, facet_option_counts
 from apps.organisations.selectors import organisation_filterset
 from apps.taxonomy.models import Sector
 from tests.challenges.factories import ChallengeFactory
+from tests.mfa_helpers import sign_in
 from tests.organisations.factories import OrganisationFactory
 
 # --- The core ---------------------------------------------------------------------------------
@@ -64,6 +65,20 @@ def test_counts_equal_a_plain_count_of_distinct_rows_with_the_other_facets_appli
             if row in allowed:
                 expected.setdefault(option, set()).add(row)
         assert dict(found) == {option: len(ids) for option, ids in expected.items()}
+
+
+def test_rows_meeting_all_conditions_are_counted_like_a_set_intersection():
+    rng = np.random.default_rng(11)
+    for _round in range(20):
+        visible = np.unique(rng.integers(0, 300, 200))
+        conditions = {
+            name: np.unique(rng.integers(0, 300, int(rng.integers(0, 250))))
+            for name in ("a", "b", "c")[: int(rng.integers(0, 4))]
+        }
+        expected = set(visible.tolist())
+        for ids in conditions.values():
+            expected &= set(ids.tolist())
+        assert count_meeting_all(visible, conditions) == len(expected)
 
 
 def test_a_lease_lets_one_process_compute_and_the_others_do_without(db):
@@ -150,3 +165,45 @@ def test_while_another_process_builds_the_pairs_the_counts_come_from_sql(nationa
 
     assert challenge_filterset(user=member, filters={}).facet_counts() == expected
     assert name not in module._memo  # nothing half-built was kept
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "member", "coordinator"])
+def test_the_result_count_comes_from_the_index_without_a_count_query(
+    national_mix, persona, request, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if persona != "anonymous":
+        sign_in(client, request.getfixturevalue(persona))
+    for filters in ({}, {"province": "NL-ZH"}, {"topic": ["ml", "speech"], "sector": "agrifood"}):
+        client.get("/challenges/", filters)  # the shared parts are built
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/challenges/", filters)
+        counts = [q["sql"] for q in captured if q["sql"].startswith("SELECT COUNT(*)")]
+        assert [sql for sql in counts if "challenges_challenge" in sql] == [], filters
+        listed = response.context["page_obj"].paginator.object_list
+        assert response.context["page_obj"].paginator.count == listed.count() > 0, filters
+
+
+def test_each_facet_value_is_kept_on_its_own_so_a_new_combination_needs_no_sql(
+    national_mix, member, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, member)
+    client.get("/challenges/", {"topic": "ml"})
+    client.get("/challenges/", {"province": "NL-ZH"})
+    client.get("/challenges/", {"sector": "agrifood"})
+
+    with CaptureQueriesContext(connection) as captured:
+        together = client.get(
+            "/challenges/", {"topic": "ml", "province": "NL-ZH", "sector": "agrifood"}
+        )
+
+    assert not [q for q in captured if "string_agg" in q["sql"]]
+    facets = {facet.name: facet for facet in together.context["facets"]}
+    options = [o for top in facets["topic"].options for o in (top, *top.children)]
+    ml = next(option for option in options if option.value == "ml")
+    assert ml.count == 1 and ml.checked  # the public ML challenge in Zuid-Holland

@@ -3,7 +3,11 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -62,3 +66,38 @@ def web_address(url: str) -> str:
 def shows_name_to(person, viewer) -> bool:
     """Whether `viewer` may see `person`'s name (see `User.shows_name_to`)."""
     return person is not None and person.shows_name_to(viewer)
+
+
+# The facet options of a directory are rendered here rather than by including a template per
+# option: a challenge list has about a hundred options, and two includes each were a third of
+# the page's rendering time (py-spy under `make bench BENCH=load`).
+
+
+@register.simple_tag
+def facet_count(option, oob: bool = False) -> str:
+    """An option's count, "(12 results)" to a screen reader and "(12)" on screen; `oob`: as an
+    htmx out-of-band swap, which replaces the count in the form around the results."""
+    return format_html(
+        '<span class="facet-count" id="{}_count"{}>({}<span class="visually-hidden"> {}</span>)'
+        "</span>",
+        option.id,
+        mark_safe(' hx-swap-oob="true"') if oob else "",
+        localize(option.count),
+        ngettext("result", "results", option.count),
+    )
+
+
+@register.simple_tag
+def facet_option(facet, option) -> str:
+    """The checkbox of one facet option and its label with the count."""
+    count = format_html(" {}", facet_count(option)) if option.count is not None else ""
+    return format_html(
+        '<input type="checkbox" name="{}" value="{}" id="{}"{}>\n<label for="{}">{}{}</label>',
+        facet.name,
+        option.value,
+        option.id,
+        mark_safe(" checked") if option.checked else "",
+        option.id,
+        capfirst(option.label),
+        count,
+    )
