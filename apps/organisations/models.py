@@ -126,6 +126,9 @@ class Organisation(models.Model):
         ]
         indexes = [
             models.Index(fields=["is_active", "province"]),
+            # The directory's default order: its first page reads 24 rows of this index
+            # instead of sorting every organisation (20 ms at national size).
+            models.Index(fields=["name", "id"], name="organisation_name_order"),
             GinIndex(fields=["search_document"], name="organisation_search_gin"),
         ]
 
