@@ -557,7 +557,11 @@ class SearchFilter(django_filters.CharFilter):
             return None
         parts = [self._by_words(model, query).values_list("pk", flat=True)]
         parts += [part.values_list("pk", flat=True) for part in self._label_rows(model, query)]
-        found = set(parts[0].union(*parts[1:])) if len(parts) > 1 else set(parts[0])
+        union = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+        sql, params = union.query.sql_with_params()
+        # The same for everyone who searches these words: a label can find thousands of
+        # rows (100 ms at national size), and popular searches come back often.
+        found = cached_for_data_version("search-found", f"{sql}|{params!r}", lambda: set(union))
         return sorted(found | set(meaning_ids))
 
     def search(
@@ -581,20 +585,23 @@ class SearchFilter(django_filters.CharFilter):
         if found_ids is None:
             queryset = queryset.filter(**{name: query})
             if rank:
-                queryset = queryset.annotate(search_rank=SearchRank(F(name), query))
+                queryset = queryset.annotate(**{RANK: SearchRank(F(name), query)})
             return queryset
         queryset = queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (found_ids,)))
         if rank:
             lexical = Q(**{name: query})
             for part in self._label_rows(model, query):
                 lexical |= Q(pk__in=part)
-            queryset = queryset.annotate(search_rank=fused_rank(name, query, lexical, meaning_ids))
+            queryset = queryset.annotate(**{RANK: fused_rank(name, query, lexical, meaning_ids)})
         return queryset
 
     def filter(self, queryset: models.QuerySet, value: str) -> models.QuerySet:
         query = search_query(value or "")
         return queryset if query is None else self.search(queryset, query)
 
+
+# The annotation a searched list is ranked by.
+RANK = "search_rank"
 
 # Reciprocal rank fusion's constant (Cormack, Clarke and Buettcher 2009): a row ranked first
 # by one list outweighs one ranked about k places down by both.
@@ -762,7 +769,7 @@ class ListingFilterSet(django_filters.FilterSet):
             return ()
         default = sort_filter.sorts[sort_filter.default].ordering
         if self.sort == RELEVANCE:
-            return (F("search_rank").desc(), *default)
+            return (F(RANK).desc(), *default)
         return sort_filter.sorts[self.sort].ordering
 
     def facet_conditions(self) -> dict[str, Q | None]:

@@ -293,3 +293,57 @@ def test_every_count_is_what_ticking_the_option_lists(sme, member):
             _assert_counts_match_the_lists(
                 lambda data, make=make, user=user: make(user=user, filters=data), filters
             )
+
+
+# --- Ranked pages -----------------------------------------------------------------------------
+
+
+def _ranked_titles(filters: dict) -> list[str]:
+    """Every found title in rank order, from the ranked queryset itself."""
+    return [c.title for c in challenge_filterset(user=anonymous, filters=filters).qs]
+
+
+def test_a_ranked_page_sorts_ids_only_and_keeps_the_rank_order(sme, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ml = AITopic.objects.get(slug="ml")
+    for index in range(45):
+        words = " ".join(["bakkerij"] * (1 + index % 4))
+        challenge = ChallengeFactory(
+            organisation=sme,
+            title=f"Bakkerij {index:02d}",
+            description=f"{words} zoekt hulp bij voorspellen",
+        )
+        challenge.topics.set([ml])
+    expected = _ranked_titles({"q": "bakkerij"})
+    assert len(expected) == 45
+
+    shown = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/challenges/", {"q": "bakkerij", "page": page})
+        shown += [challenge.title for challenge in response.context["page_obj"].object_list]
+        ranked = [q["sql"] for q in captured if "ROW_NUMBER" in q["sql"] and " LIMIT " in q["sql"]]
+        assert ranked, page
+        for sql in ranked:  # only the page's ids are sorted, never whole rows
+            selected = sql.split(" FROM ", 1)[0]
+            assert '"description"' not in selected and '"search_document"' not in selected, sql
+
+    assert shown == expected
+
+
+def test_the_rows_a_search_finds_are_shared_until_the_data_changes(sme, client):
+    ChallengeFactory(organisation=sme, title="Bakkerij", description="Een bakkerij zoekt hulp.")
+    client.get("/challenges/", {"q": "bakkerij"})
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get("/challenges/", {"q": "bakkerij"})
+    ChallengeFactory(organisation=sme, title="Bakkerij twee", description="Nog een bakkerij.")
+    after = client.get("/challenges/", {"q": "bakkerij"})
+
+    assert not [q for q in captured if q["sql"].startswith("(SELECT") and " UNION " in q["sql"]]
+    assert [c.title for c in again.context["page_obj"].object_list] == ["Bakkerij"]
+    assert len(after.context["page_obj"].object_list) == 2
