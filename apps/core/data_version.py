@@ -15,6 +15,7 @@ Each app watches its own tables in a migration (`watch_tables`); core never name
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import threading
 import time
@@ -63,11 +64,42 @@ def watch_tables(*tables: str) -> RunSQL:
     return RunSQL(create, drop)
 
 
+# Within a GET or HEAD request (`DataVersionPerRequestMiddleware`): the number once read.
+_read_in_request: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "data_version_read_in_request", default=None
+)
+
+
 def data_version() -> int:
-    """The current number: one read of the sequence, no lock."""
+    """The current number: one read of the sequence, no lock; once per GET or HEAD request."""
+    read = _read_in_request.get()
+    if read is not None and "version" in read:
+        return read["version"]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT last_value FROM {SEQUENCE}")
-        return int(cursor.fetchone()[0])
+        version = int(cursor.fetchone()[0])
+    if read is not None:
+        read["version"] = version
+    return version
+
+
+class DataVersionPerRequestMiddleware:
+    """Reads the data version once per GET or HEAD request, however many shared results the
+    page uses (a directory page asked six times). Such a request writes nothing the version
+    watches, so the number cannot change under it; a POST reads it afresh each time, as its
+    own writes advance it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _read_in_request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _read_in_request.reset(token)
 
 
 def cached_for_data_version(

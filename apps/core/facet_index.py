@@ -62,13 +62,34 @@ def count_options(part: PairPart, counted: np.ndarray) -> list[tuple[str, int]]:
     return [(part.options[code], int(totals[code])) for code in np.flatnonzero(totals)]
 
 
-def count_meeting_all(visible: np.ndarray, conditions: dict[str, np.ndarray]) -> int:
-    """How many of the `visible` row ids (distinct) are in every array of `conditions`
-    (each sorted and distinct)."""
+def rows_meeting_all(visible: np.ndarray, conditions: dict[str, np.ndarray]) -> np.ndarray:
+    """The `visible` row ids (sorted, distinct) that are in every array of `conditions`
+    (each sorted and distinct), sorted."""
     kept = visible
     for ids in conditions.values():
         kept = kept[np.isin(kept, ids, assume_unique=True)]
-    return int(kept.size)
+    return kept
+
+
+def fused_scores(
+    listed: np.ndarray, lexical_order: np.ndarray, meaning_order: np.ndarray, k: int
+) -> np.ndarray:
+    """float64[len(listed)]: reciprocal rank fusion of two orders, within the `listed` rows
+    (sorted, distinct): 1 / (k + position among the listed rows of `lexical_order`) plus
+    1 / (k + position in `meaning_order`, over all its rows), each where the row is in it.
+    `apps.core.filters.fused_rank` is the same in SQL; the sum is taken in that order."""
+    by_words = np.zeros(listed.size)
+    in_list = lexical_order[np.isin(lexical_order, listed)]
+    positions = np.arange(1, in_list.size + 1, dtype=np.float64)
+    by_words[np.searchsorted(listed, in_list)] = 1.0 / (k + positions)
+    by_meaning = np.zeros(listed.size)
+    if meaning_order.size:
+        meaning_positions = np.arange(1, meaning_order.size + 1, dtype=np.float64)
+        found = np.isin(meaning_order, listed)
+        by_meaning[np.searchsorted(listed, meaning_order[found])] = 1.0 / (
+            k + meaning_positions[found]
+        )
+    return by_words + by_meaning
 
 
 def facet_option_counts(

@@ -49,7 +49,12 @@ from apps.core.data_version import (
     cached_many_for_data_version,
     memoised_for_data_version,
 )
-from apps.core.facet_index import PairPart, count_meeting_all, facet_option_counts
+from apps.core.facet_index import (
+    PairPart,
+    facet_option_counts,
+    fused_scores,
+    rows_meeting_all,
+)
 from apps.hubs.models import Hub
 from apps.taxonomy.models import AITopic, Province, Sector
 
@@ -555,14 +560,36 @@ class SearchFilter(django_filters.CharFilter):
         facet (2-3 s at 100 000 challenges), and a subquery per way misled its estimates."""
         if not meaning_ids and not self.labels:
             return None
+        return sorted(set(self.found_by_words(model, query)) | set(meaning_ids))
+
+    def found_by_words(self, model: type[models.Model], query: SearchQuery) -> list[int]:
+        """The pks of the rows the words or the labels find, sorted. The same for everyone
+        who searches these words, so shared until the data changes: a label can find
+        thousands of rows (100 ms at national size), and popular searches come back."""
         parts = [self._by_words(model, query).values_list("pk", flat=True)]
         parts += [part.values_list("pk", flat=True) for part in self._label_rows(model, query)]
         union = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
         sql, params = union.query.sql_with_params()
-        # The same for everyone who searches these words: a label can find thousands of
-        # rows (100 ms at national size), and popular searches come back often.
-        found = cached_for_data_version("search-found", f"{sql}|{params!r}", lambda: set(union))
-        return sorted(found | set(meaning_ids))
+        return cached_for_data_version(
+            "search-found", f"{sql}|{params!r}", lambda: sorted(set(union))
+        )
+
+    def lexical_order(self, model: type[models.Model], query: SearchQuery) -> np.ndarray | None:
+        """The rows the words or labels find, in the order `fused_rank` gives them within
+        any list (full-text rank, then pk), shared until the data changes; None for a
+        document computed per query (a small table without a stored one)."""
+        if callable(self.document):
+            return None
+        words = self.found_by_words(model, query)
+        rows = (
+            model._base_manager.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (words,)))
+            .order_by(SearchRank(F(self.document), query).desc(), "pk")
+            .values_list("pk", flat=True)
+        )
+        sql, params = rows.query.sql_with_params()
+        return cached_for_data_version(
+            "search-order", f"{sql}|{params!r}", lambda: np.array(list(rows), dtype=np.int64)
+        )
 
     def search(
         self,
@@ -638,7 +665,13 @@ def fused_rank(document: str, query: SearchQuery, lexical: Q, meaning_ids: list[
         ],
     )
     by_words = Case(
-        When(lexical, then=Value(1.0) / (Value(float(FUSION_K)) + lexical_position)),
+        # In double precision (not numeric), as `facet_index.fused_scores` computes it, so
+        # a page ranked in memory ties exactly where this does.
+        When(
+            lexical,
+            then=Cast(Value(1.0), models.FloatField())
+            / (Cast(Value(float(FUSION_K)), models.FloatField()) + lexical_position),
+        ),
         default=Value(0.0),
         output_field=models.FloatField(),
     )
@@ -694,6 +727,7 @@ class ListingFilterSet(django_filters.FilterSet):
     # The number of rows of the list when the facet counts already found it (from the index),
     # else None: the paginator then counts.
     result_count: int | None = None
+    _listed_ids: np.ndarray | None = None
 
     def __init__(self, data=None, queryset=None, *, user=None, request=None, prefix=None):
         super().__init__(filter_data(data), queryset, request=request, prefix=prefix)
@@ -906,7 +940,7 @@ class ListingFilterSet(django_filters.FilterSet):
         sql, params = queryset.order_by().values_list("pk", flat=True).query.sql_with_params()
 
         def fetch() -> np.ndarray:
-            return _joined_columns(sql, params, (int,))[0]
+            return np.unique(_joined_columns(sql, params, (int,))[0])  # sorted
 
         return cached_for_data_version(kind, f"{sql}|{params!r}", fetch)
 
@@ -962,6 +996,47 @@ class ListingFilterSet(django_filters.FilterSet):
         visible = self._ids("facet-visible", self.searched(self.queryset.all(), rank=False))
         conditions = self._condition_ids()
         if not self._other_filters_in_effect:
-            # The rows of the list are exactly these: the page needs no COUNT of its own.
-            self.result_count = count_meeting_all(visible, conditions)
+            # The rows of the list are exactly these: the page needs no COUNT of its own,
+            # and a page ranked by relevance is found among them (`ranked_page_ids`).
+            self._listed_ids = rows_meeting_all(visible, conditions)
+            self.result_count = int(self._listed_ids.size)
         return facet_option_counts(pair_parts, visible, conditions)
+
+    def ranked_page_ids(self, bottom: int, top: int) -> list[int] | None:
+        """The pks of rows [bottom:top] of a list ranked by relevance, found in memory among
+        the rows the facet counts already hold, or None (the page is then ranked in SQL).
+
+        Why: ranking in SQL computes the full-text rank of every matching row and sorts them
+        for each page (about 100 ms for a common word at national size). Here the order by
+        full-text rank is shared per search, and fusing it with the order by meaning
+        (`fused_rank`'s formula: positions within this list) is arithmetic on arrays. Rows
+        with the same score are put in the list's default order by SQL, among the few that
+        can be on the page."""
+        if self.sort != RELEVANCE or self._listed_ids is None or self.found_ids is None:
+            return None
+        order = self.search_filter.lexical_order(self.queryset.model, self.search)
+        if order is None:
+            return None
+        listed = self._listed_ids
+        scores = fused_scores(listed, order, np.array(self.meaning_ids, dtype=np.int64), FUSION_K)
+        top = min(top, int(listed.size))
+        if bottom >= top:
+            return []
+        threshold = np.partition(-scores, top - 1)[top - 1]
+        candidates = listed[-scores <= threshold]
+        rank = Case(
+            *(
+                When(pk=int(pk), then=Value(float(score)))
+                for pk, score in zip(candidates, scores[-scores <= threshold], strict=True)
+            ),
+            default=Value(0.0),
+            output_field=models.FloatField(),
+        )
+        default = self.sort_filter.sorts[self.sort_filter.default].ordering
+        ranked = (
+            self.queryset.model._base_manager.filter(pk__in=[int(pk) for pk in candidates])
+            .annotate(page_rank=rank)
+            .order_by(F("page_rank").desc(), *default)
+            .values_list("pk", flat=True)
+        )
+        return list(ranked)[bottom:top]

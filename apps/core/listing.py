@@ -19,7 +19,7 @@ band. Everything else (first load, reload, history restore) gets the whole page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,10 +119,24 @@ class SharedCountPaginator(Paginator):
     disk for one page of 20 (190 ms at national size; with ids only, in memory). A list in an
     indexed order reads its page directly."""
 
-    def __init__(self, object_list, per_page, *, known_count: int | None = None):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        known_count: int | None = None,
+        ranked_ids: Callable[[int, int], list[int] | None] | None = None,
+        rows: QuerySet | None = None,
+    ):
+        """`known_count`: the number of rows, when already counted. `ranked_ids(bottom, top)`:
+        the pks of a ranked page when found without SQL (else None); `rows`: where a ranked
+        page's rows are read, by pk (the list before search and filters, which it already
+        met: the rank expression need not be computed again)."""
         super().__init__(object_list, per_page)
         if known_count is not None:
             self.count = known_count  # fills the cached property: no query
+        self.ranked_ids = ranked_ids
+        self.rows = rows
 
     @cached_property
     def count(self) -> int:
@@ -141,8 +155,11 @@ class SharedCountPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        ids = self.ranked_ids(bottom, top) if self.ranked_ids else None
+        if ids is None:
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        source = self.rows if self.rows is not None else self.object_list
+        rows = {row.pk: row for row in source.order_by().filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
@@ -162,7 +179,13 @@ def render_listing(
     `context`: anything more the page template needs.
     """
     counts = filterset.facet_counts() if filterset.counts_facets else None
-    paginator = SharedCountPaginator(filterset.qs, page_size, known_count=filterset.result_count)
+    paginator = SharedCountPaginator(
+        filterset.qs,
+        page_size,
+        known_count=filterset.result_count,
+        ranked_ids=filterset.ranked_page_ids,
+        rows=filterset.queryset,
+    )
     page = paginator.get_page(request.GET.get("page"))
     results_only = wants_results_only(request)
     sort_options = [

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     # A coordinator's regional reach counts only once the login included the second factor.
     "apps.accounts.middleware.CoordinatorReachMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "apps.core.data_version.DataVersionPerRequestMiddleware",
 ]
 
 ROOT_URLCONF = "learningcommunities.urls"

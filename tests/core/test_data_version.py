@@ -86,3 +86,35 @@ def test_a_cached_result_depends_on_its_key():
     assert cached_for_data_version("test", "a", lambda: compute("again")) == "a"
     assert cached_for_data_version("test", "b", lambda: compute("b")) == "b"
     assert calls == ["a", "b"]
+
+
+def _version_reads(captured) -> int:
+    return sum("FROM core_data_version" in q["sql"] for q in captured)
+
+
+def test_a_get_request_reads_the_version_once_and_a_post_afresh(client, sme):
+    ChallengeFactory(organisation=sme)
+    client.get("/challenges/", {"q": "challenge", "province": "NL-ZH"})  # shared parts built
+
+    with CaptureQueriesContext(connection) as page:
+        client.get("/challenges/", {"q": "challenge", "province": "NL-ZH", "page": 1})
+    assert _version_reads(page) == 1
+
+    from django.test import RequestFactory
+
+    from apps.core.data_version import DataVersionPerRequestMiddleware
+
+    seen = []
+
+    def view(request):
+        seen.append(data_version())
+        ChallengeFactory(organisation=sme)  # a write inside the request
+        seen.append(data_version())
+        return None
+
+    DataVersionPerRequestMiddleware(view)(RequestFactory().post("/"))
+    assert seen[1] > seen[0]  # a POST sees its own writes
+    seen.clear()
+    DataVersionPerRequestMiddleware(view)(RequestFactory().get("/"))
+    assert seen[1] == seen[0]  # kept for the request
+    assert data_version() > seen[0]  # and read afresh outside it

@@ -303,7 +303,7 @@ def _ranked_titles(filters: dict) -> list[str]:
     return [c.title for c in challenge_filterset(user=anonymous, filters=filters).qs]
 
 
-def test_a_ranked_page_sorts_ids_only_and_keeps_the_rank_order(sme, client):
+def test_a_ranked_page_is_found_in_memory_and_keeps_the_rank_order(sme, client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -324,11 +324,15 @@ def test_a_ranked_page_sorts_ids_only_and_keeps_the_rank_order(sme, client):
         with CaptureQueriesContext(connection) as captured:
             response = client.get("/challenges/", {"q": "bakkerij", "page": page})
         shown += [challenge.title for challenge in response.context["page_obj"].object_list]
-        ranked = [q["sql"] for q in captured if "ROW_NUMBER" in q["sql"] and " LIMIT " in q["sql"]]
-        assert ranked, page
-        for sql in ranked:  # only the page's ids are sorted, never whole rows
-            selected = sql.split(" FROM ", 1)[0]
-            assert '"description"' not in selected and '"search_document"' not in selected, sql
+        # Ranked in memory (`ranked_page_ids`): the order by full-text rank is computed once
+        # per search (ids only) and then shared, and no query sorts whole rows.
+        ranking = [q["sql"] for q in captured if "ROW_NUMBER" in q["sql"] or "ts_rank" in q["sql"]]
+        assert len(ranking) == (1 if page == 1 else 0), ranking
+        assert all(
+            sql.startswith('SELECT "challenges_challenge"."id" AS "pk" FROM') for sql in ranking
+        )
+        wide = [q["sql"] for q in captured if '"description"' in q["sql"].split(" FROM ")[0]]
+        assert all(" ORDER BY " not in sql for sql in wide), wide
 
     assert shown == expected
 
@@ -347,3 +351,53 @@ def test_the_rows_a_search_finds_are_shared_until_the_data_changes(sme, client):
     assert not [q for q in captured if q["sql"].startswith("(SELECT") and " UNION " in q["sql"]]
     assert [c.title for c in again.context["page_obj"].object_list] == ["Bakkerij"]
     assert len(after.context["page_obj"].object_list) == 2
+
+
+def test_a_page_ranked_in_memory_is_the_page_ranked_in_sql(sme, member):
+    """Reciprocal rank fusion of the full-text order and an order by meaning, with ties
+    (a row found only by words and one found only by meaning at the same position), over
+    several filters and pages: the ids found in memory are those SQL ranks."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    rng = random.Random(5)
+    ml, nlp = AITopic.objects.get(slug="ml"), AITopic.objects.get(slug="nlp")
+    agrifood = Sector.objects.get(slug="agrifood")
+    now = timezone.now()
+    ids = []
+    for index in range(70):
+        words = " ".join(["bakkerij"] * rng.randint(0, 3)) or "iets anders"
+        challenge = ChallengeFactory(
+            organisation=sme,
+            title=f"Uitdaging {index}",
+            description=f"{words} en nog wat tekst",
+            visibility=rng.choice(["public", "public", "members"]),
+        )
+        Challenge.objects.filter(pk=challenge.pk).update(
+            published_at=now - timedelta(days=rng.choice([1, 2, 3]))  # ties in the default order
+        )
+        challenge.topics.set([rng.choice([ml, nlp])])
+        if rng.random() < 0.5:
+            challenge.sectors.add(agrifood)
+        ids.append(challenge.pk)
+    meaning = rng.sample(ids, 30)
+
+    for user in (anonymous, member):
+        for filters in (
+            {"q": "bakkerij"},
+            {"q": "bakkerij", "topic": "ml"},
+            {"q": "bakkerij", "sector": "agrifood"},
+        ):
+            for bottom, top in ((0, 20), (20, 40), (40, 60)):
+                in_memory = challenge_filterset(user=user, filters=filters)
+                in_memory.__dict__["meaning_ids"] = meaning
+                in_memory.facet_counts()
+                in_sql = challenge_filterset(user=user, filters=filters)
+                in_sql.__dict__["meaning_ids"] = meaning
+                expected = list(in_sql.qs.values_list("pk", flat=True))[bottom:top]
+
+                got = in_memory.ranked_page_ids(bottom, top)
+                assert got == expected, (filters, bottom)
+                assert expected or bottom > 0
