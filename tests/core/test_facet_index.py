@@ -14,9 +14,13 @@ from apps.challenges.selectors import challenge_filterset
 from apps.core import data_version as module
 from apps.core.data_version import cached_for_data_version, data_version
 from apps.core.facet_index import PairPart, facet_option_counts, rows_meeting_all
+from apps.hubs.models import Hub
+from apps.knowledge.selectors import knowledge_item_filterset
 from apps.organisations.selectors import organisation_filterset
 from apps.taxonomy.models import Sector
 from tests.challenges.factories import ChallengeFactory
+from tests.communities.factories import LearningCommunityFactory
+from tests.knowledge.factories import KnowledgeItemFactory
 from tests.mfa_helpers import sign_in
 from tests.organisations.factories import OrganisationFactory
 
@@ -126,6 +130,21 @@ def national_mix(db, sme):
         challenge.sectors.add(agrifood)
     ChallengeFactory(organisation=sme, status=ChallengeStatus.DRAFT, topics=["vision"])
     ChallengeFactory(organisation=sme, visibility="hub", topics=["ml", "speech"])
+    groningen = Hub.objects.exclude(slug="zuid-holland").first()
+    for kind, topics, sectors, visibility, hub, public in (
+        ("case", ["ml"], ["agrifood"], "public", None, True),
+        ("case", ["nlp"], ["agrifood"], "members", None, False),
+        ("tool", ["ml"], [], "hub", groningen, True),
+        ("case", ["speech"], ["agrifood"], "public", groningen, False),
+    ):
+        community = LearningCommunityFactory(**({"hub": hub} if hub else {}), is_public=public)
+        KnowledgeItemFactory(
+            kind=kind,
+            topics=topics,
+            sectors=sectors,
+            visibility=visibility,
+            source_community=community,
+        )
 
 
 @pytest.mark.parametrize(
@@ -143,6 +162,9 @@ def test_counts_from_the_index_are_the_counts_in_sql_for_every_persona(
         (challenge_filterset, {"q": "voorspellen", "topic": "language"}),
         (organisation_filterset, {}),
         (organisation_filterset, {"kind": "sme", "topic": "ml"}),
+        (knowledge_item_filterset, {}),
+        (knowledge_item_filterset, {"kind": "case", "topic": "ml"}),
+        (knowledge_item_filterset, {"hub": "zuid-holland", "sector": "agrifood"}),
     ):
         filterset = make(user=user, filters=filters)
         assert filterset.counts_from_index
