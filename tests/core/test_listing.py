@@ -401,3 +401,31 @@ def test_a_page_ranked_in_memory_is_the_page_ranked_in_sql(sme, member):
                 got = in_memory.ranked_page_ids(bottom, top)
                 assert got == expected, (filters, bottom)
                 assert expected or bottom > 0
+
+
+def test_the_facet_checkboxes_are_rendered_once_per_options_ticks_counts_and_language(sme, client):
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+
+    def fragment(response) -> str:
+        html = response.text
+        start = html.index('<div id="facet-groups"')
+        return html[start : html.index("</fieldset>\n    \n  </div>", start)]
+
+    ChallengeFactory(organisation=sme, province_code="NL-ZH", topics=["ml"])
+    first = client.get("/challenges/", {"province": "NL-ZH"})
+    key = first.context["facets_key"]
+    kept = cache.get(make_template_fragment_key("facet_groups", [key]))
+    assert kept is not None and fragment(first) in kept
+
+    again = client.get("/challenges/", {"province": "NL-ZH"})
+    assert again.context["facets_key"] == key and fragment(again) == fragment(first)
+
+    ChallengeFactory(organisation=sme, province_code="NL-ZH", topics=["ml"])  # counts change
+    changed = client.get("/challenges/", {"province": "NL-ZH"})
+    assert changed.context["facets_key"] != key
+    assert fragment(changed) != fragment(first)
+
+    english = client.get("/en/challenges/", {"province": "NL-ZH"})
+    assert english.context["facets_key"] != changed.context["facets_key"]
+    assert "results</span>)" in fragment(english) and "resultaten" not in fragment(english)
