@@ -244,6 +244,15 @@ class FacetFilter:
         return counts
 
 
+def reference_rows(queryset: models.QuerySet) -> list[models.Model]:
+    """The rows of a facet's reference data (provinces, hubs, topics, sectors, formats,
+    kinds), kept in this process while the data version stays the same: every directory
+    page lists them all as options, five queries and 180 objects a page otherwise. The
+    instances are only read (their labels follow the language of whoever reads them)."""
+    sql, params = queryset.query.sql_with_params()
+    return memoised_for_data_version(f"reference-rows:{sql}|{params!r}", lambda: list(queryset))
+
+
 class FacetModelChoiceField(django_filters.fields.ModelMultipleChoiceField):
     """Checks the ticked values against the options its facet has loaded for the form
     anyway, instead of asking the database once more."""
@@ -293,7 +302,7 @@ class ModelFacetFilter(FacetFilter, django_filters.ModelMultipleChoiceFilter):
         key = self.extra["to_field_name"]
         return [
             Choice(instance, str(getattr(instance, key)), str(instance))
-            for instance in self.field.queryset
+            for instance in reference_rows(self.field.queryset)
         ]
 
     def selected_keys(self, cleaned: Iterable[models.Model]) -> set[str]:
@@ -429,7 +438,7 @@ class TopicFacetFilter(ModelFacetFilter):
 
     @cached_property
     def facet_choices(self) -> list[Choice]:
-        topics = list(self.field.queryset)
+        topics = reference_rows(self.field.queryset)
         slugs = {topic.pk: topic.slug for topic in topics}
         return [
             Choice(topic, topic.slug, str(topic), slugs.get(topic.parent_id)) for topic in topics

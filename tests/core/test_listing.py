@@ -429,3 +429,27 @@ def test_the_facet_checkboxes_are_rendered_once_per_options_ticks_counts_and_lan
     english = client.get("/en/challenges/", {"province": "NL-ZH"})
     assert english.context["facets_key"] != changed.context["facets_key"]
     assert "results</span>)" in fragment(english) and "resultaten" not in fragment(english)
+
+
+def test_the_facets_reference_data_is_read_once_until_it_changes(sme, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ChallengeFactory(organisation=sme, topics=["ml"])
+    client.get("/challenges/")
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/challenges/")
+    reference = ("taxonomy_aitopic", "taxonomy_province", "taxonomy_sector", "taxonomy_format")
+    listed = [
+        q["sql"]
+        for q in captured
+        if any(
+            q["sql"].startswith("SELECT") and f'FROM "{table}" ORDER BY' in q["sql"]
+            for table in reference
+        )
+    ]
+    assert listed == []
+
+    AITopic.objects.filter(slug="ml").update(name_nl="Lerende machines")  # advances the version
+    assert "Lerende machines" in client.get("/challenges/").text
