@@ -3,7 +3,8 @@ first accepted match, communities, participants and knowledge, for the whole cou
 the provinces of one hub.
 
 Every figure comes out of the database already counted or summed (GROUP BY, conditional
-aggregates, subqueries); Python only arranges the few dozen result rows. The number of
+aggregates, subqueries), except supply: each supplier's remaining capacity comes from the
+database and is summed per topic here (one subquery per topic was slower). The number of
 queries does not depend on how many challenges or suppliers there are. The definitions
 written on the page (templates/insights/_definitions.html) describe exactly these queries:
 change both together.
@@ -275,37 +276,38 @@ class Insights:
         rows = Province.objects.order_by("code").values_list("pk", "code", "name_nl", "name_en")
         return [(pk, code, in_active_language(nl, en)) for pk, code, nl, en in rows]
 
-    # Supply: one query, every supplier once, summed per topic, per province and in total.
+    # Supply: two queries (each supplier's remaining capacity, and the topics they name),
+    # summed here per topic, per province and in total. Summing in SQL took one filtered
+    # subquery per topic (45 of them): 140 ms for a hub at national size, against 50 ms.
 
     @shared_figures
     def _supply(self) -> dict[str, int]:
-        sums = {"total": Sum("remaining")}
-        for group, leaves in self._groups:
-            ids = [group.pk, *(leaf.pk for leaf in leaves)]
-            sums[f"topic_{group.pk}"] = Sum(
-                "remaining",
-                filter=Q(
-                    pk__in=OrganisationTopic.objects.filter(aitopic_id__in=ids).values(
-                        "organisation_id"
-                    )
-                ),
-            )
-            for leaf in leaves:
-                sums[f"topic_{leaf.pk}"] = Sum(
-                    "remaining",
-                    filter=Q(
-                        pk__in=OrganisationTopic.objects.filter(aitopic_id=leaf.pk).values(
-                            "organisation_id"
-                        )
-                    ),
-                )
+        suppliers = suppliers_in_scope(self.scope).values_list("pk", "province_id", "remaining")
+        remaining: dict[int, int] = {}
+        sums: dict[str, int] = {"total": 0}
         for province_id, _code, _name in self._provinces:
             if self.scope.contains(province_id):
-                sums[f"province_{province_id}"] = Sum(
-                    "remaining", filter=Q(province_id=province_id)
-                )
-        result = suppliers_in_scope(self.scope).aggregate(**sums)
-        return {key: value or 0 for key, value in result.items()}
+                sums[f"province_{province_id}"] = 0
+        for pk, province_id, left in suppliers:
+            remaining[pk] = left
+            sums["total"] += left
+            if f"province_{province_id}" in sums:
+                sums[f"province_{province_id}"] += left
+        in_scope = _in_provinces(Organisation.objects.active().suppliers(), self.scope, "province")
+        topics_of: dict[int, set[int]] = {}
+        for organisation_id, topic_id in OrganisationTopic.objects.filter(
+            organisation_id__in=in_scope.values("pk")
+        ).values_list("organisation_id", "aitopic_id"):
+            topics_of.setdefault(topic_id, set()).add(organisation_id)
+        for group, leaves in self._groups:
+            # A group counts each supplier naming the group or any of its topics once.
+            naming_group = set(topics_of.get(group.pk, ()))
+            for leaf in leaves:
+                naming_leaf = topics_of.get(leaf.pk, set())
+                naming_group |= naming_leaf
+                sums[f"topic_{leaf.pk}"] = sum(remaining.get(pk, 0) for pk in naming_leaf)
+            sums[f"topic_{group.pk}"] = sum(remaining.get(pk, 0) for pk in naming_group)
+        return sums
 
     # Demand: published challenges in scope naming a topic; a group counts each challenge
     # naming the group or any of its topics once.
