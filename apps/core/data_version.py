@@ -102,6 +102,10 @@ class DataVersionPerRequestMiddleware:
             _read_in_request.reset(token)
 
 
+def _cache_key(name: str, version: int, key: str) -> str:
+    return f"dv:{name}:{version}:{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"
+
+
 def cached_for_data_version(
     name: str,
     key: str,
@@ -116,8 +120,7 @@ def cached_for_data_version(
 
     `lease`: for results that take seconds, computed by one process at a time; the others get
     None meanwhile (and do without), instead of all computing the same thing at once."""
-    digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    cache_key = f"dv:{name}:{data_version()}:{digest}"
+    cache_key = _cache_key(name, data_version(), key)
     found = cache.get(cache_key)
     if found is not None:
         return found
@@ -151,10 +154,7 @@ def cached_many_for_data_version(
     to its key, and `compute(missing)` gives all the results not in the cache in one go (one
     query for all of them, where each would otherwise cost its own)."""
     version = data_version()
-    cache_keys = {
-        wanted: f"dv:{name}:{version}:{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"
-        for wanted, key in keys.items()
-    }
+    cache_keys = {wanted: _cache_key(name, version, key) for wanted, key in keys.items()}
     found = cache.get_many(list(cache_keys.values()))
     results = {wanted: found[key] for wanted, key in cache_keys.items() if key in found}
     missing = [wanted for wanted in keys if wanted not in results]

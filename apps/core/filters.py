@@ -1031,12 +1031,13 @@ class ListingFilterSet(django_filters.FilterSet):
         top = min(top, int(listed.size))
         if bottom >= top:
             return []
-        threshold = np.partition(-scores, top - 1)[top - 1]
-        candidates = listed[-scores <= threshold]
+        # Every row scoring at least the page's last: those on the page and any it ties with.
+        on_or_above = scores >= -np.partition(-scores, top - 1)[top - 1]
+        candidates = listed[on_or_above]
         rank = Case(
             *(
                 When(pk=int(pk), then=Value(float(score)))
-                for pk, score in zip(candidates, scores[-scores <= threshold], strict=True)
+                for pk, score in zip(candidates, scores[on_or_above], strict=True)
             ),
             default=Value(0.0),
             output_field=models.FloatField(),

@@ -118,6 +118,11 @@ def _in_hub(queryset: QuerySet, scope: Scope, path: str) -> QuerySet:
 # --- Remaining capacity ----------------------------------------------------------------------
 
 
+def suppliers_located_in(scope: Scope) -> QuerySet[Organisation]:
+    """Active supply organisations located in the scope's provinces."""
+    return _in_provinces(Organisation.objects.active().suppliers(), scope, "province")
+
+
 def suppliers_in_scope(scope: Scope) -> QuerySet[Organisation]:
     """Active supply organisations located in the scope's provinces, each with `remaining`:
     its capacity minus the challenges its committed matches take, never below zero.
@@ -127,7 +132,7 @@ def suppliers_in_scope(scope: Scope) -> QuerySet[Organisation]:
     `apps.matching.selectors.remaining_capacity_by_organisation`. `remaining` is an
     aggregate (GROUP BY organisation), so an `.aggregate()` over it runs as a subquery that
     computes each supplier's remaining capacity once."""
-    suppliers = _in_provinces(Organisation.objects.active().suppliers(), scope, "province")
+    suppliers = suppliers_located_in(scope)
     challenge = "accepted__challenge"
     open_or_running = Q(**{f"{challenge}__status": ChallengeStatus.PUBLISHED}) | Q(
         **{
@@ -293,10 +298,9 @@ class Insights:
             sums["total"] += left
             if f"province_{province_id}" in sums:
                 sums[f"province_{province_id}"] += left
-        in_scope = _in_provinces(Organisation.objects.active().suppliers(), self.scope, "province")
         topics_of: dict[int, set[int]] = {}
         for organisation_id, topic_id in OrganisationTopic.objects.filter(
-            organisation_id__in=in_scope.values("pk")
+            organisation_id__in=suppliers_located_in(self.scope).values("pk")
         ).values_list("organisation_id", "aitopic_id"):
             topics_of.setdefault(topic_id, set()).add(organisation_id)
         for group, leaves in self._groups:
