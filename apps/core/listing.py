@@ -145,11 +145,13 @@ class SharedCountPaginator(Paginator):
     """Counts the results once per data version for everyone with the same query: counting
     every visible row is the slowest part of a directory page at national size.
 
-    A page ordered by a computed rank (a search) comes in two steps: the ids of the page in
-    that order, then those rows whole. Ranking sorts every matching row; with whole rows
-    (texts, the organisation, the search vector) PostgreSQL sorted 10 000 rows of 2 kB on
-    disk for one page of 20 (190 ms at national size; with ids only, in memory). A list in an
-    indexed order reads its page directly."""
+    A page comes in two steps where it can: the ids of the page in its order, found in
+    memory (`page_ids`), then those rows whole by pk. Ordering in SQL sorts every matching
+    row for each page: for a search by a computed rank, with whole rows (texts, the
+    organisation, the search vector), PostgreSQL sorted 10 000 rows of 2 kB on disk for one
+    page of 20 (190 ms at national size); in an order no index keeps together with the
+    visibility rules and the ticked facets, every visible row (200 ms). A page that cannot
+    be found in memory comes from SQL: ids first when ranked, else directly."""
 
     def __init__(
         self,
@@ -157,17 +159,17 @@ class SharedCountPaginator(Paginator):
         per_page,
         *,
         known_count: int | None = None,
-        ranked_ids: Callable[[int, int], list[int] | None] | None = None,
+        page_ids: Callable[[int, int], list[int] | None] | None = None,
         rows: QuerySet | None = None,
     ):
-        """`known_count`: the number of rows, when already counted. `ranked_ids(bottom, top)`:
-        the pks of a ranked page when found without SQL (else None); `rows`: where a ranked
-        page's rows are read, by pk (the list before search and filters, which it already
-        met: the rank expression need not be computed again)."""
+        """`known_count`: the number of rows, when already counted. `page_ids(bottom, top)`:
+        the pks of rows [bottom:top] in the list's order when found without SQL (else None);
+        `rows`: where those rows are read, by pk (the list before search and filters, which
+        they already met: a rank expression need not be computed again)."""
         super().__init__(object_list, per_page)
         if known_count is not None:
             self.count = known_count  # fills the cached property: no query
-        self.ranked_ids = ranked_ids
+        self.page_ids = page_ids
         self.rows = rows
 
     @cached_property
@@ -177,18 +179,18 @@ class SharedCountPaginator(Paginator):
         return cached_for_data_version("result-count", f"{sql}|{params!r}", queryset.count)
 
     def page(self, number):
-        ranked = isinstance(self.object_list, QuerySet) and (
-            RANK in self.object_list.query.annotations
-        )
-        if not ranked:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.ranked_ids(bottom, top) if self.ranked_ids else None
+        ids = self.page_ids(bottom, top) if self.page_ids else None
         if ids is None:
+            ranked = isinstance(self.object_list, QuerySet) and (
+                RANK in self.object_list.query.annotations
+            )
+            if not ranked:
+                return super().page(number)
             ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         source = self.rows if self.rows is not None else self.object_list
         rows = {row.pk: row for row in source.order_by().filter(pk__in=ids)}
@@ -216,7 +218,7 @@ def render_listing(
         filterset.qs,
         page_size,
         known_count=filterset.result_count,
-        ranked_ids=filterset.ranked_page_ids,
+        page_ids=filterset.page_ids,
         rows=filterset.queryset,
     )
     page = paginator.get_page(request.GET.get("page"))

@@ -398,9 +398,56 @@ def test_a_page_ranked_in_memory_is_the_page_ranked_in_sql(sme, member):
                 in_sql.__dict__["meaning_ids"] = meaning
                 expected = list(in_sql.qs.values_list("pk", flat=True))[bottom:top]
 
-                got = in_memory.ranked_page_ids(bottom, top)
+                got = in_memory.page_ids(bottom, top)
                 assert got == expected, (filters, bottom)
                 assert expected or bottom > 0
+
+
+def test_a_page_in_another_sort_is_found_in_memory_and_is_the_page_sql_sorts(sme, member, client):
+    """Sorted by title, oldest first or newest first, with facets ticked and ties in the
+    sort's columns: the ids picked in memory out of the table's kept order are those SQL
+    sorts, for a visitor and a member, and the page's whole rows are read by pk without an
+    ORDER BY (no query sorts every visible row)."""
+    import random
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    rng = random.Random(11)
+    ml, nlp = AITopic.objects.get(slug="ml"), AITopic.objects.get(slug="nlp")
+    now = timezone.now()
+    for _index in range(60):
+        challenge = ChallengeFactory(
+            organisation=sme,
+            title=rng.choice(["Appel", "Bakkerij", "Camera"]),  # ties in the title
+            visibility=rng.choice(["public", "public", "members"]),
+        )
+        Challenge.objects.filter(pk=challenge.pk).update(
+            published_at=now - timedelta(days=rng.choice([1, 2, 3]))
+        )
+        challenge.topics.set([rng.choice([ml, nlp])])
+
+    for user in (anonymous, member):
+        for filters in ({"sort": "title"}, {"sort": "oldest", "topic": "ml"}, {"topic": "nlp"}):
+            for bottom, top in ((0, 20), (20, 40)):
+                in_memory = challenge_filterset(user=user, filters=filters)
+                in_memory.facet_counts()
+                expected = list(
+                    challenge_filterset(user=user, filters=filters).qs.values_list("pk", flat=True)
+                )[bottom:top]
+                assert in_memory.page_ids(bottom, top) == expected, (filters, bottom)
+                assert expected or bottom > 0
+
+    client.get("/challenges/", {"sort": "title"})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/challenges/", {"sort": "title", "page": 2})
+    wide = [q["sql"] for q in captured if '"description"' in q["sql"].split(" FROM ")[0]]
+    assert wide and all(" ORDER BY " not in sql for sql in wide), wide
+    shown = [c.pk for c in response.context["page_obj"].object_list]
+    titles = challenge_filterset(user=anonymous, filters={"sort": "title"}).qs
+    assert shown == list(titles.values_list("pk", flat=True))[20:40]
 
 
 def test_the_facet_checkboxes_are_rendered_once_per_options_ticks_counts_and_language(sme, client):
