@@ -47,9 +47,25 @@ accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+def when_ready(server):
+    """In the master, once the app is loaded and before the first worker is forked: do here
+    what each worker would otherwise do on its first requests (apps/core/warming.py), and
+    load the embedding model and the stored vectors, so every worker, a recycled one too,
+    starts with them shared instead of loading its own copy
+    (apps/semantics/embeddings.py, `warm_up_before_fork`)."""
+    from django.conf import settings
+
+    from apps.core.warming import warm_up_process
+    from apps.semantics.embeddings import warm_up_before_fork
+
+    warm_up_process()
+    if settings.SEARCH_BY_MEANING:
+        warm_up_before_fork()
+
+
 def post_worker_init(worker):
-    """Load the embedding model and stored vectors while the worker already serves: search by
-    meaning joins in a few seconds after boot, and no request waits for it."""
+    """Catch up, while the worker already serves, with the vectors stored since the master
+    loaded them (all of them if the master could not): no request waits for it."""
     from django.conf import settings
 
     from apps.semantics.embeddings import warm_up_in_background

@@ -439,6 +439,26 @@ def warm_up(sources: Sequence[str] | None = None) -> None:
         stored_vectors(source)
 
 
+def warm_up_before_fork() -> None:
+    """`warm_up` in a process about to fork its workers (gunicorn's master, which preloads
+    the app), then close its database connections, which no forked worker may share.
+
+    Why: every worker then starts with the model and the vectors in pages it shares with the
+    others until it writes them (copy on write), instead of each loading its own copy (about
+    300 MB and several seconds of CPU at national size, for each of five workers at start and
+    again for every worker `max_requests` recycles, while the others serve). A worker only
+    catches up with the vectors stored since (`stored_vectors` reads rows by revision). On
+    failure the workers load on their own, as before."""
+    from django.db import connections
+
+    try:
+        warm_up()
+    except Exception:
+        logger.exception("loading the model or stored vectors before forking failed")
+    finally:
+        connections.close_all()
+
+
 def _warm_up_thread() -> None:
     from django.db import connections
 

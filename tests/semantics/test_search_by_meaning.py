@@ -200,3 +200,32 @@ def test_with_search_by_meaning_off_the_directory_searches_full_text_only(client
     settings.SEARCH_BY_MEANING = False
     assert chatbot.title not in listed(client, "chatbot voor klantenservice")
     assert chatbot.title in listed(client, "webwinkel")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorns_master_loads_the_model_and_vectors_before_forking_and_closes_its_connection(
+    settings, monkeypatch
+):
+    """deploy/gunicorn.conf.py's `when_ready` runs in the master before the first fork: the
+    workers it forks then search by meaning at once (and share the vectors' memory), and no
+    database connection is left open to be shared with them."""
+    import runpy
+    from pathlib import Path
+
+    from django.db import connection
+
+    from apps.semantics import embeddings
+
+    settings.SEMANTICS_LOAD_IN_BACKGROUND = True
+    chatbot, _roster = challenges(CHATBOT, ROSTER)
+    monkeypatch.setattr(embeddings, "_ready", set())
+    monkeypatch.setattr(embeddings, "_loaded", {})
+    monkeypatch.setattr(embeddings, "_warm_up_started", threading.Event())
+    config = runpy.run_path(str(Path(settings.BASE_DIR) / "deploy" / "gunicorn.conf.py"))
+
+    config["when_ready"](None)
+
+    assert connection.connection is None
+    assert embeddings.search_by_meaning_ready(CHALLENGES)
+    assert ids_by_meaning(CHALLENGES, "chatbot voor klantenservice")[0] == chatbot.pk
+    assert not [t for t in threading.enumerate() if t.name == embeddings.WARM_UP_THREAD_NAME]
