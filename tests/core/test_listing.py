@@ -353,6 +353,39 @@ def test_the_rows_a_search_finds_are_shared_until_the_data_changes(sme, client):
     assert len(after.context["page_obj"].object_list) == 2
 
 
+def test_a_members_search_finds_their_visible_rows_without_a_query_per_person_and_search(
+    sme, member, client
+):
+    """The visible rows a search finds are the person's visible rows (kept per person) among
+    the rows found (kept per search): a member who has opened the list searches without a
+    query of their own that joins the two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for index in range(6):
+        ChallengeFactory(
+            organisation=sme,
+            title=f"Bakkerij {index}",
+            description="Een bakkerij met een camera aan de lopende band.",
+            visibility="members" if index % 2 else "public",
+        )
+    ChallengeFactory(organisation=sme, title="Camera elders", description="Een camera.")
+    client.force_login(member)
+    client.get("/challenges/")
+    client.get("/challenges/", {"q": "bakkerij"})
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/challenges/", {"q": "camera"})
+
+    per_person_and_search = [
+        q["sql"] for q in captured if "string_agg" in q["sql"] and "unnest(" in q["sql"]
+    ]
+    assert per_person_and_search == []
+    titles = {c.title for c in response.context["page_obj"].object_list}
+    assert titles == {f"Bakkerij {index}" for index in range(6)} | {"Camera elders"}
+    assert response.context["page_obj"].paginator.count == 7
+
+
 def test_a_page_ranked_in_memory_is_the_page_ranked_in_sql(sme, member):
     """Reciprocal rank fusion of the full-text order and an order by meaning, with ties
     (a row found only by words and one found only by meaning at the same position), over
