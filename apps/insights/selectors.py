@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.communities.models import CommunityMembership, CommunityStatus, LearningCommunity
-from apps.core.data_version import cached_for_data_version
+from apps.core.data_version import refreshed_for_data_version
 from apps.hubs.models import Hub
 from apps.knowledge.models import KnowledgeItem
 from apps.matching.models import Match, MatchStatus
@@ -221,14 +221,15 @@ class Totals:
 
 class shared_figures(cached_property):
     """A `cached_property` of `Insights` whose value (numbers only, no labels) is shared by
-    every process for `INSIGHTS_CACHE_SECONDS` while the data version stays the same.
+    every process while the data version stays the same, and counted again in the background
+    once it is `INSIGHTS_CACHE_SECONDS` old (`refreshed_for_data_version`).
 
     Why: the supply, demand and timing queries take a third of a second at national size
     (`make bench BENCH=load`: a hub's page took 0.35-0.4 s alone, and its coordinators open it
     again and again). Accepted matches change remaining capacity and the timing but not the
-    data version (a rematch rewrites a million suggestions), so the figures may be up to that
-    long behind an acceptance; the page says so. An `Insights` made for a given moment
-    (`now=`) computes afresh."""
+    data version (a rematch rewrites a million suggestions), so the figures may be up to
+    twice that long behind an acceptance; the page says so. An `Insights` made for a given
+    moment (`now=`) computes afresh."""
 
     def __get__(self, instance, owner=None):
         if instance is None or instance.fixed_time:
@@ -236,10 +237,13 @@ class shared_figures(cached_property):
         if self.attrname in instance.__dict__:
             return instance.__dict__[self.attrname]
         compute = self.func
-        value = cached_for_data_version(
+        scope = instance.scope
+        value = refreshed_for_data_version(
             f"insights-{self.attrname}",
-            instance.scope.key,
+            scope.key,
             lambda: compute(instance),
+            # In another thread: its own Insights, sharing nothing with the request's.
+            compute_later=lambda: compute(type(instance)(scope)),
             seconds=settings.INSIGHTS_CACHE_SECONDS,
         )
         instance.__dict__[self.attrname] = value

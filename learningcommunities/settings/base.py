@@ -145,8 +145,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # the data version (apps.core.data_version), which any write advances; this bounds how long
 # an entry written in the instant before a writer's commit can stay.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
-# The insights pages' figures are shared this long (apps.insights.selectors.shared_figures):
-# an accepted match shows in them at most this much later.
+# The insights pages' shared figures are counted again in the background once this old
+# (apps.insights.selectors.shared_figures): an accepted match shows at most twice this later.
 INSIGHTS_CACHE_SECONDS = env.int("INSIGHTS_CACHE_SECONDS", default=60)
 # Search by meaning needs the embedding model (about a second to load) and the stored vectors
 # (one to two seconds per 100 000) in each web process. With this on, a process loads them in a

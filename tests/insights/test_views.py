@@ -334,7 +334,47 @@ def test_figures_expire_after_the_configured_time(client, coordinator, region, s
         response = client.get(hub_url())
 
     assert len(_heavy_queries(captured)) == 2
-    assert "na hooguit 0 seconden" in response.content.decode()
+    assert "zodra ze 0 seconden oud zijn" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_past_their_age_are_shown_at_once_and_counted_again_in_the_background(
+    client, coordinator, region, settings, monkeypatch
+):
+    """An accepted match does not advance the data version: once the figures are
+    INSIGHTS_CACHE_SECONDS old, the next page still shows them without counting (no heavy
+    query while the coordinator waits) and a thread counts them again, which the page after
+    shows."""
+    import threading
+    import time
+
+    from apps.core import data_version
+    from apps.organisations.models import Organisation
+    from tests.insights.conftest import accept
+
+    settings.INSIGHTS_CACHE_SECONDS = 60
+    sign_in(client, coordinator)
+    before = client.get(hub_url()).context["totals"]
+    s1 = Organisation.objects.get(province__code="NL-ZH", kind__slug="hbo", capacity=3)
+    accept(region.c4, s1, days=1)  # s1's remaining capacity 2 -> 1; no watched table
+    within_age = client.get(hub_url()).context["totals"]
+    later = time.time() + 61
+    monkeypatch.setattr(data_version, "_clock", lambda: later)
+
+    with CaptureQueriesContext(connection) as shown_while_counting:
+        past_age = client.get(hub_url()).context["totals"]
+    refreshing = [t for t in threading.enumerate() if t.name == data_version.REFRESH_THREAD_NAME]
+    for thread in refreshing:
+        thread.join(timeout=60)
+    with CaptureQueriesContext(connection) as after_counting:
+        counted = client.get(hub_url()).context["totals"]
+
+    assert within_age == before
+    assert past_age == before
+    assert _heavy_queries(shown_while_counting) == []
+    assert refreshing
+    assert counted.supply == before.supply - 1
+    assert _heavy_queries(after_counting) == []
 
 
 def test_figures_for_a_given_moment_are_never_shared(region):
