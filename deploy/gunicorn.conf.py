@@ -64,11 +64,16 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    """Catch up, while the worker already serves, with the vectors stored since the master
-    loaded them (all of them if the master could not): no request waits for it."""
+    """While the worker already serves (no request waits for this): catch up with the vectors
+    stored since the master loaded them (all of them if the master could not), and count the
+    insights' figures of every scope not counted yet, shared with the other workers
+    (apps/insights/selectors.py, `shared_figures_count_all`)."""
     from django.conf import settings
 
+    from apps.core.warming import in_background
+    from apps.insights.selectors import shared_figures_count_all
     from apps.semantics.embeddings import warm_up_in_background
 
     if settings.SEARCH_BY_MEANING:
         warm_up_in_background()
+    in_background(shared_figures_count_all, name="insights-count-all")

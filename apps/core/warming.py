@@ -12,6 +12,7 @@ challenge list took 2.1 s, its second 41 ms).
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -51,3 +52,22 @@ def warm_up_process() -> dict[str, int]:
         with translation.override(code):
             translation.gettext("Challenges")
     return {"templates": compiled, "languages": len(settings.LANGUAGES)}
+
+
+def in_background(work, *, name: str) -> threading.Thread:
+    """Run `work()` in a daemon thread of this process (a worker that has started serving):
+    a failure is logged, and the thread's database connections are closed when it ends."""
+
+    def run() -> None:
+        from django.db import connections
+
+        try:
+            work()
+        except Exception:
+            logger.exception("%s failed", name)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread

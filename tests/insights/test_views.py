@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.hubs.models import Hub
-from apps.insights.selectors import Insights, scope_for_hub
+from apps.insights.selectors import Insights, scope_for_hub, shared_figures_count_all
 from apps.insights.tables import TABLES, csv_cell
 from apps.taxonomy.models import AITopic
 from tests.accounts.factories import UserFactory
@@ -375,6 +375,35 @@ def test_figures_past_their_age_are_shown_at_once_and_counted_again_in_the_backg
     assert refreshing
     assert counted.supply == before.supply - 1
     assert _heavy_queries(after_counting) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_worker_counts_every_scopes_figures_before_anyone_asks(
+    client, coordinator, region, settings
+):
+    """gunicorn's post_worker_init counts the figures of the country and every hub in a
+    thread, each scope once for all workers: a coordinator's first page then counts nothing
+    while they wait."""
+    import runpy
+    import threading
+    from pathlib import Path
+
+    settings.INSIGHTS_CACHE_SECONDS = 60
+    settings.SEARCH_BY_MEANING = False  # the model's warm-up: tests/semantics
+    config = runpy.run_path(str(Path(settings.BASE_DIR) / "deploy" / "gunicorn.conf.py"))
+
+    config["post_worker_init"](None)
+    counting = [t for t in threading.enumerate() if t.name == "insights-count-all"]
+    for thread in counting:
+        thread.join(timeout=60)
+    sign_in(client, coordinator)
+    with CaptureQueriesContext(connection) as first_page:
+        response = client.get(hub_url())
+
+    assert counting
+    assert _heavy_queries(first_page) == []
+    assert response.context["totals"].supply == 8  # the region's hand-counted supply
+    assert shared_figures_count_all() == 0  # counted already: another worker does nothing
 
 
 def test_figures_for_a_given_moment_are_never_shared(region):
