@@ -75,7 +75,8 @@ def platform_topic_texts() -> tuple[dict[str, list[str]], dict[str, str | None]]
 
 
 def topic_hits(index: TopicIndex, embedder, rows: list[dict]) -> dict[str, float]:
-    suggestions = index.suggest(embedder.embed([row["text"] for row in rows]), limit=3)
+    texts = [row["text"] for row in rows]
+    suggestions = index.suggest(embedder.embed(texts), texts=texts, limit=3)
     hit1 = sum(s[0].topic in row["topics"] for s, row in zip(suggestions, rows, strict=True))
     hit3 = sum(
         bool({x.topic for x in s[:3]} & set(row["topics"]))
@@ -207,7 +208,7 @@ def main() -> None:
     timings = []
     for row in statements[:120]:
         started = time.perf_counter()
-        index.suggest(embedder.embed([row["text"]]), limit=5)
+        index.suggest(embedder.embed([row["text"]]), texts=[row["text"]], limit=5)
         timings.append((time.perf_counter() - started) * 1000)
     result["suggest_p50_ms"] = round(float(np.percentile(timings, 50)), 2)
     result["suggest_p95_ms"] = round(float(np.percentile(timings, 95)), 2)

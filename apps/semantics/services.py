@@ -83,7 +83,8 @@ def topics_suggest_many(
     texts: list[str], *, limit: int = 5, language: str | None = None
 ) -> list[list[Suggestion]]:
     index = topic_index()
-    vectors = embedder().embed([(text or "")[:MAX_TEXT_CHARS] for text in texts])
+    texts = [(text or "")[:MAX_TEXT_CHARS] for text in texts]
+    vectors = embedder().embed(texts)
     language = (language or translation.get_language() or "nl")[:2]
     why_key = "why_en" if language == "en" else "why_nl"
     examples = _examples()
@@ -97,7 +98,7 @@ def topics_suggest_many(
             )
             for s in suggestions
         ]
-        for suggestions in index.suggest(vectors, limit=limit)
+        for suggestions in index.suggest(vectors, texts=texts, limit=limit)
     ]
 
 

@@ -78,3 +78,53 @@ def test_sentences_best_sentence_and_shorten():
     long = "woord " * 60
     short = shorten(long, max_chars=40)
     assert len(short) <= 40 and short.endswith("…") and "  " not in short
+
+
+def test_topic_words_count_the_telling_words_a_text_shares_with_a_topics_examples():
+    from apps.semantics.core import TopicWords
+
+    words = TopicWords.build(
+        [
+            ["Een chatbot die vragen van klanten beantwoordt.", "Klanten stellen vragen."],
+            ["Het rooster van de verzorgenden plannen.", "Planning van diensten."],
+            ["Vragen over de planning van klanten."],  # shares common words with both
+        ]
+    )
+
+    chatbot, roster, nothing = words.similarities(
+        [
+            "Kan een chatbot dit oplossen?",
+            "Wij maken elke week roosters voor de zorg.",  # "roosters" meets "rooster"
+            "de het een en of 12 ab",  # stop words, a number, a fragment
+        ]
+    )
+
+    assert chatbot.argmax() == 0 and chatbot[0] > 0.3
+    assert roster.argmax() == 1 and roster[1] > 0.3
+    assert not nothing.any()
+    mixed = words.similarities(["klanten planning"])
+    assert np.all((mixed >= 0) & (mixed <= 1 + 1e-6)) and mixed.any()
+
+
+def test_the_words_a_text_shares_with_a_topic_raise_that_topic(embedder):
+    """A telling word only one topic's examples use ("spuitgiet...") raises that topic's
+    score once the text itself is given, not only its vector."""
+    index = TopicIndex.build(
+        embedder,
+        {
+            "route": ["De kortste route voor onze bezorgers.", "Planning van ritten."],
+            "inspection": ["Onderdelen uit de spuitgietmachine controleren op fouten."],
+            "work": ["Iets in ons bedrijf."],
+        },
+        {"route": "work", "inspection": "work", "work": None},
+    )
+    text = "Twee mensen bekijken de hele dag onze spuitgietonderdelen."
+    vectors = embedder.embed([text])
+    [by_meaning] = index.suggest(vectors)
+    [with_words] = index.suggest(vectors, texts=[text])
+
+    def score(suggestions, topic):
+        return next(s.score for s in suggestions if s.topic == topic)
+
+    assert score(with_words, "inspection") > score(by_meaning, "inspection")
+    assert with_words[0].topic == "inspection"
