@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
-import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -28,7 +27,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.migrations import RunSQL
 
-logger = logging.getLogger(__name__)
+from apps.core.warming import in_background
 
 SEQUENCE = "core_data_version"
 FUNCTION = "core_data_version_advance"
@@ -216,19 +215,14 @@ def _refresh_in_background(cache_key: str, version: int, compute, seconds: int) 
         return  # another request (in any process) is counting it
 
     def refresh() -> None:
-        from django.db import connections
-
         try:
             value = compute()
             if data_version() == version:
                 cache.set(cache_key, (version, _clock(), value), 2 * seconds)
-        except Exception:
-            logger.exception("counting %s again failed; the previous count stays", cache_key)
         finally:
             cache.delete(lease_key)
-            connections.close_all()  # this thread's own connections
 
-    threading.Thread(target=refresh, name=REFRESH_THREAD_NAME, daemon=True).start()
+    in_background(refresh, name=REFRESH_THREAD_NAME)
 
 
 # How long a computation under `lease` may hold it (a killed process's lease then lapses).
