@@ -229,3 +229,16 @@ def test_each_facet_value_is_kept_on_its_own_so_a_new_combination_needs_no_sql(
     options = [o for top in facets["topic"].options for o in (top, *top.children)]
     ml = next(option for option in options if option.value == "ml")
     assert ml.count == 1 and ml.checked  # the public ML challenge in Zuid-Holland
+
+
+def test_joined_integer_columns_are_parsed_exactly_and_a_null_is_refused():
+    from apps.core.filters import _int_column
+
+    ids = [1, 22, 333, 4444, -5, 9007199254740993]  # beyond a float's exact integers too
+    parsed = _int_column("\x1f".join(str(i) for i in ids))
+
+    assert parsed.dtype == np.int64 and parsed.tolist() == ids
+    assert _int_column("").size == 0 and _int_column(None).size == 0
+    assert _int_column("7").tolist() == [7]
+    with pytest.raises(ValueError):
+        _int_column("1\x1f\x1f3")  # a NULL among the ids
