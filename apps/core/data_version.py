@@ -104,8 +104,12 @@ class DataVersionPerRequestMiddleware:
             _read_in_request.reset(token)
 
 
+def _digest(key: str) -> str:
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
 def _cache_key(name: str, version: int, key: str) -> str:
-    return f"dv:{name}:{version}:{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"
+    return f"dv:{name}:{version}:{_digest(key)}"
 
 
 def cached_for_data_version(
@@ -198,7 +202,7 @@ def refreshed_for_data_version(
     thread runs instead of `compute` (for a computation that must not share objects with the
     request)."""
     version = data_version()
-    cache_key = f"dvr:{name}:{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"
+    cache_key = f"dvr:{name}:{_digest(key)}"  # without the version: it is kept in the value
     found = cache.get(cache_key)
     if found is not None and found[0] == version:
         if _clock() - found[1] >= seconds:

@@ -534,10 +534,16 @@ class SearchFilter(django_filters.CharFilter):
         """Per label relation: the pks of rows labelled with a label the query matches. Built
         once per page (the found rows and the rank both need them; this filter is copied for
         each FilterSet)."""
-        kept = self.__dict__.setdefault("_label_rows_on_this_page", {})
-        found = kept.get(model)
+        return self._once_per_page("label-rows", model, query, self._build_label_rows)
+
+    def _once_per_page(self, name: str, model, query: SearchQuery, build):
+        """`build(model, query)`, kept on this filter for the page: django-filter copies the
+        filter for each FilterSet, so what it keeps lasts one request (the same query object
+        is asked for more than once per page)."""
+        kept = self.__dict__.setdefault("_kept_on_this_page", {})
+        found = kept.get((name, model))
         if found is None or found[0] is not query:
-            found = kept[model] = (query, self._build_label_rows(model, query))
+            found = kept[(name, model)] = (query, build(model, query))
         return found[1]
 
     def _build_label_rows(
@@ -594,19 +600,18 @@ class SearchFilter(django_filters.CharFilter):
     def _found_by_words(
         self, model: type[models.Model], query: SearchQuery
     ) -> tuple[str, list[int]]:
-        """(the key the found rows are shared under, the rows), once per page: this filter
-        is copied for each FilterSet, so what it keeps lasts one request."""
-        kept = self.__dict__.setdefault("_found_on_this_page", {})
-        found = kept.get(model)
-        if found is not None and found[0] is query:
-            return found[1], found[2]
+        """(the key the found rows are shared under, the rows), once per page."""
+        return self._once_per_page("found-by-words", model, query, self._find_by_words)
+
+    def _find_by_words(
+        self, model: type[models.Model], query: SearchQuery
+    ) -> tuple[str, list[int]]:
         parts = [self._by_words(model, query).values_list("pk", flat=True)]
         parts += [part.values_list("pk", flat=True) for part in self._label_rows(model, query)]
         union = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
         sql, params = union.query.sql_with_params()
         key = f"{sql}|{params!r}"
         words = cached_for_data_version("search-found", key, lambda: sorted(set(union)))
-        kept[model] = (query, key, words)
         return key, words
 
     def lexical_order(self, model: type[models.Model], query: SearchQuery) -> np.ndarray | None:

@@ -100,7 +100,8 @@ def scope_national() -> Scope:
 
 
 def scope_for_hub(hub: Hub) -> Scope:
-    province_ids = frozenset(hub.provinces.values_list("pk", flat=True))
+    # `.all()`: from the prefetch when the caller made one (`every_scope`).
+    province_ids = frozenset(province.pk for province in hub.provinces.all())
     return Scope(key=hub.slug, hub=hub, province_ids=province_ids)
 
 
@@ -546,13 +547,7 @@ class Insights:
 def every_scope() -> list[Scope]:
     """The country and every hub: the scopes an insights page can show."""
     hubs = Hub.objects.prefetch_related("provinces").order_by("slug")
-    return [
-        scope_national(),
-        *(
-            Scope(key=hub.slug, hub=hub, province_ids=frozenset(p.pk for p in hub.provinces.all()))
-            for hub in hubs
-        ),
-    ]
+    return [scope_national(), *(scope_for_hub(hub) for hub in hubs)]
 
 
 def shared_figures_count_all() -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,7 +207,7 @@ class TopicWords:
     @classmethod
     def build(cls, texts_per_topic: Sequence[Sequence[str]]) -> TopicWords:
         counts = [
-            _count(stem for text in texts for stem in _stems(text)) for texts in texts_per_topic
+            Counter(stem for text in texts for stem in _stems(text)) for texts in texts_per_topic
         ]
         vocabulary: dict[str, int] = {}
         for counted in counts:
@@ -214,33 +215,29 @@ class TopicWords:
                 vocabulary.setdefault(stem, len(vocabulary))
         in_topics = np.zeros(len(vocabulary), dtype=np.float32)
         for counted in counts:
-            for stem in counted:
-                in_topics[vocabulary[stem]] += 1
+            in_topics[[vocabulary[stem] for stem in counted]] += 1
         idf = np.log(max(len(counts), 1) / np.maximum(in_topics, 1)).astype(np.float32)
-        matrix = np.zeros((len(counts), len(vocabulary)), dtype=np.float32)
-        for row, counted in enumerate(counts):
-            for stem, count in counted.items():
-                column = vocabulary[stem]
-                matrix[row, column] = (1.0 + np.log(count)) * idf[column]
-        return cls(vocabulary=vocabulary, idf=idf, topics=unit_rows(matrix))
+        topics = unit_rows(_tf_idf_rows(counts, vocabulary, idf))
+        return cls(vocabulary=vocabulary, idf=idf, topics=topics)
 
     def similarities(self, texts: Sequence[str]) -> np.ndarray:
         """[n, T]: cosine of each text's stems (tf-idf) to each topic's; 0 for a text that
         shares no telling word with any topic."""
-        vectors = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for stem, count in _count(_stems(text)).items():
-                column = self.vocabulary.get(stem)
-                if column is not None:
-                    vectors[row, column] = (1.0 + np.log(count)) * self.idf[column]
-        return unit_rows(vectors) @ self.topics.T
+        counts = [Counter(_stems(text)) for text in texts]
+        return unit_rows(_tf_idf_rows(counts, self.vocabulary, self.idf)) @ self.topics.T
 
 
-def _count(items) -> dict[str, int]:
-    counted: dict[str, int] = {}
-    for item in items:
-        counted[item] = counted.get(item, 0) + 1
-    return counted
+def _tf_idf_rows(
+    counts: Sequence[Counter], vocabulary: Mapping[str, int], idf: np.ndarray
+) -> np.ndarray:
+    """[n, V]: (1 + log count) x idf of each known stem, for each bag of stems."""
+    rows = np.zeros((len(counts), len(vocabulary)), dtype=np.float32)
+    for row, counted in enumerate(counts):
+        for stem, count in counted.items():
+            column = vocabulary.get(stem)
+            if column is not None:
+                rows[row, column] = (1.0 + np.log(count)) * idf[column]
+    return rows
 
 
 def topic_texts(

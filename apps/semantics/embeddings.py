@@ -38,10 +38,12 @@ from datetime import datetime
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import MD5, Mod
 from django.db.models.signals import post_save
+
+from apps.core.warming import in_background
 
 from .core import VectorTable
 from .models import REVISION_SEQUENCE, TextEmbedding
@@ -449,8 +451,6 @@ def warm_up_before_fork() -> None:
     again for every worker `max_requests` recycles, while the others serve). A worker only
     catches up with the vectors stored since (`stored_vectors` reads rows by revision). On
     failure the workers load on their own, as before."""
-    from django.db import connections
-
     try:
         warm_up()
     except Exception:
@@ -459,16 +459,12 @@ def warm_up_before_fork() -> None:
         connections.close_all()
 
 
-def _warm_up_thread() -> None:
-    from django.db import connections
-
+def _warm_up_or_allow_another_try() -> None:
     try:
         warm_up()
     except Exception:
-        logger.exception("loading the model or stored vectors failed; search stays lexical")
-        _warm_up_started.clear()
-    finally:
-        connections.close_all()
+        _warm_up_started.clear()  # search stays lexical; the next search tries again
+        raise
 
 
 WARM_UP_THREAD_NAME = "semantics-warm-up"
@@ -479,7 +475,7 @@ def warm_up_in_background() -> None:
     if _warm_up_started.is_set():
         return
     _warm_up_started.set()
-    threading.Thread(target=_warm_up_thread, name=WARM_UP_THREAD_NAME, daemon=True).start()
+    in_background(_warm_up_or_allow_another_try, name=WARM_UP_THREAD_NAME)
 
 
 def search_by_meaning_ready(source: str) -> bool:
