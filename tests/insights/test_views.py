@@ -372,7 +372,8 @@ def test_figures_past_their_age_are_shown_at_once_and_counted_again_in_the_backg
     assert within_age == before
     assert past_age == before
     assert _heavy_queries(shown_while_counting) == []
-    assert refreshing
+    # No assertion that the thread was still alive to be joined: it may already have ended;
+    # the figures the next page shows without counting are what prove it ran.
     assert counted.supply == before.supply - 1
     assert _heavy_queries(after_counting) == []
 
@@ -400,7 +401,8 @@ def test_a_starting_worker_counts_every_scopes_figures_before_anyone_asks(
     with CaptureQueriesContext(connection) as first_page:
         response = client.get(hub_url())
 
-    assert counting
+    # The thread may have ended before it was looked for; the first page counting nothing
+    # and showing the right supply is what proves it ran.
     assert _heavy_queries(first_page) == []
     assert response.context["totals"].supply == 8  # the region's hand-counted supply
     assert shared_figures_count_all() == 0  # counted already: another worker does nothing

@@ -186,9 +186,10 @@ def test_with_background_loading_a_fresh_process_answers_at_once_and_adds_meanin
 
     assert ids_by_meaning(CHALLENGES, "chatbot voor klantenservice") == []
     loading = [t for t in threading.enumerate() if t.name == embeddings.WARM_UP_THREAD_NAME]
-    assert len(loading) == 1
-    loading[0].join(timeout=120)
-    assert not loading[0].is_alive()
+    assert len(loading) <= 1  # it may already have ended: the search below is the proof
+    for thread in loading:
+        thread.join(timeout=120)
+        assert not thread.is_alive()
 
     assert ids_by_meaning(CHALLENGES, "chatbot voor klantenservice")[0] == chatbot.pk
     assert chatbot.title in listed(client, "chatbot voor klantenservice")
