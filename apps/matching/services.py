@@ -25,6 +25,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -325,7 +326,9 @@ def match_chunk_process(
     if not match_chunk_claim(chunk_id=chunk_id, token=token):
         return False
     with _lease_renewed(chunk_id=chunk_id, token=token), _garbage_collection_paused():
-        return _match_chunk_score_and_write(chunk_id=chunk_id, token=token, context=context)
+        return _match_chunk_write(
+            _match_chunk_score(chunk_id=chunk_id, context=context), token=token
+        )
 
 
 @contextlib.contextmanager
@@ -358,36 +361,49 @@ def _lease_renewed(*, chunk_id: int, token: str):
         thread.join()
 
 
-def _match_chunk_score_and_write(
-    *, chunk_id: int, token: str, context: MatchingContext | None
-) -> bool:
+@dataclass
+class _ScoredChunk:
+    chunk: MatchRunChunk
+    challenge_ids: list[int]
+    rows: list[SuggestionRow]
+    scoring_seconds: float
+
+
+def _match_chunk_score(*, chunk_id: int, context: MatchingContext | None) -> _ScoredChunk:
     chunk = MatchRunChunk.objects.select_related("run").get(pk=chunk_id)
-    run = chunk.run
     context = context or matching_context_current()
     started = time.perf_counter()
     challenges = Challenge.objects.filter(
         pk__in=chunk.challenge_ids, status=ChallengeStatus.PUBLISHED
     )
     demand = demand_load(context.codebook, challenges, context.supply.vocabulary)
-    rows = _suggestions(demand=demand, context=context, top_n=run.top_n, balanced=run.balanced)
-    scored = time.perf_counter()
+    rows = _suggestions(
+        demand=demand, context=context, top_n=chunk.run.top_n, balanced=chunk.run.balanced
+    )
+    return _ScoredChunk(chunk, demand.ids.tolist(), rows, time.perf_counter() - started)
+
+
+def _match_chunk_write(scored: _ScoredChunk, *, token: str) -> bool:
+    """Write a scored chunk's suggestions and mark it done, if `token` still holds it."""
+    chunk, run = scored.chunk, scored.chunk.run
+    started = time.perf_counter()
     with transaction.atomic():
         still_mine = (
             MatchRunChunk.objects.select_for_update()
-            .filter(pk=chunk_id, status=MatchRunChunk.Status.RUNNING, claimed_by=token)
+            .filter(pk=chunk.pk, status=MatchRunChunk.Status.RUNNING, claimed_by=token)
             .exists()
         )
         if not still_mine:
             return False
         gained = (
-            _challenges_gaining_top_suggestions(rows)
+            _challenges_gaining_top_suggestions(scored.rows)
             if run.kind in NEW_MATCHES_NOTIFIED_RUN_KINDS
             else []
         )
-        written, removed = _write_suggestions(challenge_ids=demand.ids.tolist(), rows=rows)
+        written, removed = _write_suggestions(challenge_ids=scored.challenge_ids, rows=scored.rows)
         if gained:
             match_notify_new_suggestions(run_id=run.pk, challenge_ids=gained)
-        MatchRunChunk.objects.filter(pk=chunk_id).update(
+        MatchRunChunk.objects.filter(pk=chunk.pk).update(
             status=MatchRunChunk.Status.DONE, finished_at=timezone.now()
         )
         MatchRun.objects.filter(pk=run.pk).update(
@@ -395,8 +411,8 @@ def _match_chunk_score_and_write(
             challenges_done=F("challenges_done") + len(chunk.challenge_ids),
             matches_written=F("matches_written") + written,
             matches_removed=F("matches_removed") + removed,
-            scoring_seconds=F("scoring_seconds") + (scored - started),
-            writing_seconds=F("writing_seconds") + (time.perf_counter() - scored),
+            scoring_seconds=F("scoring_seconds") + scored.scoring_seconds,
+            writing_seconds=F("writing_seconds") + (time.perf_counter() - started),
         )
         MatchRun.objects.filter(
             pk=run.pk, chunks_done=F("chunks_total"), status=MatchRun.Status.RUNNING
@@ -458,14 +474,60 @@ def match_chunks_redeliver(now) -> int:
 def match_run_process_here(
     *, run: MatchRun, token: str, progress=None, context: MatchingContext | None = None
 ) -> MatchRun:
-    """Process every chunk of a run in this process (the `rematch` command, benchmarks)."""
+    """Process every chunk of a run in this process (the `rematch` command, benchmarks).
+
+    Outside a transaction, chunk i is written (and committed) by a thread with a connection
+    of its own while this thread scores chunk i+1: writing is mostly PostgreSQL's work, on
+    the other core, so a full rematch takes about as long as its scoring instead of scoring
+    plus writing. At most one chunk waits to be written, so memory holds two chunks' rows.
+    Inside a transaction (a test, `load_demo`) another connection would not see its rows,
+    so chunks are written here, one after the other."""
     context = context or matching_context_load()
-    for chunk_id in run.chunks.order_by("position").values_list("pk", flat=True):
-        match_chunk_process(chunk_id=chunk_id, token=token, context=context)
-        if progress:
-            progress(MatchRun.objects.get(pk=run.pk))
+    chunk_ids = list(run.chunks.order_by("position").values_list("pk", flat=True))
+    if connection.in_atomic_block:
+        for chunk_id in chunk_ids:
+            match_chunk_process(chunk_id=chunk_id, token=token, context=context)
+            if progress:
+                progress(MatchRun.objects.get(pk=run.pk))
+    else:
+        with _garbage_collection_paused():
+            _process_pipelined(chunk_ids, token=token, context=context, progress=progress)
     run.refresh_from_db()
     return run
+
+
+def _process_pipelined(chunk_ids: list[int], *, token: str, context, progress) -> None:
+    def write(scored: _ScoredChunk, lease: contextlib.ExitStack) -> None:
+        with lease:  # the lease is renewed until its chunk is written
+            _match_chunk_write(scored, token=token)
+
+    def close_connection() -> None:
+        connection.close()  # the writer thread's own
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-writer") as writer:
+        try:
+            pending = None
+            for chunk_id in chunk_ids:
+                if not match_chunk_claim(chunk_id=chunk_id, token=token):
+                    continue
+                lease = contextlib.ExitStack()
+                lease.enter_context(_lease_renewed(chunk_id=chunk_id, token=token))
+                try:
+                    scored = _match_chunk_score(chunk_id=chunk_id, context=context)
+                    if pending is not None:
+                        pending.result()  # raises what the write raised
+                        if progress:
+                            progress(MatchRun.objects.get(pk=scored.chunk.run_id))
+                except BaseException:
+                    lease.close()  # not written: the sweep hands it on once the lease ends
+                    raise
+                pending = writer.submit(write, scored, lease)
+            if pending is not None:
+                pending.result()
+                if progress:
+                    progress(MatchRun.objects.get(pk=scored.chunk.run_id))
+        finally:
+            writer.submit(close_connection).result()
 
 
 # --- Scoring to rows -------------------------------------------------------------------------

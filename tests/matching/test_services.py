@@ -361,3 +361,83 @@ def test_accepting_a_match_reschedules_the_suppliers_other_suggestions(
     assert run.kind == MatchRun.Kind.SUPPLIER and run.trigger == "accepted"
     assert len(callbacks) == run.chunks_total
     assert match.status == MatchStatus.ACCEPTED and match.status_changed_at is not None
+
+
+def _written_in_threads(monkeypatch, *, fail_on_call: int | None = None) -> list[str]:
+    """Spy on `_write_suggestions` (it still writes): the names of the threads that wrote;
+    with `fail_on_call`, that call raises instead of writing."""
+    import threading
+
+    names: list[str] = []
+    original = services._write_suggestions
+
+    def spy(**kwargs):
+        names.append(threading.current_thread().name)
+        if fail_on_call == len(names):
+            raise RuntimeError("disk full")
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "_write_suggestions", spy)
+    return names
+
+
+def _suggested_rows() -> set[tuple]:
+    import json
+
+    return {
+        (*row[:4], json.dumps(row[4], sort_keys=True))
+        for row in Match.objects.filter(status=MatchStatus.SUGGESTED).values_list(
+            "challenge_id", "organisation_id", "rank", "score", "reasons"
+        )
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_in_one_process_writes_each_chunk_from_a_thread_while_the_next_is_scored(
+    suppliers, settings, monkeypatch
+):
+    """Outside a transaction (the rematch command, the benchmark) chunk i is written by a
+    thread of its own while chunk i+1 is scored; the suggestions are exactly those of the
+    chunk-by-chunk path."""
+    settings.MATCHING_CHUNK_SIZE = 2
+    challenges = {
+        ChallengeFactory(status=ChallengeStatus.PUBLISHED, topics=["nlp"], province_code="NL-ZH").pk
+        for _ in range(5)
+    }
+    writers = _written_in_threads(monkeypatch)
+
+    run = run_everything(services.match_run_full(enqueue=False))
+    pipelined = _suggested_rows()
+    Match.objects.all().delete()
+    with transaction.atomic():
+        one_by_one = run_everything(services.match_run_full(enqueue=False))
+
+    assert run.status == MatchRun.Status.DONE and run.chunks_done == run.chunks_total == 3
+    assert one_by_one.status == MatchRun.Status.DONE
+    assert _suggested_rows() == pipelined
+    assert {row[0] for row in pipelined} == challenges
+    assert [name.startswith("match-writer") for name in writers] == [True] * 3 + [False] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_fails_in_the_writer_thread_stops_the_run_and_renews_no_lease(
+    suppliers, settings, monkeypatch
+):
+    import threading
+
+    settings.MATCHING_CHUNK_SIZE = 2
+    for _ in range(5):
+        ChallengeFactory(status=ChallengeStatus.PUBLISHED, topics=["nlp"], province_code="NL-ZH")
+    _written_in_threads(monkeypatch, fail_on_call=1)
+    run = services.match_run_full(enqueue=False)
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_everything(run)
+
+    leases = [t for t in threading.enumerate() if t.name.startswith("lease-chunk-")]
+    assert leases == []
+    statuses = list(run.chunks.order_by("position").values_list("status", flat=True))
+    # The first chunk's write failed and the second was scored meanwhile: both stay running
+    # until their leases end and the sweep hands them on; the third was never claimed.
+    assert statuses == [MatchRunChunk.Status.RUNNING] * 2 + [MatchRunChunk.Status.PENDING]
+    assert not Match.objects.filter(status=MatchStatus.SUGGESTED).exists()
