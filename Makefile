@@ -30,7 +30,7 @@ install: $(VENV)/.installed node_modules/.package-lock.json
 run: install
 	$(BIN)/python -m learningcommunities.dev run
 
-## ruff check, ruff format --check and the whole pytest suite, on real PostgreSQL and Redis.
+## ruff check, ruff format --check, lint-imports (the apps' layers) and the whole pytest suite, on real PostgreSQL and Redis.
 test: install
 	$(BIN)/python -m learningcommunities.dev test $(PYTEST_ARGS)
 
@@ -58,7 +58,7 @@ restore: install
 	$(BIN)/python -m learningcommunities.dev manage restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

@@ -223,8 +223,10 @@ def command_test(args: list[str]) -> int:
     with services() as env:
         # Importing this package set the production module as default; tests use their own.
         env["DJANGO_SETTINGS_MODULE"] = "learningcommunities.settings.test"
-        ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or "ruff"
-        for check in ([ruff, "check", "."], [ruff, "format", "--check", "."]):
+        tools = str(Path(sys.executable).parent)
+        ruff = shutil.which("ruff", path=tools) or "ruff"
+        lint_imports = shutil.which("lint-imports", path=tools) or "lint-imports"
+        for check in ([ruff, "check", "."], [ruff, "format", "--check", "."], [lint_imports]):
             if subprocess.run(check, cwd=BASE_DIR, env=env).returncode != 0:
                 return 1
         return subprocess.run(
