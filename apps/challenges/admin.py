@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.core.admin import HubScopedAdminMixin
-from apps.core.admin_exchange import ChallengeCsvExchangeMixin
 from apps.matching.models import Match
 from apps.matching.services import match_run_for_challenge
 
 from . import services
+from .admin_exchange import ChallengeCsvExchangeMixin
 from .models import Challenge, ChallengeInterest, ChallengeStatus
 
 

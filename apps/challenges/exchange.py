@@ -25,10 +25,14 @@ from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditAction
 from apps.core.csv_exchange import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
     CsvRow,
     CsvSource,
     FirstLines,
     ImportResult,
+    RowOutcome,
     RowReader,
     in_chunks,
     index_by_ref,
@@ -42,18 +46,14 @@ from apps.core.csv_exchange import (
 )
 from apps.matching.models import MatchRun
 from apps.matching.services import match_run_create
+from apps.organisations.exchange import REF_PREFIX as ORGANISATION_REF_PREFIX
 from apps.organisations.exchange import (
-    CREATED,
-    UNCHANGED,
-    UPDATED,
     ImportTally,
     Region,
-    RowOutcome,
     TaxonomyIndex,
     import_audit_record,
     source_name,
 )
-from apps.organisations.exchange import REF_PREFIX as ORGANISATION_REF_PREFIX
 from apps.organisations.models import Organisation
 from apps.taxonomy.models import OrganisationKind
 

@@ -57,20 +57,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.challenges.exchange import challenges_export, challenges_import
-from apps.challenges.models import Challenge, ChallengeStatus
-from apps.core.csv_exchange import ImportResult, csv_import_check_size
-from apps.hubs.permissions import provinces_coordinated_by, sees_all_hubs
-from apps.organisations.exchange import (
+from apps.core.csv_exchange import (
     CREATED,
     UNCHANGED,
     UPDATED,
+    ImportResult,
     RowOutcome,
-    organisations_export,
-    organisations_import,
+    csv_import_check_size,
 )
-from apps.organisations.models import Organisation
-from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
 PENDING_SECONDS = 60 * 60
 PREVIEW_ROWS = 10
@@ -99,6 +93,9 @@ class CsvExchange:
     import_: Callable[..., ImportResult]
     # export(out=, queryset=) -> number of rows
     export: Callable[..., int]
+    # allowed_provinces(user) -> the province codes the user may import rows for; None: all.
+    # The app that declares the exchange names its rule (a coordinator's region).
+    allowed_provinces: Callable[[Any], list[str] | None]
 
 
 class CsvUploadForm(forms.Form):
@@ -180,13 +177,6 @@ class PendingUploads:
 
     def _outcome_key(self, token: str) -> str:
         return f"{self.prefix}{token}:outcome"
-
-
-def allowed_provinces_for(user) -> list[str] | None:
-    """The province codes a user may import rows for; None: nationwide."""
-    if sees_all_hubs(user):
-        return None
-    return list(provinces_coordinated_by(user).order_by("code").values_list("code", flat=True))
 
 
 def _outcome_groups(outcomes: Sequence[RowOutcome]) -> list[dict[str, Any]]:
@@ -292,7 +282,7 @@ class CsvExchangeAdminMixin:
     def _context(self, request, title: str, **extra: Any) -> dict[str, Any]:
         opts = self.model._meta
         request.current_app = self.admin_site.name
-        allowed = allowed_provinces_for(request.user)
+        allowed = self.csv_exchange.allowed_provinces(request.user)
         return {
             **self.admin_site.each_context(request),
             "title": title,
@@ -317,7 +307,7 @@ class CsvExchangeAdminMixin:
             file=io.BytesIO(data),
             dry_run=dry_run,
             by=request.user,
-            allowed_provinces=allowed_provinces_for(request.user),
+            allowed_provinces=self.csv_exchange.allowed_provinces(request.user),
             file_name=name,
             outcomes=outcomes,
         )
@@ -489,13 +479,10 @@ class CsvExchangeAdminMixin:
 # The two formats of PRODUCT.md section 6 ------------------------------------------------------
 
 
-def _labels(model) -> Callable[[], list[tuple[str, str]]]:
-    key = "code" if model is Province else "slug"
+def reference_labels(model, key: str = "slug") -> Callable[[], list[tuple[str, str]]]:
+    """A column's allowed values: the reference rows' keys with their labels, read when the
+    page is shown so a renamed topic shows at once."""
     return lambda: [(getattr(item, key), item.name) for item in model.objects.order_by(key)]
-
-
-def _statuses() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in ChallengeStatus.choices]
 
 
 REF_HELP = _(
@@ -505,97 +492,3 @@ REF_HELP = _(
 PROVINCE_HELP = _("Province code, such as NL-ZH.")
 SECTORS_HELP = _("Sectors, separated by “;”. May be empty.")
 FORMATS_HELP = _("Forms of collaboration, separated by “;”. May be empty.")
-
-ORGANISATIONS_CSV = CsvExchange(
-    model=Organisation,
-    things=_("organisations"),
-    file_stem="organisations",
-    example="organisations.csv",
-    command="import_organisations",
-    import_=organisations_import,
-    export=organisations_export,
-    columns=(
-        Column("ref", REF_HELP),
-        Column("name", _("Name of the organisation. Required.")),
-        Column("kind", _("Kind of organisation, one value."), _labels(OrganisationKind)),
-        Column("province", PROVINCE_HELP, _labels(Province)),
-        Column(
-            "topics",
-            _("AI topics it works on, separated by “;”; a group means anything in it."),
-            _labels(AITopic),
-        ),
-        Column("sectors", SECTORS_HELP, _labels(Sector)),
-        Column("formats", FORMATS_HELP, _labels(Format)),
-        Column(
-            "capacity",
-            _("How many collaborations it can take on at once, a whole number. Empty: 0."),
-        ),
-        Column(
-            "serves_nationally",
-            _("Works across the whole country: true or false (also yes/no, ja/nee, 1/0)."),
-        ),
-        Column("website", _("Web address; https:// is added when missing. May be empty.")),
-        Column(
-            "parent_ref",
-            _(
-                "The ref of the organisation it belongs to (a lectorate's university of "
-                "applied sciences), in this file or imported before. May be empty."
-            ),
-        ),
-        Column(
-            "description",
-            _(
-                "What the organisation does and offers, in plain words (at most 5,000 "
-                "characters); matching reads it. Optional column: a file without it leaves "
-                "the descriptions as they are."
-            ),
-        ),
-    ),
-)
-
-CHALLENGES_CSV = CsvExchange(
-    model=Challenge,
-    things=_("challenges"),
-    file_stem="challenges",
-    example="challenges.csv",
-    command="import_challenges",
-    import_=challenges_import,
-    export=challenges_export,
-    columns=(
-        Column("ref", REF_HELP),
-        Column(
-            "organisation_ref",
-            _(
-                "The ref of the organisation with the challenge (a kind that asks for help, "
-                "such as an SME); import the organisations first. Required."
-            ),
-        ),
-        Column("title", _("Title. Required.")),
-        Column("description", _("Description in plain words. Required.")),
-        Column("province", PROVINCE_HELP, _labels(Province)),
-        Column(
-            "topics",
-            _("AI topics, separated by “;”; at least one. A group means anything in it."),
-            _labels(AITopic),
-        ),
-        Column("sectors", SECTORS_HELP, _labels(Sector)),
-        Column("formats", FORMATS_HELP, _labels(Format)),
-        Column(
-            "status",
-            _(
-                "Where the challenge should be. Empty: draft for a new challenge, unchanged "
-                "for an existing one. An existing challenge moves only the way the review "
-                "workflow allows; “rejected” needs a reason and cannot be imported."
-            ),
-            _statuses,
-        ),
-    ),
-)
-
-
-class OrganisationCsvExchangeMixin(CsvExchangeAdminMixin):
-    csv_exchange = ORGANISATIONS_CSV
-
-
-class ChallengeCsvExchangeMixin(CsvExchangeAdminMixin):
-    csv_exchange = CHALLENGES_CSV

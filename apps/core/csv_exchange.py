@@ -637,3 +637,18 @@ class ExportCommand(BaseCommand):
             ngettext("Wrote %(count)d row to %(file)s.", "Wrote %(count)d rows to %(file)s.", count)
             % {"count": count, "file": file}
         )
+
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What an import does, or with `dry_run` would do, with one row of the file (`outcome`
+    is CREATED, UPDATED or UNCHANGED): the admin's preview lists the first few of each."""
+
+    line: int
+    ref: str
+    label: str
+    outcome: str
+    province_id: int

@@ -35,6 +35,13 @@ def provinces_coordinated_by(user: User) -> QuerySet[Province]:
     return Province.objects.filter(pk__in=hubs_coordinated_by(user).values("provinces"))
 
 
+def province_codes_importable_by(user: User) -> list[str] | None:
+    """The province codes a user may import CSV rows for; None: nationwide."""
+    if sees_all_hubs(user):
+        return None
+    return list(provinces_coordinated_by(user).order_by("code").values_list("code", flat=True))
+
+
 def _follow(model: type[Model], path: str) -> tuple[type[Model], bool]:
     """The model at the end of a relation path, and whether the path can fan out (pass a
     to-many relation, which would repeat rows in a join)."""

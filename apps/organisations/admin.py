@@ -7,9 +7,9 @@ from apps.core.admin import (
     ReadonlyAfterCreationMixin,
     RegionChoicesMixin,
 )
-from apps.core.admin_exchange import OrganisationCsvExchangeMixin
 from apps.matching.services import match_schedule_for_suppliers
 
+from .admin_exchange import OrganisationCsvExchangeMixin
 from .models import Membership, Organisation
 
 

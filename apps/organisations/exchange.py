@@ -30,10 +30,14 @@ from django.utils.translation import gettext as _
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.csv_exchange import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
     CsvRow,
     CsvSource,
     FirstLines,
     ImportResult,
+    RowOutcome,
     RowReader,
     format_boolean,
     in_chunks,
@@ -103,21 +107,6 @@ class TaxonomyIndex:
             sectors=dict(Sector.objects.values_list("slug", "pk")),
             formats=dict(Format.objects.values_list("slug", "pk")),
         )
-
-
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-
-
-@dataclass(frozen=True)
-class RowOutcome:
-    """What an import does, or with `dry_run` would do, with one row of the file (`outcome`
-    is CREATED, UPDATED or UNCHANGED): the admin's preview lists the first few of each."""
-
-    line: int
-    ref: str
-    label: str
-    outcome: str
-    province_id: int
 
 
 def source_name(file: CsvSource) -> str:
