@@ -21,6 +21,6 @@ urlpatterns += i18n_patterns(
     path("semantics/", include("apps.semantics.urls")),
     path("", include("apps.accounts.urls")),
     path("", include("apps.matching.urls")),
-    path("", include("apps.core.urls")),
+    path("", include("apps.portal.urls")),
     prefix_default_language=False,
 )

@@ -126,7 +126,7 @@ def account_delete(request):
             request,
             _("Your account has been deleted. What you contributed stays, without your name."),
         )
-        return redirect("core:home")
+        return redirect("portal:home")
     return render(
         request,
         "accounts/delete.html",

@@ -61,7 +61,7 @@ def notification_message(notification: Notification) -> EmailMultiAlternatives:
             "unsubscribe_url": unsubscribe,
             "preferences_url": absolute_url(reverse("notifications:preferences")),
             "site_name": settings.SITE_NAME,
-            "site_url": absolute_url(reverse("core:home")),
+            "site_url": absolute_url(reverse("portal:home")),
             "language": language,
         }
         return _message(
@@ -105,7 +105,7 @@ def digest_message(
             "preferences_url": absolute_url(reverse("notifications:preferences")),
             "list_url": absolute_url(reverse("notifications:list")),
             "site_name": settings.SITE_NAME,
-            "site_url": absolute_url(reverse("core:home")),
+            "site_url": absolute_url(reverse("portal:home")),
             "language": language,
         }
         return _message(

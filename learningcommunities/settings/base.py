@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.audit",
     "apps.insights",
+    "apps.portal",
     "apps.semantics",
     "apps.core",
 ]

@@ -60,7 +60,7 @@ def test_the_privacy_statement_is_public(client, persona, request):
 
 
 def test_the_footer_links_to_the_privacy_statement(client):
-    assert f'href="{PRIVACY_URL}"' in client.get(reverse("core:home")).text
+    assert f'href="{PRIVACY_URL}"' in client.get(reverse("portal:home")).text
 
 
 # --- My data and the download ------------------------------------------------------------------
@@ -167,7 +167,7 @@ def test_deleting_removes_personal_data_and_keeps_contributions(client, contribu
     response = client.post(DELETE_URL, {"password": PASSWORD})
 
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("portal:home")
     assert "_auth_user_id" not in client.session
     assert not User.objects.filter(pk=pk).exists()
     assert not EmailAddress.objects.filter(email="anne@korenbloem.nl").exists()

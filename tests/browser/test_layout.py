@@ -65,7 +65,7 @@ def test_phone_navigation_fits_the_screen(page: Page, live_server, long_names, s
         login(page, live_server, UserFactory(full_name="Maximiliaan van Oudshoorn-Brinkhorst"))
     page.set_viewport_size(PHONE)
     pages = [
-        reverse("core:home"),
+        reverse("portal:home"),
         reverse("challenges:list"),
         long_names.get_absolute_url(),
         long_names.organisation.get_absolute_url(),
@@ -91,7 +91,7 @@ def test_phone_navigation_leads_to_each_section(page: Page, live_server):
     page.set_viewport_size(PHONE)
     page.goto("/")
 
-    for view_name in ["challenges:list", "organisations:list", "hubs:list", "core:home"]:
+    for view_name in ["challenges:list", "organisations:list", "hubs:list", "portal:home"]:
         url = reverse(view_name)
         page.locator(f"header .nav-list a[href='{url}']").click()
         expect(page).to_have_url(live_server.url + url)

@@ -63,7 +63,7 @@ def content():
 
 
 PAGES = {
-    "home": lambda c: reverse("core:home"),
+    "home": lambda c: reverse("portal:home"),
     "challenge-list": lambda c: reverse("challenges:list"),
     "challenge-detail": lambda c: c["challenge"].get_absolute_url(),
     "organisation-list": lambda c: reverse("organisations:list"),

@@ -177,7 +177,7 @@ def test_deactivating_the_app_closes_the_admin_again(client, staff):
 
 def test_a_member_browses_the_site_without_a_second_factor(client, member):
     client.force_login(member)
-    for path in (reverse("core:home"), reverse("accounts:dashboard"), reverse("challenges:list")):
+    for path in (reverse("portal:home"), reverse("accounts:dashboard"), reverse("challenges:list")):
         response = client.get(path)
         assert response.status_code == 200, path
         assert not shown_messages(response)

@@ -184,7 +184,7 @@ def test_htmx_gets_the_results_and_a_plain_request_the_page(client):
 
 
 def test_header_links_to_the_knowledge_base(client):
-    assert 'href="/knowledge/"' in client.get(reverse("core:home")).text
+    assert 'href="/knowledge/"' in client.get(reverse("portal:home")).text
 
 
 def test_invalid_parameters_do_not_fail(client):

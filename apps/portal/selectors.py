@@ -1,24 +1,11 @@
-"""Reads that span several apps: the figures on the home page and a counting helper."""
+"""Reads that span several apps: the figures on the home page."""
 
-from django.db import models
 from django.db.models import Count, Value
 
 from apps.challenges.selectors import challenge_listed_queryset
 from apps.communities.models import CommunityStatus, LearningCommunity
 from apps.core.data_version import cached_for_data_version
 from apps.organisations.models import Organisation
-
-
-def subquery_count(queryset: models.QuerySet) -> models.Subquery:
-    """`COUNT(*)` of a correlated queryset as an annotation.
-
-    Unlike `annotate(Count(...))` over several relations it cannot multiply rows, so a
-    list can carry more than one count in one query.
-    """
-    counted = queryset.order_by().annotate(
-        count=models.Func(models.F("pk"), function="COUNT", output_field=models.IntegerField())
-    )
-    return models.Subquery(counted.values("count"), output_field=models.IntegerField())
 
 
 def platform_figures(*, user) -> dict[str, int]:

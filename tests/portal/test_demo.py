@@ -26,16 +26,6 @@ from apps.communities.models import (
     LearningRecord,
     Update,
 )
-from apps.core import demo
-from apps.core.demo import (
-    DEMO_LOGINS,
-    HUB_COORDINATOR,
-    LAB_STAFF,
-    LECTURER,
-    PROGRAMME_COORDINATOR,
-    SME_OWNER,
-    demo_load,
-)
 from apps.hubs.models import Hub, HubCoordinator
 from apps.hubs.services import PROGRAMME_COORDINATOR_GROUP_NAME
 from apps.knowledge.models import KnowledgeItem
@@ -49,6 +39,16 @@ from apps.notifications.models import Notification
 from apps.notifications.services import notification_email_send
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.services import membership_decide
+from apps.portal import demo
+from apps.portal.demo import (
+    DEMO_LOGINS,
+    HUB_COORDINATOR,
+    LAB_STAFF,
+    LECTURER,
+    PROGRAMME_COORDINATOR,
+    SME_OWNER,
+    demo_load,
+)
 from apps.taxonomy.models import OrganisationKind, Province
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from .selectors import platform_figures
 def home(request):
     return render(
         request,
-        "core/home.html",
+        "portal/home.html",
         {
             "figures": platform_figures(user=request.user),
             "latest_challenges": challenge_list_latest_public(limit=6),

@@ -4,8 +4,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.core.demo import DEFAULT_PASSWORD, demo_is_loaded, demo_load
 from apps.matching.services import match_run_full, match_run_process_here
+from apps.portal.demo import DEFAULT_PASSWORD, demo_is_loaded, demo_load
 
 
 class Command(BaseCommand):
