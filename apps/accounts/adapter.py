@@ -22,7 +22,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """A new person starts by creating or finding their organisation. Also used when
         the person confirms their email in the browser they signed up in, which logs them
         in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION)."""
-        return reverse("accounts:get_started")
+        return reverse("portal:get_started")
 
     # --- Failed sign-ins (see login_limits.py for the design) -------------------------------
 

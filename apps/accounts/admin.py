@@ -3,9 +3,9 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import HubScopedAdminMixin
-from apps.hubs.permissions import people_in_coordinated_region
+from apps.accounts.permissions import people_in_coordinated_region
 
+from .admin_scope import HubScopedAdminMixin
 from .models import User
 
 

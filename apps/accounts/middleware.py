@@ -33,8 +33,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
-from apps.hubs.models import Hub
-
 ADMIN_APP_NAME = "admin"
 # Leaving must always be possible, set up or not.
 EXEMPT_ADMIN_VIEWS = frozenset({"logout"})
@@ -68,8 +66,8 @@ def needs_second_factor(user) -> bool:
         return False
     if user.is_staff or user.is_superuser or user.is_programme_coordinator:
         return True
-    # The role, not the reach: `coordinated_by` is empty until the second factor is done.
-    return Hub.objects.filter(coordinators=user).exists()
+    # The role, not the reach: the reach is empty until the second factor is done.
+    return user.is_hub_coordinator
 
 
 def has_authenticator_app(user) -> bool:

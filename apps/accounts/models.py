@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.taxonomy.models import Province
+
 
 class Audience(models.TextChoices):
     """Who may see a part of a person's profile."""
@@ -144,6 +146,34 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    # Who may do what: the one vocabulary every app asks (never the flags themselves). For
+    # any user, anonymous visitors included, ask `apps.accounts.permissions`.
+
+    @property
+    def sees_all_hubs(self) -> bool:
+        """Superusers and programme coordinators see every hub: the one definition. Like any
+        coordinator reach it counts only once the login included the second factor."""
+        return bool(
+            self.is_active
+            and (self.is_superuser or self.is_programme_coordinator)
+            and self.coordinator_reach_confirmed
+        )
+
+    @property
+    def is_hub_coordinator(self) -> bool:
+        """The role, not the reach: true before the second factor too (it is what asks for
+        one)."""
+        return self.coordinated_hubs.exists()
+
+    def coordinated_provinces(self) -> models.QuerySet[Province]:
+        """The provinces of the hubs this person coordinates: every province for who sees
+        all hubs, none until the second factor is done."""
+        if not self.coordinator_reach_confirmed:
+            return Province.objects.none()
+        if self.sees_all_hubs:
+            return Province.objects.all()
+        return Province.objects.filter(pk__in=self.coordinated_hubs.values("provinces"))
 
     def shows(self, audience: str, *, to) -> bool:
         """Whether `to` (a user, possibly anonymous) is in `audience` for this person."""

@@ -2,7 +2,6 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -11,25 +10,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.organisations.selectors import organisation_list_sole_admin, organisation_search_to_join
 from apps.semantics.forms import posted_as_initial
 from apps.semantics.services import posted_text, topic_suggestions_shown
 
 from . import services
-from .forms import AccountDeleteForm, ProfileForm
-from .middleware import second_factor_for_coordinators
+from .forms import ProfileForm
 from .models import User
-from .permissions import get_person_for_view_or_404
 from .privacy import personal_data_export
-from .selectors import dashboard_sections
-
-SEARCH_QUERY_MAX_LENGTH = 100
-
-
-@login_required
-@second_factor_for_coordinators
-def dashboard(request):
-    return render(request, "accounts/dashboard.html", dashboard_sections(user=request.user))
 
 
 @login_required
@@ -69,25 +56,6 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
-def person(request, pk: int):
-    return render(
-        request,
-        "accounts/person.html",
-        {"person_view": get_person_for_view_or_404(request.user, pk)},
-    )
-
-
-@login_required
-def get_started(request):
-    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
-    results = list(organisation_search_to_join(user=request.user, query=query)) if query else None
-    return render(
-        request,
-        "accounts/get_started.html",
-        {"query": query, "results": results},
-    )
-
-
 def privacy(request):
     return render(
         request,
@@ -113,22 +81,3 @@ def data_export(request):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-@login_required
-def account_delete(request):
-    user = request.user
-    form = AccountDeleteForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        services.account_delete(user=user)
-        logout(request)
-        messages.success(
-            request,
-            _("Your account has been deleted. What you contributed stays, without your name."),
-        )
-        return redirect("portal:home")
-    return render(
-        request,
-        "accounts/delete.html",
-        {"form": form, "sole_admin_of": list(organisation_list_sole_admin(user=user))},
-    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import HubScopedAdminMixin
+from apps.accounts.admin_scope import HubScopedAdminMixin
 
 from .models import AuditEvent
 

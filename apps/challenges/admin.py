@@ -12,34 +12,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.core.admin import HubScopedAdminMixin
-from apps.matching.models import Match
-from apps.matching.services import match_run_for_challenge
+from apps.accounts.admin_scope import HubScopedAdminMixin
 
 from . import services
 from .admin_exchange import ChallengeCsvExchangeMixin
 from .models import Challenge, ChallengeInterest, ChallengeStatus
-
-
-class MatchInline(admin.TabularInline):
-    """Matches are computed; the coordinator reviews them on the match pages."""
-
-    model = Match
-    fields = ("organisation", "person", "score", "status", "algorithm_version", "computed_at")
-    readonly_fields = fields
-    ordering = ("-score",)
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("challenge", "organisation", "person")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from .signals import challenge_changed
 
 
 class RejectionForm(forms.Form):
@@ -101,7 +79,8 @@ class ChallengeAdmin(ChallengeCsvExchangeMixin, HubScopedAdminMixin, admin.Model
             {"fields": WORKFLOW_FIELDS},
         ),
     )
-    inlines = (MatchInline,)
+    # Apps above challenges add their inlines (matching: the suggestions), see get_inlines.
+    extra_inlines: list[type] = []
     actions = ("publish_selected", "reject_selected", "close_selected", "renew_selected")
 
     def save_model(self, request, obj, form, change):
@@ -114,7 +93,15 @@ class ChallengeAdmin(ChallengeCsvExchangeMixin, HubScopedAdminMixin, admin.Model
         # Topics, sectors and formats are saved here, after the row: only now is the
         # challenge complete enough to be matched again.
         if form.instance.status == ChallengeStatus.PUBLISHED and form.has_changed():
-            match_run_for_challenge(challenge_id=form.instance.pk, trigger="edited in admin")
+            challenge_changed.send(
+                Challenge,
+                challenge_ids=[form.instance.pk],
+                fields=frozenset(form.changed_data),
+                trigger="edited in admin",
+            )
+
+    def get_inlines(self, request, obj):
+        return (*super().get_inlines(request, obj), *self.extra_inlines)
 
     def _apply_to_each(
         self,

@@ -40,6 +40,7 @@ class ChallengeToReviewAdmin(ChangeListQuerysetMixin, ChallengeAdmin):
     sortable_by = ("title", "waiting_display")
     date_hierarchy = None
     inlines = ()
+    extra_inlines: list[type] = []
     actions = ("publish_selected", "reject_selected")
     actions_on_bottom = True
     # The queue is for deciding: its own list page (an introduction instead of the

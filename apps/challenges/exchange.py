@@ -44,8 +44,6 @@ from apps.core.csv_exchange import (
     refs_filter,
     write_rows,
 )
-from apps.matching.models import MatchRun
-from apps.matching.services import match_run_create
 from apps.organisations.exchange import REF_PREFIX as ORGANISATION_REF_PREFIX
 from apps.organisations.exchange import (
     ImportTally,
@@ -59,6 +57,7 @@ from apps.taxonomy.models import OrganisationKind
 
 from .models import ALLOWED_TRANSITIONS, OPEN_STATUSES, Challenge, ChallengeStatus
 from .services import challenge_can_change_status, challenge_change_status
+from .signals import challenge_changed
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -174,8 +173,9 @@ def challenges_import(
                 return result
             if not dry_run:
                 if published:
-                    match_run_create(
-                        kind=MatchRun.Kind.CHALLENGE, challenge_ids=published, trigger="import"
+                    # New or changed, published after the import: matched afresh.
+                    challenge_changed.send(
+                        Challenge, challenge_ids=published, fields=None, trigger="import"
                     )
                 import_audit_record(
                     by=by,
@@ -408,7 +408,7 @@ def _write(changes: list[_Change]) -> None:
                 challenge_change_status(
                     challenge=change.challenge,
                     to_status=change.new_status,
-                    schedule_matching=False,
+                    announce=False,
                 )
             except ValidationError as exc:
                 raise _StatusRefused(change.row.line, exc.messages[0]) from exc

@@ -3,16 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import (
     ChoiceFacetFilter,
-    HubFacetFilter,
     ListingFilterSet,
     ModelFacetFilter,
-    ProvinceFacetFilter,
     SearchFilter,
-    SectorFacetFilter,
     Sort,
     SortFilter,
-    TopicFacetFilter,
 )
+from apps.hubs.facets import HubFacetFilter
+from apps.taxonomy.facets import ProvinceFacetFilter, SectorFacetFilter, TopicFacetFilter
 from apps.taxonomy.models import Format
 
 from .meaning import challenge_ids_by_meaning

@@ -57,13 +57,14 @@ class ChallengeQuerySet(models.QuerySet):
         Every relation is a subquery on the row's own column, never a join: a join through
         memberships and hub provinces fans out (tens of thousands of rows at national size)
         and needs a DISTINCT, where `column IN (subquery)` is one hashed lookup per row."""
-        from apps.hubs.models import Hub, works_nationally
+        from apps.accounts.permissions import sees_all_hubs
+        from apps.hubs.models import Hub
         from apps.organisations.models import Membership
 
         if not user.is_authenticated:
             return self.open().filter(visibility=Visibility.PUBLIC)
         own = models.Q(organisation_id__in=Membership.objects.organisation_ids_of(user))
-        if works_nationally(user):
+        if sees_all_hubs(user):
             return self.filter(own | ~models.Q(status=ChallengeStatus.DRAFT))
         region_of_member = models.Q(
             province_id__in=Hub.objects.province_ids_sharing_a_hub_with(
@@ -230,7 +231,7 @@ class ChallengeInterestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """An interest is seen by the person who expressed it, the active members of the
         challenge's organisation and the coordinators of its region."""
-        from apps.hubs.permissions import provinces_coordinated_by
+        from apps.accounts.permissions import provinces_coordinated_by
         from apps.organisations.models import Membership
 
         if not user.is_authenticated:

@@ -46,7 +46,7 @@ def is_active_member(user, organisation_id: int) -> bool:
 
 def coordinates_region_of(user, challenge: Challenge) -> bool:
     """A coordinator of a hub covering the challenge's province, or a national one."""
-    from apps.hubs.permissions import provinces_coordinated_by
+    from apps.accounts.permissions import provinces_coordinated_by
 
     return bool(
         user.is_authenticated

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from apps.taxonomy.models import AITopic
 
@@ -88,19 +88,6 @@ def challenge_list_for_member(*, user) -> QuerySet[Challenge]:
     memberships = Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
     queryset = Challenge.objects.filter(organisation__in=memberships.values("organisation"))
     return _with_card_data(queryset.order_by("-updated_at", "-pk"))
-
-
-def challenge_match_list(*, challenge: Challenge):
-    """The partners matched to a challenge, best first, without the declined ones; with what
-    the matches page shows of each (partner, kind, province, introduction)."""
-    from apps.matching.models import Match, MatchStatus
-
-    return (
-        Match.objects.filter(challenge=challenge, organisation__isnull=False)
-        .exclude(status=MatchStatus.DECLINED)
-        .select_related("organisation__kind", "organisation__province", "introduction")
-        .order_by(F("rank").asc(nulls_last=True), "-score", "pk")
-    )
 
 
 def challenge_interest_list(*, challenge: Challenge) -> QuerySet[ChallengeInterest]:

@@ -28,6 +28,7 @@ from .models import (
     ChallengeStatus,
     Visibility,
 )
+from .signals import challenge_changed, challenge_published
 
 
 class InvalidTransition(ValidationError):
@@ -53,13 +54,13 @@ def challenge_change_status(
     to_status: str,
     by: User | None = None,
     reason: str = "",
-    schedule_matching: bool = True,
+    announce: bool = True,
 ) -> Challenge:
     """Move a challenge along its workflow, refusing moves the workflow does not allow.
 
     The row is locked so two coordinators clicking at once cannot both act on a stale status.
-    Publishing schedules the challenge's matching after commit; bulk callers that schedule
-    one run for many challenges pass `schedule_matching=False`.
+    Publishing announces it (`signals.challenge_published`: matching records a run); bulk
+    callers that announce many challenges at once pass `announce=False`.
     """
     locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not challenge_can_change_status(challenge=locked, to_status=to_status):
@@ -103,10 +104,8 @@ def challenge_change_status(
             after={"status": to_status, **({"reason": reason} if reason else {})},
         )
     _notify_status_change(challenge=locked, by=by, at=now)
-    if to_status == ChallengeStatus.PUBLISHED and schedule_matching:
-        from apps.matching.services import match_run_for_challenge
-
-        match_run_for_challenge(challenge_id=locked.pk, trigger="published")
+    if to_status == ChallengeStatus.PUBLISHED and announce:
+        challenge_published.send(Challenge, challenge_ids=[locked.pk], trigger="published")
     challenge.__dict__.update(
         {
             field: getattr(locked, field)
@@ -251,17 +250,19 @@ def _apply_relations(
     challenge.formats.set(formats)
 
 
-def _matching_fingerprint(challenge: Challenge) -> tuple:
-    """What the matcher reads from a challenge: a change here means matching it again."""
-    return (
-        challenge.title,
-        challenge.description,
-        challenge.learning_goals,
-        challenge.province_id,
-        frozenset(challenge.topics.values_list("pk", flat=True)),
-        frozenset(challenge.sectors.values_list("pk", flat=True)),
-        frozenset(challenge.formats.values_list("pk", flat=True)),
-    )
+def _editable_state(challenge: Challenge) -> dict[str, object]:
+    """What an edit can change, field by field, to tell apps above which fields changed."""
+    return {
+        "title": challenge.title,
+        "description": challenge.description,
+        "learning_goals": challenge.learning_goals,
+        "province": challenge.province_id,
+        "time_frame": challenge.time_frame,
+        "visibility": challenge.visibility,
+        "topics": frozenset(challenge.topics.values_list("pk", flat=True)),
+        "sectors": frozenset(challenge.sectors.values_list("pk", flat=True)),
+        "formats": frozenset(challenge.formats.values_list("pk", flat=True)),
+    }
 
 
 @transaction.atomic
@@ -351,7 +352,7 @@ def challenge_update(
             % {"status": ChallengeStatus(locked.status).label},
             code="not_editable",
         )
-    before = _matching_fingerprint(locked)
+    before = _editable_state(locked)
     locked.title = title
     locked.description = description
     locked.learning_goals = learning_goals
@@ -368,10 +369,16 @@ def challenge_update(
         challenge_submit(challenge=locked, by=by)
     elif locked.status == ChallengeStatus.REJECTED:
         challenge_change_status(challenge=locked, to_status=ChallengeStatus.DRAFT, by=by)
-    elif locked.status == ChallengeStatus.PUBLISHED and _matching_fingerprint(locked) != before:
-        from apps.matching.services import match_run_for_challenge
-
-        match_run_for_challenge(challenge_id=locked.pk, trigger="edited by the organisation")
+    elif locked.status == ChallengeStatus.PUBLISHED:
+        after = _editable_state(locked)
+        changed = frozenset(field for field, value in after.items() if before[field] != value)
+        if changed:
+            challenge_changed.send(
+                Challenge,
+                challenge_ids=[locked.pk],
+                fields=changed,
+                trigger="edited by the organisation",
+            )
     locked.refresh_from_db()
     return locked
 

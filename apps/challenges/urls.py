@@ -1,7 +1,5 @@
 from django.urls import path
 
-from apps.matching import views as matching_views
-
 from . import views
 
 app_name = "challenges"
@@ -22,6 +20,4 @@ urlpatterns = [
         views.challenge_interest_withdraw,
         name="interest_withdraw",
     ),
-    # The matches page belongs to matching, but lives under its challenge.
-    path("<int:pk>/matches/", matching_views.challenge_matches, name="matches"),
 ]

@@ -9,15 +9,14 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.accounts.admin_scope import HubScopedAdminMixin, RegionChoicesMixin
+from apps.accounts.permissions import scope_to_coordinated_hubs
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.core.admin import (
     ChangeListQuerysetMixin,
     FixedRelationsInlineForm,
-    HubScopedAdminMixin,
     ReadonlyAfterCreationMixin,
-    RegionChoicesMixin,
 )
-from apps.hubs.permissions import scope_to_coordinated_hubs
 from apps.matching.models import MatchStatus
 
 from .forms import CommunityFromChallengeForm

@@ -9,16 +9,14 @@ from apps.challenges.models import Challenge
 from apps.core.filters import (
     ChoiceFacetFilter,
     CountPart,
-    HubFacetFilter,
     ListingFilterSet,
     SearchFilter,
-    SectorFacetFilter,
     Sort,
     SortFilter,
-    TopicFacetFilter,
-    topics_matching,
 )
 from apps.core.search import bilingual_search_vector
+from apps.hubs.facets import HubFacetFilter
+from apps.taxonomy.facets import SectorFacetFilter, TopicFacetFilter, topics_matching
 
 from .meaning import community_ids_by_meaning
 from .models import CommunityStatus, LearningCommunity

@@ -24,9 +24,10 @@ class LearningCommunityQuerySet(models.QuerySet):
         """Communities are public unless marked members-only; their own members, the people
         invited to them and the hub's coordinators always see them."""
         if user.is_authenticated:
-            from apps.hubs.models import Hub, works_nationally
+            from apps.accounts.permissions import sees_all_hubs
+            from apps.hubs.models import Hub
 
-            if works_nationally(user):
+            if sees_all_hubs(user):
                 return self
             # Subqueries on the row's own columns, not joins: no fan-out, no DISTINCT.
             condition = (

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from apps.accounts.permissions import sees_all_hubs
 from apps.hubs.models import HubCoordinator
-from apps.hubs.permissions import sees_all_hubs
 
 from .models import (
     Activity,

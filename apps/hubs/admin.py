@@ -3,12 +3,11 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.admin_scope import HubScopedAdminMixin, RegionChoicesMixin
 from apps.core.admin import (
     ChangeListQuerysetMixin,
     FixedRelationsInlineForm,
-    HubScopedAdminMixin,
     ReadonlyAfterCreationMixin,
-    RegionChoicesMixin,
 )
 
 from .models import Hub, HubCoordinator

@@ -1,8 +1,9 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.filters import ListingFilterSet, ProvinceFacetFilter, SearchFilter, Sort, SortFilter
+from apps.core.filters import ListingFilterSet, SearchFilter, Sort, SortFilter
 from apps.core.search import bilingual_search_vector
+from apps.taxonomy.facets import ProvinceFacetFilter
 
 from .meaning import hub_ids_by_meaning
 from .models import Hub

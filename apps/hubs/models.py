@@ -1,37 +1,10 @@
-import copy
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.permissions import coordinator_reach_confirmed, sees_all_hubs
 from apps.taxonomy.models import in_active_language
-
-
-def coordinator_reach_confirmed(user) -> bool:
-    """Whether the user's coordinator reach counts now (on a web request: only once that
-    login included the second factor; see `User.coordinator_reach_confirmed`)."""
-    return bool(user.is_authenticated and getattr(user, "coordinator_reach_confirmed", True))
-
-
-def with_reach_confirmed(user):
-    """The user as they are once the second factor is done: for deciding whether to *link* to
-    a coordinator page, which asks for the code itself before it opens."""
-    if getattr(user, "coordinator_reach_confirmed", True):
-        return user
-    confirmed = copy.copy(user)
-    confirmed.coordinator_reach_confirmed = True
-    return confirmed
-
-
-def works_nationally(user) -> bool:
-    """Superusers and programme coordinators see every hub: the one definition."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or getattr(user, "is_programme_coordinator", False))
-        and coordinator_reach_confirmed(user)
-    )
 
 
 class HubQuerySet(models.QuerySet):
@@ -39,7 +12,7 @@ class HubQuerySet(models.QuerySet):
         """Hubs whose region the user coordinates; programme coordinators coordinate all."""
         if not coordinator_reach_confirmed(user):
             return self.none()
-        if works_nationally(user):
+        if sees_all_hubs(user):
             return self
         return self.filter(coordinators=user)
 

@@ -18,7 +18,7 @@ _EDIT = ("view", "add", "change")
 _VIEW = ("view",)
 
 # Model permissions of the "Hub coordinators" group. Which rows they reach is decided by
-# `apps.hubs.permissions` (their hubs' provinces); these only say what they may do there.
+# `apps.accounts.permissions` (their hubs' provinces); these only say what they may do there.
 # Nothing is deletable: a coordinator closes or deactivates instead. People are view-only
 # (needed to pick members with autocomplete; editing accounts stays with staff).
 COORDINATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {

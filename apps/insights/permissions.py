@@ -8,7 +8,7 @@ a hub that does not exist is a 404. The figures are aggregates without personal 
 they include challenges that are visible only to members or to a hub's region, which is
 why they are not public. The page says this in its "About these figures" section.
 
-The reach of a coordinator is the one defined in `apps.hubs.permissions`.
+The reach of a coordinator is the one defined in `apps.accounts.permissions`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from apps.accounts.permissions import sees_all_hubs
 from apps.hubs.models import Hub
-from apps.hubs.permissions import hubs_coordinated_by, sees_all_hubs
+from apps.hubs.permissions import hubs_coordinated_by
 
 if TYPE_CHECKING:
     from apps.accounts.models import User

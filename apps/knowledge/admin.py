@@ -4,8 +4,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import HubScopedAdminMixin, ReadonlyAfterCreationMixin
-from apps.hubs.permissions import scope_to_coordinated_hubs, sees_all_hubs
+from apps.accounts.admin_scope import HubScopedAdminMixin
+from apps.accounts.permissions import scope_to_coordinated_hubs, sees_all_hubs
+from apps.core.admin import ReadonlyAfterCreationMixin
 
 from .models import KnowledgeItem
 from .validators import sanitise_upload_name, validate_knowledge_upload

@@ -2,16 +2,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.communities.models import LearningCommunity
-from apps.core.filters import (
-    ChoiceFacetFilter,
-    HubFacetFilter,
-    ListingFilterSet,
-    SearchFilter,
-    SectorFacetFilter,
-    Sort,
-    SortFilter,
-    TopicFacetFilter,
-)
+from apps.core.filters import ChoiceFacetFilter, ListingFilterSet, SearchFilter, Sort, SortFilter
+from apps.hubs.facets import HubFacetFilter
+from apps.taxonomy.facets import SectorFacetFilter, TopicFacetFilter
 
 from .meaning import knowledge_item_ids_by_meaning
 from .models import KnowledgeItem

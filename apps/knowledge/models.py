@@ -13,11 +13,12 @@ class KnowledgeItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.filter(visibility=Visibility.PUBLIC)
+        from apps.accounts.permissions import sees_all_hubs
         from apps.communities.models import CommunityMembership, LearningCommunity
-        from apps.hubs.models import Hub, works_nationally
+        from apps.hubs.models import Hub
         from apps.organisations.models import Membership
 
-        if works_nationally(user):
+        if sees_all_hubs(user):
             return self
         # Subqueries on the row's own columns, not joins: no fan-out, no DISTINCT.
         communities_of_member = CommunityMembership.objects.filter(user=user).values("community_id")

@@ -9,14 +9,41 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.admin_scope import HubScopedAdminMixin
+from apps.accounts.permissions import provinces_coordinated_by, sees_all_hubs
+from apps.challenges.admin import ChallengeAdmin
 from apps.challenges.models import Challenge
-from apps.core.admin import HubScopedAdminMixin
-from apps.hubs.permissions import hubs_coordinated_by, provinces_coordinated_by, sees_all_hubs
+from apps.hubs.permissions import hubs_coordinated_by
 
 from . import admin_views
 from .models import IntroductionRequest, Match, MatchRun, MatchRunChunk
 from .reasons import reason_texts, taxonomy_labels
 from .selectors import match_quotes
+
+
+class MatchInline(admin.TabularInline):
+    """Matches are computed; the coordinator reviews them on the match pages."""
+
+    model = Match
+    fields = ("organisation", "person", "score", "status", "algorithm_version", "computed_at")
+    readonly_fields = fields
+    ordering = ("-score",)
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("challenge", "organisation", "person")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# A challenge's admin page lists its suggestions.
+ChallengeAdmin.extra_inlines.append(MatchInline)
 
 
 @admin.register(Match)

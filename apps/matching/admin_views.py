@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.accounts.permissions import scope_to_coordinated_hubs
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.hubs.models import Hub
-from apps.hubs.permissions import scope_to_coordinated_hubs
 
 from .models import Match, MatchRun, MatchStatus
 from .reasons import reason_texts, taxonomy_labels

@@ -12,3 +12,5 @@ class MatchingConfig(AppConfig):
         from .services import match_chunks_redeliver
 
         redeliverer_register("matching.chunks", match_chunks_redeliver)
+
+        from . import receivers  # noqa: F401 (connects matching to challenges and organisations)

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from apps.accounts.permissions import provinces_coordinated_by
 from apps.challenges.models import Challenge
 from apps.challenges.permissions import coordinates_region_of, is_active_member
-from apps.hubs.permissions import provinces_coordinated_by
 from apps.organisations.models import Membership
 
 from .models import IntroductionRequest, Match

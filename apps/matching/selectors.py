@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from apps.challenges.meaning import SOURCE as CHALLENGES
 from apps.challenges.models import Challenge, ChallengeStatus
@@ -416,3 +416,14 @@ def for_you_quotes(*, person, items) -> dict[tuple[str, int], str]:
         for item, quote in zip(quoted, found, strict=True)
         if quote
     }
+
+
+def challenge_match_list(*, challenge: Challenge):
+    """The partners matched to a challenge, best first, without the declined ones; with what
+    the matches page shows of each (partner, kind, province, introduction)."""
+    return (
+        Match.objects.filter(challenge=challenge, organisation__isnull=False)
+        .exclude(status=MatchStatus.DECLINED)
+        .select_related("organisation__kind", "organisation__province", "introduction")
+        .order_by(F("rank").asc(nulls_last=True), "-score", "pk")
+    )

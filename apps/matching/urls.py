@@ -2,6 +2,12 @@ from django.urls import path
 
 from . import views
 
+# Pages of a challenge that belong to matching: the project's URL map puts them in the
+# challenge section ("challenges:matches"), under /challenges/<pk>/.
+challenge_urlpatterns = [
+    path("<int:pk>/matches/", views.challenge_matches, name="matches"),
+]
+
 app_name = "matching"
 urlpatterns = [
     path("for-you/", views.for_you, name="for_you"),

@@ -20,7 +20,6 @@ from apps.challenges.selectors import (
     challenge_interest_list,
     challenge_interest_list_for_user,
     challenge_interests_by_challenge,
-    challenge_match_list,
 )
 
 from . import services
@@ -33,7 +32,7 @@ from .permissions import (
     sees_requester_side,
 )
 from .reasons import reason_texts, taxonomy_labels
-from .selectors import for_you_quotes, match_quotes, person_expertise_text
+from .selectors import challenge_match_list, for_you_quotes, match_quotes, person_expertise_text
 
 
 def fit_label(score: float) -> str:

@@ -1,16 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import (
-    FixedRelationsInlineForm,
-    HubScopedAdminMixin,
-    ReadonlyAfterCreationMixin,
-    RegionChoicesMixin,
-)
-from apps.matching.services import match_schedule_for_suppliers
+from apps.accounts.admin_scope import HubScopedAdminMixin, RegionChoicesMixin
+from apps.core.admin import FixedRelationsInlineForm, ReadonlyAfterCreationMixin
 
 from .admin_exchange import OrganisationCsvExchangeMixin
 from .models import Membership, Organisation
+from .signals import organisation_changed
 
 
 class MembershipInlineForm(FixedRelationsInlineForm):
@@ -73,27 +69,14 @@ class OrganisationAdmin(
     )
     inlines = (MembershipInline,)
 
-    # Profile fields that change which challenges an organisation is suggested for.
-    MATCHING_FIELDS = frozenset(
-        {
-            "kind",
-            "province",
-            "topics",
-            "sectors",
-            "formats",
-            "capacity",
-            "serves_nationally",
-            "is_active",
-            "description",
-            "name",
-        }
-    )
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if self.MATCHING_FIELDS.intersection(form.changed_data):
-            match_schedule_for_suppliers(
-                organisation_ids=[form.instance.pk], trigger="edited in admin"
+        if form.has_changed():
+            organisation_changed.send(
+                Organisation,
+                organisation_ids=[form.instance.pk],
+                fields=frozenset(form.changed_data),
+                trigger="edited in admin",
             )
 
 

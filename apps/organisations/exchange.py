@@ -50,10 +50,10 @@ from apps.core.csv_exchange import (
     write_rows,
 )
 from apps.core.slugs import unique_slug
-from apps.matching.services import match_schedule_for_suppliers
 from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
 from .models import Organisation
+from .signals import organisation_changed
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -319,7 +319,9 @@ def organisations_import(
             return result
         if not dry_run:
             _write_parents(reparented, stored)
-            match_schedule_for_suppliers(organisation_ids=written, trigger="import")
+            organisation_changed.send(
+                Organisation, organisation_ids=written, fields=None, trigger="import"
+            )
             import_audit_record(
                 by=by,
                 action=AuditAction.ORGANISATIONS_IMPORTED,

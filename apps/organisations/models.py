@@ -33,9 +33,10 @@ class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The public directory holds active organisations; their own members and the
         coordinators of their region also see inactive ones."""
-        from apps.hubs.models import Hub, works_nationally
+        from apps.accounts.permissions import sees_all_hubs
+        from apps.hubs.models import Hub
 
-        if works_nationally(user):
+        if sees_all_hubs(user):
             return self
         visible = models.Q(is_active=True)
         if user.is_authenticated:

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub
-from apps.matching.services import match_schedule_for_suppliers
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
 from apps.taxonomy.models import OrganisationKind
 
 from .models import Membership, Organisation
+from .signals import organisation_changed
 
 # Paths under /organisations/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new"})
@@ -127,7 +127,9 @@ def organisation_create(*, creator, **values: Any) -> Organisation:
         role=Membership.Role.ADMIN,
         state=Membership.State.ACTIVE,
     )
-    match_schedule_for_suppliers(organisation_ids=[organisation.pk], trigger="profile")
+    organisation_changed.send(
+        Organisation, organisation_ids=[organisation.pk], fields=None, trigger="profile"
+    )
     return organisation
 
 
@@ -157,7 +159,12 @@ def organisation_update(*, organisation: Organisation, **values: Any) -> list[st
             manager.set(wanted)
             changed.append(field)
     if changed:
-        match_schedule_for_suppliers(organisation_ids=[organisation.pk], trigger="profile")
+        organisation_changed.send(
+            Organisation,
+            organisation_ids=[organisation.pk],
+            fields=frozenset(changed),
+            trigger="profile",
+        )
     return changed
 
 

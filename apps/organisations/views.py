@@ -216,7 +216,7 @@ def organisation_leave(request, slug: str):
         else:
             text = _("You have left %(name)s.")
         messages.success(request, text % {"name": organisation.name})
-        return redirect("accounts:dashboard")
+        return redirect("portal:dashboard")
     return render(
         request,
         "organisations/organisation_leave.html",
@@ -298,5 +298,5 @@ def membership_remove(request, slug: str, membership_id: int):
         else:
             messages.success(request, _("The member has been removed."))
     if membership is not None and membership.user_id == request.user.pk:
-        return redirect("accounts:dashboard")
+        return redirect("portal:dashboard")
     return redirect("organisations:members", slug=organisation.slug)

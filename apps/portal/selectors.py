@@ -1,11 +1,32 @@
-"""Reads that span several apps: the figures on the home page."""
+"""Reads that gather from several apps: the home page's figures, My overview, another
+person's page and the hub pages."""
 
-from django.db.models import Count, Value
+from __future__ import annotations
 
-from apps.challenges.selectors import challenge_listed_queryset
-from apps.communities.models import CommunityStatus, LearningCommunity
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+
+from apps.accounts.models import User
+from apps.challenges.models import Challenge
+from apps.challenges.selectors import challenge_interest_list_for_user, challenge_listed_queryset
+from apps.communities.models import (
+    CommunityMembership,
+    CommunityStatus,
+    JoinRequest,
+    LearningCommunity,
+)
+from apps.communities.selectors import community_invitations_pending_for_user
 from apps.core.data_version import cached_for_data_version
-from apps.organisations.models import Organisation
+from apps.hubs.filters import HubFilterSet
+from apps.hubs.models import Hub
+from apps.hubs.selectors import provinces_by_name
+from apps.matching.permissions import introductions_visible_to
+from apps.organisations.models import Membership, Organisation
+from apps.organisations.selectors import membership_list_for_user, membership_requests_to_decide
+from apps.taxonomy.models import AITopic
 
 
 def platform_figures(*, user) -> dict[str, int]:
@@ -38,3 +59,162 @@ def platform_figures(*, user) -> dict[str, int]:
         cached_for_data_version("platform-figures", f"{sql}|{params!r}", lambda: list(union))
     )
     return figures
+
+
+# My overview ---------------------------------------------------------------------------------
+
+
+def challenge_list_of_my_organisations(*, user) -> QuerySet[Challenge]:
+    """Every challenge (drafts included) of the organisations the user is an active member
+    of, most recently changed first."""
+    return (
+        Challenge.objects.filter(
+            organisation__in=Membership.objects.filter(
+                user=user, state=Membership.State.ACTIVE
+            ).values("organisation")
+        )
+        .select_related("organisation")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def community_membership_list_for_user(*, user) -> QuerySet[CommunityMembership]:
+    return (
+        CommunityMembership.objects.filter(user=user)
+        .select_related("community__hub")
+        .order_by("community__name", "pk")
+    )
+
+
+def community_join_request_list_for_user(*, user) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(user=user).select_related("community").order_by("-created_at")
+
+
+# Coordinators see every introduction in their regions; the overview shows the latest.
+DASHBOARD_INTRODUCTIONS = 20
+
+
+def dashboard_sections(*, user) -> dict[str, QuerySet]:
+    """What "My overview" shows, one entry per section (each one query, however many rows).
+    A new section adds an entry here and a partial in templates/portal/."""
+    return {
+        "memberships": membership_list_for_user(user=user),
+        "requests_to_decide": membership_requests_to_decide(user=user),
+        "challenges": challenge_list_of_my_organisations(user=user),
+        "community_memberships": community_membership_list_for_user(user=user),
+        "community_join_requests": community_join_request_list_for_user(user=user),
+        "community_invitations": community_invitations_pending_for_user(user=user),
+        "challenge_interests": challenge_interest_list_for_user(user=user),
+        "introductions": introductions_visible_to(user)
+        .select_related("match__challenge", "match__organisation")
+        .order_by("-created_at")[:DASHBOARD_INTRODUCTIONS],
+    }
+
+
+# Another person's page ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """Another person as one viewer may see them: the name, and each detail only when the
+    person allowed it for this viewer."""
+
+    person: User
+    show_email: bool
+    show_profile: bool
+    organisations: list[Organisation]
+    topics: list[AITopic]
+
+
+def person_get_for_viewer(*, viewer, pk: int) -> PersonView | None:
+    """The person page's data, or None when the viewer may not see the page at all.
+
+    Signed-in members always see the name (it is shown next to everything people write);
+    visitors only see the page of someone who made part of their profile public."""
+    person = User.objects.filter(pk=pk, is_active=True).select_related("province").first()
+    if person is None:
+        return None
+    show_email = person.shows_email_to(viewer)
+    show_profile = person.shows_profile_to(viewer)
+    if not viewer.is_authenticated and not (show_email or show_profile):
+        return None
+    organisations: list[Organisation] = []
+    topics: list[AITopic] = []
+    if show_profile:
+        organisations = list(
+            Organisation.objects.visible_to(viewer)
+            .filter(
+                memberships__user=person,
+                memberships__state=Membership.State.ACTIVE,
+            )
+            .select_related("kind")
+            .order_by("name")
+        )
+        topics = list(person.expertise_topics.order_by("position", "slug"))
+    return PersonView(
+        person=person,
+        show_email=show_email,
+        show_profile=show_profile,
+        organisations=organisations,
+        topics=topics,
+    )
+
+
+# Hub pages ----------------------------------------------------------------------------------
+
+
+def _counts_by_province(queryset: QuerySet) -> tuple[QuerySet, str]:
+    grouped = queryset.order_by().values_list("province_id").annotate(n=Count("pk"))
+    sql, params = grouped.query.sql_with_params()
+    return grouped, f"{sql}|{params!r}"
+
+
+def _per_hub(counts: dict[int, int], provinces_of_hub: dict[int, list[int]]) -> Case:
+    """A hub's count as a CASE over its id (the hubs are few), so the result stays a
+    queryset the directory can filter and sort."""
+    whens = [
+        When(pk=hub_id, then=Value(sum(counts.get(p, 0) for p in provinces)))
+        for hub_id, provinces in provinces_of_hub.items()
+    ]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def hub_list(*, user) -> QuerySet[Hub]:
+    """All hubs with their provinces and how many open challenges and organisations in
+    their region the user can see, so each count matches the list it links to.
+
+    The counts are one grouped scan per kind, shared through the cache until data changes:
+    at national size a scan of every challenge the user may see takes a good part of a
+    second."""
+    challenges, challenges_key = _counts_by_province(challenge_listed_queryset(user=user))
+    organisations, organisations_key = _counts_by_province(Organisation.objects.visible_to(user))
+
+    def count():
+        provinces_of_hub: dict[int, list[int]] = {}
+        for hub_id, province_id in Hub.provinces.through.objects.values_list(
+            "hub_id", "province_id"
+        ):
+            provinces_of_hub.setdefault(hub_id, []).append(province_id)
+        return provinces_of_hub, dict(challenges), dict(organisations)
+
+    provinces_of_hub, by_challenges, by_organisations = cached_for_data_version(
+        "hub-counts", f"{challenges_key}/{organisations_key}", count
+    )
+    return (
+        Hub.objects.annotate(
+            open_challenge_count=_per_hub(by_challenges, provinces_of_hub),
+            organisation_count=_per_hub(by_organisations, provinces_of_hub),
+        )
+        .prefetch_related(provinces_by_name())
+        .order_by("name")
+    )
+
+
+def hub_filterset(*, user, filters: Mapping[str, Any] | None) -> HubFilterSet:
+    """The hub directory's FilterSet (search box and province) over `hub_list`."""
+    return HubFilterSet(filters, queryset=hub_list(user=user), user=user)
+
+
+def hub_communities(*, user, hub: Hub) -> QuerySet[LearningCommunity]:
+    """The hub's learning communities that the user may see, newest first."""
+    return LearningCommunity.objects.visible_to(user).filter(hub=hub).order_by("-created_at")

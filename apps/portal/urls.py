@@ -5,4 +5,8 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("me/", views.dashboard, name="dashboard"),
+    path("me/get-started/", views.get_started, name="get_started"),
+    path("me/delete/", views.account_delete, name="account_delete"),
+    path("people/<int:pk>/", views.person, name="person"),
 ]

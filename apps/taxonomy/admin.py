@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import ChangeListQuerysetMixin, ReadonlyAfterCreationMixin
-from apps.hubs.permissions import provinces_coordinated_by, sees_all_hubs
 
 from .models import AITopic, Format, OrganisationKind, Province, Sector
 
@@ -45,9 +44,9 @@ class ProvinceAdmin(ChangeListQuerysetMixin, ReadonlyAfterCreationMixin, admin.M
         if (
             match is not None
             and match.url_name == "autocomplete"
-            and not sees_all_hubs(request.user)
+            and not request.user.sees_all_hubs
         ):
-            queryset = queryset.filter(pk__in=provinces_coordinated_by(request.user).values("pk"))
+            queryset = queryset.filter(pk__in=request.user.coordinated_provinces().values("pk"))
         return queryset, may_have_duplicates
 
 

@@ -53,7 +53,7 @@ def coordinator_pages(region, sme) -> dict[str, str]:
             "communities:activity_create", kwargs={"slug": community.slug}
         ),
         "organisation members": reverse("organisations:members", kwargs={"slug": sme.slug}),
-        "overview": reverse("accounts:dashboard"),
+        "overview": reverse("portal:dashboard"),
     }
 
 
@@ -173,7 +173,7 @@ def test_a_member_sees_their_own_challenges_matches_and_status_without_a_second_
         reverse("challenges:matches", kwargs={"pk": challenge.pk}),
         reverse("challenges:status", kwargs={"pk": challenge.pk}),
         reverse("matching:introduction", kwargs={"pk": region["introduction"].pk}),
-        reverse("accounts:dashboard"),
+        reverse("portal:dashboard"),
     ):
         response = client.get(url)
         assert response.status_code == 200, url

@@ -73,7 +73,7 @@ def community_url(community):
 # --- One scenario per template that names someone ------------------------------------------
 
 
-def hub_coordinators(person, personas, sme) -> Page:  # hubs/hub_detail.html
+def hub_coordinators(person, personas, sme) -> Page:  # portal/hub_detail.html
     make_coordinator(person, "zuid-holland")
     return Page(reverse("hubs:detail", kwargs={"slug": "zuid-holland"}), EVERYONE)
 
@@ -99,8 +99,8 @@ def knowledge_author(person, personas, sme) -> Page:  # knowledge/knowledge_deta
     return Page(reverse("knowledge:detail", kwargs={"slug": item.slug}), EVERYONE)
 
 
-def person_page(person, personas, sme) -> Page:  # accounts/person.html
-    return Page(reverse("accounts:person", kwargs={"pk": person.pk}), EVERYONE)
+def person_page(person, personas, sme) -> Page:  # portal/person.html
+    return Page(reverse("portal:person", kwargs={"pk": person.pk}), EVERYONE)
 
 
 def invitation_sender(person, personas, sme) -> Page:  # communities/invitation.html
@@ -128,9 +128,9 @@ def organisation_members(person, personas, sme) -> Page:  # organisations/organi
     )
 
 
-def dashboard_requests(person, personas, sme) -> Page:  # accounts/_dashboard_requests.html
+def dashboard_requests(person, personas, sme) -> Page:  # portal/_dashboard_requests.html
     MembershipFactory(organisation=sme, user=person, state=Membership.State.REQUESTED)
-    return Page(reverse("accounts:dashboard"), ("admin",))
+    return Page(reverse("portal:dashboard"), ("admin",))
 
 
 def challenge_interest(person, personas, sme) -> Page:  # matching/challenge_matches.html

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 PRIVACY_URL = reverse("accounts:privacy")
 MY_DATA_URL = reverse("accounts:my_data")
 EXPORT_URL = reverse("accounts:export")
-DELETE_URL = reverse("accounts:delete")
+DELETE_URL = reverse("portal:account_delete")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ PROFILE_URL = reverse("accounts:profile")
 
 def person_url(person):
     with translation.override("nl"):
-        return reverse("accounts:person", kwargs={"pk": person.pk})
+        return reverse("portal:person", kwargs={"pk": person.pk})
 
 
 def profile_data(**overrides):
@@ -231,4 +231,4 @@ def test_a_deactivated_or_missing_person_is_404(client, anne, outsider):
     client.force_login(outsider)
     User.objects.filter(pk=anne.pk).update(is_active=False)
     assert client.get(person_url(anne)).status_code == 404
-    assert client.get(reverse("accounts:person", kwargs={"pk": 999999})).status_code == 404
+    assert client.get(reverse("portal:person", kwargs={"pk": 999999})).status_code == 404

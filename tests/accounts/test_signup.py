@@ -96,5 +96,5 @@ def test_a_new_person_lands_on_get_started_after_confirming_their_email(client, 
     link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", mailoutbox[0].body)
     response = client.post(link.group(0).split("testserver", 1)[-1])
     assert response.status_code == 302
-    assert response.url == reverse("accounts:get_started")
+    assert response.url == reverse("portal:get_started")
     assert client.get(response.url).status_code == 200

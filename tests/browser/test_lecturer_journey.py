@@ -190,7 +190,7 @@ def test_lecturer_finds_a_fitting_community_asks_to_join_and_is_let_in(
     assert_accessible_at_both_widths(coordinator, "journey-lecturer-join-requests-decided")
 
     # The lecturer has a notice; opening it leads to the community, now as a member.
-    page.goto(en("accounts:dashboard"))
+    page.goto(en("portal:dashboard"))
     page.get_by_role("navigation", name="Account").get_by_role(
         "link", name=re.compile("^Notifications")
     ).click()
@@ -206,7 +206,7 @@ def test_lecturer_finds_a_fitting_community_asks_to_join_and_is_let_in(
     assert Notification.objects.get(recipient=lecturer).read_at is not None
     assert_accessible_at_both_widths(page, "journey-lecturer-community-member")
 
-    page.goto(en("accounts:dashboard"))
+    page.goto(en("portal:dashboard"))
     expect(page.locator("main")).to_contain_text(COMMUNITY)
     assert_accessible_at_both_widths(page, "journey-lecturer-dashboard")
 

@@ -251,9 +251,9 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
 ):
     # Sign up with the real form and confirm from the mail: the person lands on "get started".
     user = signup(page, mailoutbox, email=EMAIL, full_name="Anouk de Bakker", password=PASSWORD)
-    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:get_started")) + "$"))
+    expect(page).to_have_url(re.compile(re.escape(reverse("portal:get_started")) + "$"))
 
-    page.goto(en("accounts:get_started"))
+    page.goto(en("portal:get_started"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Get started")
     page.get_by_label("Name of the organisation").fill("Korenbloem")
     page.get_by_role("button", name="Search").click()
@@ -360,7 +360,7 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     expect(page.locator("main")).to_contain_text(EMAIL)  # the asking side sees its own contact
     assert_accessible_at_both_widths(page, "journey-sme-introduction")
 
-    page.goto(en("accounts:dashboard"))
+    page.goto(en("portal:dashboard"))
     expect(page.locator("main")).to_contain_text(TITLE)
     assert_accessible_at_both_widths(page, "journey-sme-dashboard")
 

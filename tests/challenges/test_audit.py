@@ -96,7 +96,7 @@ def test_a_refused_move_leaves_no_audit_row(zh_coordinator, sme):
 def test_moves_nobody_decided_are_not_in_the_coordinators_trail(submitted):
     # An import or a task passes no person: the import records itself as a whole.
     challenge_change_status(
-        challenge=submitted, to_status=ChallengeStatus.PUBLISHED, schedule_matching=False
+        challenge=submitted, to_status=ChallengeStatus.PUBLISHED, announce=False
     )
 
     assert not AuditEvent.objects.exists()

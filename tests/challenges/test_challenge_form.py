@@ -60,7 +60,7 @@ def test_person_without_a_demand_organisation_gets_a_friendly_page(client):
     assert response.status_code == 200
     assert response.templates[0].name == "challenges/challenge_no_organisation.html"
     assert "form" not in response.context
-    assert reverse("accounts:get_started") in response.text
+    assert reverse("portal:get_started") in response.text
     response = client.post(CREATE_URL, form_data(organisation=1))
     assert not Challenge.objects.exists()
 

@@ -277,7 +277,7 @@ def test_a_declined_invitation_no_longer_opens_a_members_only_community(
 def test_my_overview_lists_open_invitations(client, invitation, invitee):
     client.force_login(invitee)
 
-    response = client.get(reverse("accounts:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
 
     assert list(response.context["community_invitations"]) == [invitation]
     assert "Slimmer bakken" in response.content.decode()
@@ -297,7 +297,7 @@ def test_my_overview_shows_invitations_in_a_fixed_number_of_queries(
             )
 
     client.force_login(invitee)
-    url = reverse("accounts:dashboard")
+    url = reverse("portal:dashboard")
     invite(2)
     with django_assert_max_num_queries(30) as few:
         client.get(url)

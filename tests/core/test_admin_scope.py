@@ -21,11 +21,11 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import translation
 
+from apps.accounts.admin_scope import HubScopedAdminMixin
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.challenges.models import Challenge, ChallengeStatus, ChallengeToReview
 from apps.communities.models import CommunityInvitation, CommunityMembership
-from apps.core.admin import HubScopedAdminMixin
 from apps.hubs.services import (
     PROGRAMME_COORDINATOR_GROUP_NAME,
     hub_coordinator_add,

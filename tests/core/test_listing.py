@@ -9,9 +9,10 @@ from django.utils.translation import ngettext_lazy
 
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.challenges.selectors import challenge_filterset
-from apps.core.filters import filter_data, topics_matching
+from apps.core.filters import filter_data
 from apps.core.listing import RESULTS_ID, render_listing
 from apps.core.search import search_query
+from apps.taxonomy.facets import topics_matching
 from apps.taxonomy.models import AITopic, Sector
 from tests.challenges.factories import ChallengeFactory
 

@@ -177,7 +177,7 @@ def test_deactivating_the_app_closes_the_admin_again(client, staff):
 
 def test_a_member_browses_the_site_without_a_second_factor(client, member):
     client.force_login(member)
-    for path in (reverse("portal:home"), reverse("accounts:dashboard"), reverse("challenges:list")):
+    for path in (reverse("portal:home"), reverse("portal:dashboard"), reverse("challenges:list")):
         response = client.get(path)
         assert response.status_code == 200, path
         assert not shown_messages(response)
@@ -337,6 +337,6 @@ def test_the_qr_code_is_described_and_its_secret_written_out(client, staff):
 def test_reauthentication_elsewhere_still_offers_the_password(client, staff):
     give_totp(staff)
     client.force_login(staff)
-    page = client.get(reverse("mfa_reauthenticate") + "?next=" + reverse("accounts:dashboard"))
+    page = client.get(reverse("mfa_reauthenticate") + "?next=" + reverse("portal:dashboard"))
     assert page.status_code == 200
     assert reverse("account_reauthenticate") in page.content.decode()

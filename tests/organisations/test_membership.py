@@ -109,7 +109,7 @@ def test_an_inactive_organisation_takes_no_requests(client, persona, request):
 
 def test_join_goes_back_to_a_local_next_but_not_elsewhere(client, sme):
     client.force_login(UserFactory())
-    back = reverse("accounts:get_started") + "?q=bakkerij"
+    back = reverse("portal:get_started") + "?q=bakkerij"
     assert client.post(url("join", sme), {"next": back}).url == back
     other = UserFactory()
     client.force_login(other)
@@ -349,7 +349,7 @@ def test_a_member_leaves_after_confirming(client, sme, member):
     assert client.get(url("leave", sme)).status_code == 200
     assert Membership.objects.filter(user=member, organisation=sme).exists()
     response = client.post(url("leave", sme))
-    assert response.url == reverse("accounts:dashboard")
+    assert response.url == reverse("portal:dashboard")
     assert not Membership.objects.filter(user=member, organisation=sme).exists()
 
 

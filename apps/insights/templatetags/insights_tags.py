@@ -2,7 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import number_format
 
-from apps.hubs.models import with_reach_confirmed
+from apps.accounts.permissions import with_reach_confirmed
 from apps.insights.permissions import may_see_any_insights, may_see_hub_insights
 
 register = template.Library()

@@ -17,8 +17,8 @@ from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_URL = reverse("accounts:dashboard")
-GET_STARTED_URL = reverse("accounts:get_started")
+DASHBOARD_URL = reverse("portal:dashboard")
+GET_STARTED_URL = reverse("portal:get_started")
 
 
 def fill_overview(person, *, rows: int):

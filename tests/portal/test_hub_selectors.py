@@ -3,7 +3,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from apps.accounts.models import Audience, User
 from apps.challenges.models import Visibility
-from apps.hubs.selectors import hub_communities, hub_get, hub_list
+from apps.hubs.selectors import hub_get
+from apps.portal.selectors import hub_communities, hub_list
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import ChallengeFactory
 from tests.communities.factories import CommunityMembershipFactory, LearningCommunityFactory

@@ -1,3 +1,6 @@
+"""The hub pages under /hubs/. Their URL names keep the site section's namespace, "hubs",
+which the navigation marks as the current section."""
+
 from django.urls import path
 
 from . import views
