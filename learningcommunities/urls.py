@@ -4,13 +4,25 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from apps.challenges import urls as challenge_urls
+from apps.communities import urls as community_urls
+from apps.knowledge import urls as knowledge_urls
 from apps.matching import urls as matching_urls
+from apps.organisations import urls as organisation_urls
+from apps.portal import urls as portal_urls
 
 # A site section can hold pages of several apps; each app keeps its own URL list and the
 # section's namespace is composed here (the matches page of a challenge is matching's).
 challenge_section = (
     [*challenge_urls.urlpatterns, *matching_urls.challenge_urlpatterns],
     challenge_urls.app_name,
+)
+community_section = (
+    [*community_urls.urlpatterns, *knowledge_urls.community_urlpatterns],
+    community_urls.app_name,
+)
+organisation_section = (
+    [*organisation_urls.urlpatterns, *portal_urls.organisation_urlpatterns],
+    organisation_urls.app_name,
 )
 
 urlpatterns = [
@@ -22,9 +34,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("hubs/", include("apps.portal.hub_urls")),
-    path("organisations/", include("apps.organisations.urls")),
+    path("organisations/", include(organisation_section)),
     path("challenges/", include(challenge_section)),
-    path("communities/", include("apps.communities.urls")),
+    path("communities/", include(community_section)),
     path("knowledge/", include("apps.knowledge.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("insights/", include("apps.insights.urls")),

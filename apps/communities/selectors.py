@@ -14,7 +14,6 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.challenges.models import Challenge
 from apps.hubs.models import HubCoordinator
-from apps.knowledge.models import KnowledgeItem
 from apps.matching.models import Match, MatchStatus
 from apps.organisations.models import Membership, Organisation
 
@@ -136,7 +135,8 @@ class CommunityPage:
     upcoming_activities: list[Activity]
     past_activities: list[Activity]
     updates: list[Update]
-    results: list[KnowledgeItem]
+    # The knowledge items it produced (the knowledge app's, read through the relation).
+    results: list
     learning: list[LearningEntry]
     own_learning_record: LearningRecord | None = None
 
@@ -177,8 +177,7 @@ def community_page(
         .order_by("-created_at", "-pk")[:UPDATES_ON_PAGE]
     )
     results = list(
-        KnowledgeItem.objects.visible_to(user)
-        .filter(source_community=community)
+        community.knowledge_items.visible_to(user)
         .select_related("author")
         .order_by("-created_at", "-pk")[:RESULTS_ON_PAGE]
     )

@@ -32,7 +32,6 @@ urlpatterns = [
     path("<slug:slug>/calendar.ics", views.community_ical, name="ical"),
     path("<slug:slug>/updates/new/", views.update_create_view, name="update_create"),
     path("<slug:slug>/updates/<int:pk>/delete/", views.update_delete_view, name="update_delete"),
-    path("<slug:slug>/results/new/", views.add_result, name="add_result"),
     path("<slug:slug>/learning/", views.learning_record, name="learning"),
     path("<slug:slug>/status/", views.community_status, name="status"),
 ]

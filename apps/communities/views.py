@@ -12,9 +12,6 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.middleware import second_factor_for_coordinators
 from apps.accounts.models import User
-from apps.challenges.models import Visibility
-from apps.knowledge.forms import KnowledgeItemForm
-from apps.knowledge.services import knowledge_item_create
 
 from .forms import ActivityForm, JoinRequestForm, LearningRecordForm, UpdateForm
 from .ical import calendar_token, calendar_token_user_id, community_calendar
@@ -376,43 +373,6 @@ def update_delete_view(request, slug: str, pk: int):
 
 
 # --- Results ---------------------------------------------------------------------------------
-
-
-@login_required
-def add_result(request, slug: str):
-    access = get_community_for_contributors(request.user, slug)
-    community = access.community
-    # A members-only community's results start out for signed-in members, not the world.
-    initial = {} if community.is_public else {"visibility": Visibility.MEMBERS}
-    form = KnowledgeItemForm(
-        _submitted(request), request.FILES if request.method == "POST" else None, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _item, created = knowledge_item_create(
-                title=data["title"],
-                kind=data["kind"],
-                summary=data["summary"],
-                body=data["body"],
-                file=data["file"],
-                link=data["link"],
-                licence=data["licence"],
-                visibility=data["visibility"],
-                topics=data["topics"],
-                sectors=data["sectors"],
-                author=request.user,
-                source_community=community,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if created:
-                messages.success(request, _("The result was added to the knowledge base."))
-            else:
-                messages.info(request, _("You already added a result with this title."))
-            return redirect(_detail(community, "results"))
-    return render(request, "communities/result_form.html", {"community": community, "form": form})
 
 
 @login_required

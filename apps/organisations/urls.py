@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.organisation_list, name="list"),
     # Before the slug pattern; `services.RESERVED_SLUGS` keeps organisations from taking it.
     path("new/", views.organisation_create, name="create"),
-    path("<slug:slug>/", views.organisation_page, name="detail"),
     path("<slug:slug>/edit/", views.organisation_edit, name="edit"),
     path("<slug:slug>/join/", views.organisation_join, name="join"),
     path("<slug:slug>/leave/", views.organisation_leave, name="leave"),

@@ -9,25 +9,21 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.middleware import second_factor_for_coordinators
-from apps.challenges.selectors import challenge_list_for_organisation
 from apps.core.listing import render_listing
 from apps.semantics.forms import posted_as_initial
 from apps.semantics.services import posted_text, topic_suggestions_shown
-from apps.taxonomy.models import OrganisationKind
 
 from . import services
 from .forms import OrganisationForm
 from .models import Membership
 from .permissions import (
-    can_manage_members,
     get_membership_in,
     get_organisation_for_edit,
     get_organisation_for_member_management,
-    get_organisation_for_view_or_404,
     get_organisation_to_join,
     get_own_membership,
 )
-from .selectors import membership_get, organisation_filterset, organisation_members
+from .selectors import organisation_filterset, organisation_members
 
 PAGE_SIZE = 24
 
@@ -43,50 +39,8 @@ def organisation_list(request):
     )
 
 
-def organisation_detail(request, slug: str):
-    organisation = get_organisation_for_view_or_404(request.user, slug)
-    return render(
-        request,
-        "organisations/organisation_detail.html",
-        {
-            "organisation": organisation,
-            # Capacity and formats describe what a supplier offers; demand has neither.
-            "is_supplier": organisation.kind.role == OrganisationKind.Role.SUPPLY,
-            "challenges": challenge_list_for_organisation(
-                user=request.user, organisation=organisation
-            ),
-        },
-    )
-
-
-# --- The organisation's page with the viewer's membership, and membership actions -----------
-
-
-def organisation_page(request, slug: str):
-    """The organisation's public page, plus what the viewer can do: ask to join, see their
-    pending request or membership, and (administrators) edit and manage members."""
-    organisation = get_organisation_for_view_or_404(request.user, slug)
-    membership = membership_get(user=request.user, organisation=organisation)
-    is_admin = bool(
-        membership
-        and membership.state == Membership.State.ACTIVE
-        and membership.role == Membership.Role.ADMIN
-    )
-    return render(
-        request,
-        "organisations/organisation_detail.html",
-        {
-            "organisation": organisation,
-            # Capacity and formats describe what a supplier offers; demand has neither.
-            "is_supplier": organisation.kind.role == OrganisationKind.Role.SUPPLY,
-            "challenges": challenge_list_for_organisation(
-                user=request.user, organisation=organisation
-            ),
-            "membership": membership,
-            "can_edit": is_admin,
-            "can_manage_members": is_admin or can_manage_members(request.user, organisation),
-        },
-    )
+# --- Membership actions ------------------------------------------------------------------------
+# (The organisation's page, which also shows its challenges, is apps.portal's.)
 
 
 @login_required

@@ -2,6 +2,12 @@ from django.urls import path
 
 from . import views
 
+# An organisation's page shows its challenges too: the project's URL map puts it in the
+# organisation section ("organisations:detail").
+organisation_urlpatterns = [
+    path("<slug:slug>/", views.organisation_page, name="detail"),
+]
+
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),

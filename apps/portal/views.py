@@ -1,5 +1,5 @@
-"""Pages that gather from every app: the home page, My overview and the pages around it,
-another person's page and the hub pages."""
+"""Pages that gather from several apps: the home page, My overview and the pages around it,
+another person's page, the hub pages and an organisation's page (with its challenges)."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -12,14 +12,22 @@ from django.utils.translation import ngettext_lazy
 from apps.accounts import services as account_services
 from apps.accounts.forms import AccountDeleteForm
 from apps.accounts.middleware import second_factor_for_coordinators
-from apps.challenges.selectors import challenge_list_for_hub, challenge_list_latest_public
+from apps.challenges.selectors import (
+    challenge_list_for_hub,
+    challenge_list_for_organisation,
+    challenge_list_latest_public,
+)
 from apps.core.listing import render_listing
 from apps.hubs.selectors import hub_get
+from apps.organisations.models import Membership
+from apps.organisations.permissions import can_manage_members, get_organisation_for_view_or_404
 from apps.organisations.selectors import (
+    membership_get,
     organisation_list_for_hub,
     organisation_list_sole_admin,
     organisation_search_to_join,
 )
+from apps.taxonomy.models import OrganisationKind
 
 from .permissions import get_person_for_view_or_404
 from .selectors import (
@@ -124,5 +132,32 @@ def hub_detail(request, slug: str):
             "challenge_count": challenges.count(),
             "communities": communities[:COMMUNITIES_ON_DETAIL],
             "community_count": communities.count(),
+        },
+    )
+
+
+def organisation_page(request, slug: str):
+    """The organisation's public page, plus what the viewer can do: ask to join, see their
+    pending request or membership, and (administrators) edit and manage members."""
+    organisation = get_organisation_for_view_or_404(request.user, slug)
+    membership = membership_get(user=request.user, organisation=organisation)
+    is_admin = bool(
+        membership
+        and membership.state == Membership.State.ACTIVE
+        and membership.role == Membership.Role.ADMIN
+    )
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {
+            "organisation": organisation,
+            # Capacity and formats describe what a supplier offers; demand has neither.
+            "is_supplier": organisation.kind.role == OrganisationKind.Role.SUPPLY,
+            "challenges": challenge_list_for_organisation(
+                user=request.user, organisation=organisation
+            ),
+            "membership": membership,
+            "can_edit": is_admin,
+            "can_manage_members": is_admin or can_manage_members(request.user, organisation),
         },
     )
