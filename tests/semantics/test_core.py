@@ -128,3 +128,44 @@ def test_the_words_a_text_shares_with_a_topic_raise_that_topic(embedder):
 
     assert score(with_words, "inspection") > score(by_meaning, "inspection")
     assert with_words[0].topic == "inspection"
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_the_vector_table_keeps_8_bit_codes_close_to_the_exact_similarities():
+    from apps.semantics.core import VectorTable
+
+    rng = np.random.default_rng(7)
+    vectors = _unit(rng.standard_normal((3000, 64)))
+    table = VectorTable(64)
+    table.ROWS_PER_PRODUCT = 1000  # several blocks and products, as at full size
+    table.upsert(list(range(1000)), vectors[:1000])
+    table.upsert(list(range(1000, 3000)), vectors[1000:])
+    query = _unit((vectors[42] + 0.8 * vectors[7])[None, :])[0]
+
+    found = table.nearest(query, limit=3000, floor=0.0)
+    exact = vectors @ query
+    scores = dict(found)
+
+    assert len(table) == 3000
+    # Only rows within the quantisation error of the floor may fall on the other side.
+    assert {i for i in range(3000) if exact[i] >= 0.01} <= set(scores)
+    assert not {i for i in scores if exact[i] < -0.01}
+    assert max(abs(score - exact[i]) for i, score in found) < 0.01
+    assert [i for i, _ in found[:2]] == [42, 7]
+    assert table._blocks[0][1].dtype == np.int8  # a quarter of float32's memory
+
+
+def test_the_vector_table_replaces_a_row_in_place_and_keeps_ties_in_id_order():
+    from apps.semantics.core import VectorTable
+
+    table = VectorTable(2)
+    table.upsert([5, 3, 9], np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]))
+    table.upsert([5], np.array([[0.0, 1.0]]))  # 5 now points the other way
+
+    assert len(table) == 3 and len(table._blocks) == 1  # written in place, not appended
+    assert [i for i, _ in table.nearest(np.array([0.0, 1.0]), limit=5, floor=0.5)] == [3, 5, 9]
+    assert table.nearest(np.array([1.0, 0.0]), limit=5, floor=0.5) == []
+    assert table.nearest(np.array([0.0, 1.0]), limit=2, floor=0.5)[0] == (3, 1.0)
