@@ -175,6 +175,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             return Province.objects.all()
         return Province.objects.filter(pk__in=self.coordinated_hubs.values("provinces"))
 
+    def coordinates(self, province) -> bool:
+        """Whether `province` (a Province or its id) lies within this person's reach."""
+        province_id = getattr(province, "pk", province)
+        return self.coordinated_provinces().filter(pk=province_id).exists()
+
     def shows(self, audience: str, *, to) -> bool:
         """Whether `to` (a user, possibly anonymous) is in `audience` for this person."""
         if to.is_authenticated and to.pk == self.pk:

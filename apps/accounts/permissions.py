@@ -53,6 +53,12 @@ def provinces_coordinated_by(user) -> QuerySet[Province]:
     return user.coordinated_provinces()
 
 
+def coordinates_region_of(user, thing) -> bool:
+    """Whether the province `thing` lies in (`thing.province_id`: a challenge, an
+    organisation) is within the user's reach: `User.coordinates`, false for a visitor."""
+    return bool(user.is_authenticated and user.coordinates(thing.province_id))
+
+
 def _hubs_coordinated_by(user) -> QuerySet:
     hubs = user.coordinated_hubs.all()
     return hubs if coordinator_reach_confirmed(user) else hubs.none()

@@ -239,9 +239,9 @@ class ChallengeInterestQuerySet(models.QuerySet):
         condition = (
             models.Q(user=user)
             | models.Q(
-                challenge__organisation__in=Membership.objects.filter(
-                    user=user, state=Membership.State.ACTIVE
-                ).values("organisation")
+                challenge__organisation__in=Membership.objects.active_for(user).values(
+                    "organisation"
+                )
             )
             | models.Q(challenge__province__in=provinces_coordinated_by(user).values("pk"))
         )

@@ -3,6 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from apps.accounts.permissions import coordinates_region_of
+
 from .models import EDITABLE_STATUSES, Challenge, ChallengeStatus
 from .selectors import challenge_get_visible
 
@@ -38,19 +40,7 @@ def is_active_member(user, organisation_id: int) -> bool:
 
     return bool(
         user.is_authenticated
-        and Membership.objects.filter(
-            user=user, organisation_id=organisation_id, state=Membership.State.ACTIVE
-        ).exists()
-    )
-
-
-def coordinates_region_of(user, challenge: Challenge) -> bool:
-    """A coordinator of a hub covering the challenge's province, or a national one."""
-    from apps.accounts.permissions import provinces_coordinated_by
-
-    return bool(
-        user.is_authenticated
-        and provinces_coordinated_by(user).filter(pk=challenge.province_id).exists()
+        and Membership.objects.active_for(user).filter(organisation_id=organisation_id).exists()
     )
 
 

@@ -85,7 +85,7 @@ def challenge_list_for_member(*, user) -> QuerySet[Challenge]:
 
     if not user.is_authenticated:
         return Challenge.objects.none()
-    memberships = Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+    memberships = Membership.objects.active_for(user)
     queryset = Challenge.objects.filter(organisation__in=memberships.values("organisation"))
     return _with_card_data(queryset.order_by("-updated_at", "-pk"))
 

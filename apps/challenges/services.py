@@ -288,7 +288,7 @@ def challenge_create(
     repeated call returns the challenge the first call made, untouched and not submitted
     twice; the unique token settles even two calls that race each other.
     """
-    if not organisation.memberships.filter(user=by, state=Membership.State.ACTIVE).exists():
+    if not Membership.objects.active_for(by).filter(organisation=organisation).exists():
         raise PermissionDenied
     if creation_token is not None:
         existing = Challenge.objects.filter(creation_token=creation_token, created_by=by).first()

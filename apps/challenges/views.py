@@ -7,6 +7,7 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.middleware import second_factor_for_coordinators
+from apps.accounts.permissions import coordinates_region_of
 from apps.core.listing import render_listing
 from apps.hubs.models import Hub
 from apps.semantics.forms import posted_as_initial
@@ -17,7 +18,6 @@ from .forms import ChallengeForm, InterestForm
 from .models import MATCHED_STATUSES, ChallengeStatus
 from .permissions import (
     can_edit,
-    coordinates_region_of,
     demand_organisations_of,
     get_challenge_for_follow_up_or_404,
     get_challenge_for_interest_or_404,

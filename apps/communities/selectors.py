@@ -97,9 +97,9 @@ def community_member_users(*, community: LearningCommunity) -> QuerySet[User]:
 def _organisations_of(users: Iterable[int]) -> dict[int, Organisation]:
     """Each user's only active organisation (none when they have several or none)."""
     by_user: dict[int, list[Organisation]] = {}
-    memberships = Membership.objects.filter(
-        user_id__in=list(users), state=Membership.State.ACTIVE
-    ).select_related("organisation")
+    memberships = (
+        Membership.objects.active().filter(user_id__in=list(users)).select_related("organisation")
+    )
     for membership in memberships:
         by_user.setdefault(membership.user_id, []).append(membership.organisation)
     return {user_id: orgs[0] for user_id, orgs in by_user.items() if len(orgs) == 1}
@@ -350,9 +350,11 @@ def _organisations_with_kind_of(user_ids: list[int]) -> dict[int, Organisation]:
     if not user_ids:
         return {}
     by_user: dict[int, list[Organisation]] = {}
-    for membership in Membership.objects.filter(
-        user_id__in=user_ids, state=Membership.State.ACTIVE
-    ).select_related("organisation__kind"):
+    for membership in (
+        Membership.objects.active()
+        .filter(user_id__in=user_ids)
+        .select_related("organisation__kind")
+    ):
         by_user.setdefault(membership.user_id, []).append(membership.organisation)
     return {user_id: orgs[0] for user_id, orgs in by_user.items() if len(orgs) == 1}
 

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
+from apps.accounts.permissions import coordinates_region_of
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.challenges.models import Challenge, ChallengeStatus
-from apps.challenges.permissions import coordinates_region_of
 from apps.challenges.services import challenge_change_status
 from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub

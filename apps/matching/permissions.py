@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from apps.accounts.permissions import provinces_coordinated_by
+from apps.accounts.permissions import coordinates_region_of, provinces_coordinated_by
 from apps.challenges.models import Challenge
-from apps.challenges.permissions import coordinates_region_of, is_active_member
+from apps.challenges.permissions import is_active_member
 from apps.organisations.models import Membership
 
 from .models import IntroductionRequest, Match
@@ -39,9 +39,7 @@ def introductions_visible_to(user):
     coordinate."""
     if not user.is_authenticated:
         return IntroductionRequest.objects.none()
-    organisations = Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values(
-        "organisation"
-    )
+    organisations = Membership.objects.active_for(user).values("organisation")
     return IntroductionRequest.objects.filter(
         Q(match__organisation__in=organisations)
         | Q(match__challenge__organisation__in=organisations)
@@ -70,12 +68,11 @@ def get_introduction_for_view_or_404(user, pk: int) -> IntroductionRequest:
 
 def can_decide_introduction(user, introduction: IntroductionRequest) -> bool:
     """The partner's active administrators answer a request."""
-    return Membership.objects.filter(
-        user=user,
-        organisation_id=introduction.match.organisation_id,
-        role=Membership.Role.ADMIN,
-        state=Membership.State.ACTIVE,
-    ).exists()
+    return (
+        Membership.objects.active_for(user)
+        .filter(organisation_id=introduction.match.organisation_id, role=Membership.Role.ADMIN)
+        .exists()
+    )
 
 
 def get_introduction_for_decision_or_404(user, pk: int) -> IntroductionRequest:

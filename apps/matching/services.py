@@ -38,12 +38,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.permissions import sees_all_hubs
+from apps.accounts.permissions import coordinates_region_of, sees_all_hubs
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.challenges.meaning import SOURCE as CHALLENGES
 from apps.challenges.models import MATCHED_STATUSES, Challenge, ChallengeStatus
-from apps.challenges.permissions import coordinates_region_of
 from apps.challenges.selectors import challenge_list_by_ids
 from apps.challenges.services import region_coordinators, site_path
 from apps.communities.models import LearningCommunity
@@ -483,8 +482,8 @@ def match_run_process_here(
     plus writing. At most one chunk waits to be written, so memory holds two chunks' rows.
     Inside a transaction (a test, `load_demo`) another connection would not see its rows,
     so chunks are written here, one after the other; so is a run of one chunk (a single
-    challenge), which has nothing to overlap and would only pay for the thread's connection
-    (13 ms of a 40 ms run)."""
+    challenge), which has nothing to overlap and would only pay for the thread and its
+    connection."""
     context = context or matching_context_load()
     chunk_ids = list(run.chunks.order_by("position").values_list("pk", flat=True))
     if connection.in_atomic_block or len(chunk_ids) < 2:

@@ -10,12 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.middleware import second_factor_for_coordinators
+from apps.accounts.permissions import coordinates_region_of
 from apps.challenges.models import MATCHED_STATUSES
-from apps.challenges.permissions import (
-    coordinates_region_of,
-    get_challenge_for_follow_up_or_404,
-    is_active_member,
-)
+from apps.challenges.permissions import get_challenge_for_follow_up_or_404, is_active_member
 from apps.challenges.selectors import (
     challenge_interest_list,
     challenge_interest_list_for_user,

@@ -141,20 +141,25 @@ class Organisation(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def active_of(self, user):
-        """The user's active memberships: what makes someone a member of an organisation."""
+    def active(self):
+        """Memberships in force (not a request waiting for a decision)."""
+        return self.filter(state=Membership.State.ACTIVE)
+
+    def active_for(self, user):
+        """The user's active memberships: what makes someone a member of an organisation
+        (none for a visitor)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(user=user, state=Membership.State.ACTIVE)
+        return self.active().filter(user=user)
 
     def organisation_ids_of(self, user):
         """Subquery of the organisations the user is an active member of (one column, no
         fan-out: use it as `organisation_id__in=`)."""
-        return self.active_of(user).values("organisation_id")
+        return self.active_for(user).values("organisation_id")
 
     def province_ids_of(self, user):
         """Subquery of the provinces of those organisations."""
-        return self.active_of(user).values("organisation__province_id")
+        return self.active_for(user).values("organisation__province_id")
 
 
 class Membership(models.Model):

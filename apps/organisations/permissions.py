@@ -12,7 +12,7 @@ Everything else that is visible but not theirs is a 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from apps.hubs.models import Hub
+from apps.accounts.permissions import coordinates_region_of
 
 from .models import Membership, Organisation
 from .selectors import organisation_get_for_user, organisation_get_visible
@@ -29,10 +29,6 @@ def get_organisation_for_view_or_404(user, slug: str) -> Organisation:
 
 def is_organisation_admin(user, organisation: Organisation) -> bool:
     return Organisation.objects.administered_by(user).filter(pk=organisation.pk).exists()
-
-
-def coordinates_region_of(user, organisation: Organisation) -> bool:
-    return Hub.objects.coordinated_by(user).filter(provinces=organisation.province_id).exists()
 
 
 def can_manage_members(user, organisation: Organisation) -> bool:

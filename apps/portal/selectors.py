@@ -69,9 +69,7 @@ def challenge_list_of_my_organisations(*, user) -> QuerySet[Challenge]:
     of, most recently changed first."""
     return (
         Challenge.objects.filter(
-            organisation__in=Membership.objects.filter(
-                user=user, state=Membership.State.ACTIVE
-            ).values("organisation")
+            organisation__in=Membership.objects.active_for(user).values("organisation")
         )
         .select_related("organisation")
         .order_by("-updated_at", "-pk")

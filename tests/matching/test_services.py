@@ -426,7 +426,7 @@ def test_a_run_of_one_chunk_is_written_here_without_a_writer_thread(
     suppliers, settings, monkeypatch
 ):
     """One chunk (a single challenge) has nothing to overlap: a writer thread would only add
-    its own connection to every single-challenge run (13 ms of 40 in the benchmark)."""
+    a thread and a connection of its own to the run."""
     challenge = ChallengeFactory(
         status=ChallengeStatus.PUBLISHED, topics=["nlp"], province_code="NL-ZH"
     )
