@@ -219,6 +219,24 @@ class MatchRunChunk(models.Model):
         return f"{self.run} part {self.position}"
 
 
+class IntroductionRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Introduction requests the user may read: those of the partner organisations and
+        the asking organisations they are an active member of, and those in the regions they
+        coordinate."""
+        from apps.accounts.permissions import provinces_coordinated_by
+        from apps.organisations.models import Membership
+
+        if not user.is_authenticated:
+            return self.none()
+        organisations = Membership.objects.active_for(user).values("organisation")
+        return self.filter(
+            models.Q(match__organisation__in=organisations)
+            | models.Q(match__challenge__organisation__in=organisations)
+            | models.Q(match__challenge__province__in=provinces_coordinated_by(user).values("pk"))
+        )
+
+
 class IntroductionRequest(models.Model):
     """An organisation asks to be introduced to a matched partner. Contact is brokered: the
     partner reads the challenge and the message, but learns who asked (name and email) only
@@ -255,6 +273,8 @@ class IntroductionRequest(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
+
+    objects = IntroductionRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -3,10 +3,9 @@ the object, a 404 when it must stay hidden, a 403 when it is visible but not the
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 
-from apps.accounts.permissions import coordinates_region_of, provinces_coordinated_by
+from apps.accounts.permissions import coordinates_region_of
 from apps.challenges.models import Challenge
 from apps.challenges.permissions import is_active_member
 from apps.organisations.models import Membership
@@ -33,23 +32,9 @@ def get_match_for_member_or_404(user, pk: int) -> Match:
     return match
 
 
-def introductions_visible_to(user):
-    """Introduction requests the user may read: those of the partner organisations and the
-    asking organisations they are an active member of, and those in the regions they
-    coordinate."""
-    if not user.is_authenticated:
-        return IntroductionRequest.objects.none()
-    organisations = Membership.objects.active_for(user).values("organisation")
-    return IntroductionRequest.objects.filter(
-        Q(match__organisation__in=organisations)
-        | Q(match__challenge__organisation__in=organisations)
-        | Q(match__challenge__province__in=provinces_coordinated_by(user).values("pk"))
-    )
-
-
 def get_introduction_for_view_or_404(user, pk: int) -> IntroductionRequest:
     introduction = (
-        introductions_visible_to(user)
+        IntroductionRequest.objects.visible_to(user)
         .filter(pk=pk)
         .select_related(
             "match__organisation__kind",

@@ -23,7 +23,7 @@ from apps.core.data_version import cached_for_data_version
 from apps.hubs.filters import HubFilterSet
 from apps.hubs.models import Hub
 from apps.hubs.selectors import provinces_by_name
-from apps.matching.permissions import introductions_visible_to
+from apps.matching.models import IntroductionRequest
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.selectors import membership_list_for_user, membership_requests_to_decide
 from apps.taxonomy.models import AITopic
@@ -103,7 +103,7 @@ def dashboard_sections(*, user) -> dict[str, QuerySet]:
         "community_join_requests": community_join_request_list_for_user(user=user),
         "community_invitations": community_invitations_pending_for_user(user=user),
         "challenge_interests": challenge_interest_list_for_user(user=user),
-        "introductions": introductions_visible_to(user)
+        "introductions": IntroductionRequest.objects.visible_to(user)
         .select_related("match__challenge", "match__organisation")
         .order_by("-created_at")[:DASHBOARD_INTRODUCTIONS],
     }

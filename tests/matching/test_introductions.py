@@ -324,3 +324,22 @@ def test_privacy_export_and_anonymise_cover_introductions(introduction, requeste
     introduction.refresh_from_db()
     assert introduction.requested_by is None and introduction.decided_by is None
     assert introduction.state == IntroductionRequest.State.ACCEPTED  # the record stays
+
+
+def test_who_may_read_an_introduction_is_its_queryset_s_visible_to_per_persona(
+    match, requester, partner_member, coordinator, other_hub_coordinator, outsider
+):
+    """`IntroductionRequest.objects.visible_to`, like every model people see: both sides'
+    members and the region's coordinator; not another organisation, another hub or a
+    visitor."""
+    from django.contrib.auth.models import AnonymousUser
+
+    introduction = IntroductionRequestFactory(match=match, requested_by=requester)
+
+    def sees(user) -> bool:
+        return IntroductionRequest.objects.visible_to(user).filter(pk=introduction.pk).exists()
+
+    assert sees(requester) and sees(partner_member) and sees(coordinator)
+    assert not sees(other_hub_coordinator)
+    assert not sees(outsider)
+    assert not sees(AnonymousUser())
