@@ -20,6 +20,10 @@ community_section = (
     [*community_urls.urlpatterns, *knowledge_urls.community_urlpatterns],
     community_urls.app_name,
 )
+matching_section = (
+    [*matching_urls.urlpatterns, *portal_urls.for_you_urlpatterns],
+    matching_urls.app_name,
+)
 organisation_section = (
     [*organisation_urls.urlpatterns, *portal_urls.organisation_urlpatterns],
     organisation_urls.app_name,
@@ -42,7 +46,7 @@ urlpatterns += i18n_patterns(
     path("insights/", include("apps.insights.urls")),
     path("semantics/", include("apps.semantics.urls")),
     path("", include("apps.accounts.urls")),
-    path("", include("apps.matching.urls")),
+    path("", include(matching_section)),
     path("", include("apps.portal.urls")),
     prefix_default_language=False,
 )

@@ -61,3 +61,17 @@ def reason_texts(
         elif code == "fitting_sentence" and quote:
             texts.append(_("They write: “%s”") % quote)
     return texts
+
+
+def fit_label(score: float) -> str:
+    """The score in words, so nobody has to interpret a number."""
+    if score >= 0.7:
+        return _("strong fit")
+    if score >= 0.4:
+        return _("good fit")
+    return _("possible fit")
+
+
+def fit_shown(score: float) -> dict:
+    """A score as pages show it: a percentage and its words."""
+    return {"percent": round(score * 100), "label": fit_label(score)}

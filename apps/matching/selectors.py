@@ -13,7 +13,6 @@ from django.db.models import F, Q, QuerySet
 
 from apps.challenges.meaning import SOURCE as CHALLENGES
 from apps.challenges.models import Challenge, ChallengeStatus
-from apps.communities.models import CommunityStatus
 from apps.hubs.models import Hub
 from apps.organisations.meaning import SOURCE as ORGANISATIONS
 from apps.organisations.models import Organisation
@@ -148,6 +147,19 @@ def _text_matrix(
     )
 
 
+# Whether a challenge's community still works is the communities app's to say, and it lies
+# above matching: it names the condition, as a lookup from a Match, when it starts
+# (`CommunitiesConfig.ready`: a forming or active community).
+_HELD_IN_COMMUNITY: list[Q] = []
+
+
+def capacity_held_while_in_community(condition: Q) -> None:
+    """Name the condition (from a Match) under which an accepted match whose challenge is in
+    a community still holds the partner's capacity."""
+    if condition not in _HELD_IN_COMMUNITY:
+        _HELD_IN_COMMUNITY.append(condition)
+
+
 def remaining_capacity_by_organisation(
     organisation_ids: Sequence[int] | None = None,
 ) -> dict[int, int]:
@@ -157,13 +169,10 @@ def remaining_capacity_by_organisation(
     committed = Match.objects.filter(status=MatchStatus.ACCEPTED, organisation__isnull=False)
     if organisation_ids is not None:
         committed = committed.filter(organisation_id__in=list(organisation_ids))
-    committed = committed.order_by().filter(
-        Q(challenge__status=ChallengeStatus.PUBLISHED)
-        | Q(
-            challenge__status=ChallengeStatus.IN_COMMUNITY,
-            challenge__communities__status__in=[CommunityStatus.FORMING, CommunityStatus.ACTIVE],
-        )
-    )
+    held = Q(challenge__status=ChallengeStatus.PUBLISHED)
+    for condition in _HELD_IN_COMMUNITY:
+        held |= Q(challenge__status=ChallengeStatus.IN_COMMUNITY) & condition
+    committed = committed.order_by().filter(held)
     used: dict[int, int] = {}
     for organisation_id, _challenge_id in committed.values_list(
         "organisation_id", "challenge_id"

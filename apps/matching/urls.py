@@ -10,7 +10,6 @@ challenge_urlpatterns = [
 
 app_name = "matching"
 urlpatterns = [
-    path("for-you/", views.for_you, name="for_you"),
     path("matches/<int:pk>/shortlist/", views.match_shortlist, name="match_shortlist"),
     path(
         "matches/<int:pk>/introduction/",

@@ -15,8 +15,6 @@ from apps.challenges.models import MATCHED_STATUSES
 from apps.challenges.permissions import get_challenge_for_follow_up_or_404, is_active_member
 from apps.challenges.selectors import (
     challenge_interest_list,
-    challenge_interest_list_for_user,
-    challenge_interests_by_challenge,
 )
 
 from . import services
@@ -28,22 +26,8 @@ from .permissions import (
     get_match_for_member_or_404,
     sees_requester_side,
 )
-from .reasons import reason_texts, taxonomy_labels
-from .selectors import challenge_match_list, for_you_quotes, match_quotes, person_expertise_text
-
-
-def fit_label(score: float) -> str:
-    """The score in words, so nobody has to interpret a number."""
-    if score >= 0.7:
-        return _("strong fit")
-    if score >= 0.4:
-        return _("good fit")
-    return _("possible fit")
-
-
-def _fit(score: float) -> dict:
-    return {"percent": round(score * 100), "label": fit_label(score)}
-
+from .reasons import fit_shown, reason_texts, taxonomy_labels
+from .selectors import challenge_match_list, match_quotes
 
 # --- A challenge's matched partners -----------------------------------------------------------
 
@@ -68,7 +52,7 @@ def _render_matches(request, challenge, *, bound_forms: dict | None = None, stat
             rows.append(
                 {
                     "match": match,
-                    "fit": _fit(match.score),
+                    "fit": fit_shown(match.score),
                     "reasons": reason_texts(match.reasons, labels, quote=quotes.get(match.pk)),
                     "introduction": getattr(match, "introduction", None),
                     "form": bound_forms.get(match.pk)
@@ -187,41 +171,3 @@ def introduction_decide(request, pk: int):
             else _("You declined the introduction; the asking organisation is told."),
         )
     return redirect("matching:introduction", pk=introduction.pk)
-
-
-# --- For you ---------------------------------------------------------------------------------
-
-
-@login_required
-def for_you(request):
-    user = request.user
-    has_expertise = bool(person_expertise_text(user) or user.expertise_topics.exists())
-    rows = []
-    if has_expertise:
-        items = services.match_recommendations_with_objects(person=user)
-        labels = taxonomy_labels()
-        quotes = for_you_quotes(person=user, items=items)
-        interests = challenge_interests_by_challenge(
-            user=user, challenge_ids=[i.item.pk for i in items if i.kind == "challenge"]
-        )
-        rows = [
-            {
-                "kind": item.kind,
-                "item": item.item,
-                "fit": _fit(item.score),
-                "reasons": reason_texts(
-                    item.reasons, labels, quote=quotes.get((item.kind, item.item.pk))
-                ),
-                "interest": interests.get(item.item.pk) if item.kind == "challenge" else None,
-            }
-            for item in items
-        ]
-    return render(
-        request,
-        "matching/for_you.html",
-        {
-            "has_expertise": has_expertise,
-            "rows": rows,
-            "my_interests": challenge_interest_list_for_user(user=user),
-        },
-    )

@@ -8,6 +8,12 @@ organisation_urlpatterns = [
     path("<slug:slug>/", views.organisation_page, name="detail"),
 ]
 
+# "For you" gathers challenges and communities for a person; its URL name stays in the
+# matching namespace ("matching:for_you"), composed in the project's URL map.
+for_you_urlpatterns = [
+    path("for-you/", views.for_you, name="for_you"),
+]
+
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),

@@ -13,12 +13,16 @@ from apps.accounts import services as account_services
 from apps.accounts.forms import AccountDeleteForm
 from apps.accounts.middleware import second_factor_for_coordinators
 from apps.challenges.selectors import (
+    challenge_interest_list_for_user,
+    challenge_interests_by_challenge,
     challenge_list_for_hub,
     challenge_list_for_organisation,
     challenge_list_latest_public,
 )
 from apps.core.listing import render_listing
 from apps.hubs.selectors import hub_get
+from apps.matching.reasons import fit_shown, reason_texts, taxonomy_labels
+from apps.matching.selectors import for_you_quotes, person_expertise_text
 from apps.organisations.models import Membership
 from apps.organisations.permissions import can_manage_members, get_organisation_for_view_or_404
 from apps.organisations.selectors import (
@@ -29,6 +33,7 @@ from apps.organisations.selectors import (
 )
 from apps.taxonomy.models import OrganisationKind
 
+from .for_you import match_recommendations_with_objects
 from .permissions import get_person_for_view_or_404
 from .selectors import (
     dashboard_sections,
@@ -159,5 +164,40 @@ def organisation_page(request, slug: str):
             "membership": membership,
             "can_edit": is_admin,
             "can_manage_members": is_admin or can_manage_members(request.user, organisation),
+        },
+    )
+
+
+@login_required
+def for_you(request):
+    user = request.user
+    has_expertise = bool(person_expertise_text(user) or user.expertise_topics.exists())
+    rows = []
+    if has_expertise:
+        items = match_recommendations_with_objects(person=user)
+        labels = taxonomy_labels()
+        quotes = for_you_quotes(person=user, items=items)
+        interests = challenge_interests_by_challenge(
+            user=user, challenge_ids=[i.item.pk for i in items if i.kind == "challenge"]
+        )
+        rows = [
+            {
+                "kind": item.kind,
+                "item": item.item,
+                "fit": fit_shown(item.score),
+                "reasons": reason_texts(
+                    item.reasons, labels, quote=quotes.get((item.kind, item.item.pk))
+                ),
+                "interest": interests.get(item.item.pk) if item.kind == "challenge" else None,
+            }
+            for item in items
+        ]
+    return render(
+        request,
+        "portal/for_you.html",
+        {
+            "has_expertise": has_expertise,
+            "rows": rows,
+            "my_interests": challenge_interest_list_for_user(user=user),
         },
     )

@@ -10,6 +10,7 @@ from apps.challenges.models import Challenge, ChallengeStatus
 from apps.challenges.services import challenge_publish
 from apps.matching import services
 from apps.matching.models import Match, MatchRun, MatchRunChunk, MatchStatus
+from apps.portal import for_you
 from apps.taxonomy.models import AITopic
 from tests.challenges.factories import ChallengeFactory
 from tests.communities.factories import LearningCommunityFactory
@@ -260,7 +261,7 @@ def test_lecturer_gets_published_challenges_that_fit_expertise_and_province(supp
     ChallengeFactory(topics=["nlp"], status=ChallengeStatus.DRAFT)
     lecturer = UserFactory(province=Province.objects.get(code="NL-ZH"))
     lecturer.expertise_topics.set(AITopic.objects.filter(slug="nlp"))
-    ranked = services.match_recommendations_for_person(person=lecturer)
+    ranked = for_you.match_recommendations_for_person(person=lecturer)
     assert [(r.kind, r.object_id) for r in ranked] == [
         ("challenge", near.pk),
         ("challenge", far.pk),
@@ -285,11 +286,11 @@ def test_for_you_skips_what_the_person_may_not_see_and_still_fills_its_list(supp
     visible = [ChallengeFactory(topics=["nlp"], province_code="NL-ZH") for _ in range(3)]
     visible.append(ChallengeFactory(topics=["nlp", "object-detection"], province_code="NL-LI"))
 
-    ranked = services.match_recommendations_for_person(person=lecturer, top_n=2)
+    ranked = for_you.match_recommendations_for_person(person=lecturer, top_n=2)
 
     assert {r.object_id for r in ranked}.isdisjoint(c.pk for c in hidden)
     assert [r.object_id for r in ranked] == [visible[0].pk, visible[1].pk]
-    assert len(services.match_recommendations_for_person(person=lecturer, top_n=20)) == 4
+    assert len(for_you.match_recommendations_for_person(person=lecturer, top_n=20)) == 4
 
 
 def test_for_you_is_ranked_once_until_the_data_or_the_person_changes(suppliers, monkeypatch):
@@ -300,24 +301,24 @@ def test_for_you_is_ranked_once_until_the_data_or_the_person_changes(suppliers, 
     lecturer = UserFactory(province=Province.objects.get(code="NL-ZH"))
     lecturer.expertise_topics.set(AITopic.objects.filter(slug="nlp"))
     rankings = []
-    rank = services._recommendations_for_person
+    rank = for_you._recommendations_for_person
     monkeypatch.setattr(
-        services,
+        for_you,
         "_recommendations_for_person",
         lambda *args: rankings.append(1) or rank(*args),
     )
 
-    first = services.match_recommendations_for_person(person=lecturer)
-    assert services.match_recommendations_for_person(person=lecturer) == first
+    first = for_you.match_recommendations_for_person(person=lecturer)
+    assert for_you.match_recommendations_for_person(person=lecturer) == first
     assert len(rankings) == 1  # the second page view reads the first one's ranking
 
     # What the person says about themselves is part of the key...
     lecturer.expertise_topics.add(AITopic.objects.get(slug="object-detection"))
-    assert services.match_recommendations_for_person(person=lecturer) == first
+    assert for_you.match_recommendations_for_person(person=lecturer) == first
     assert len(rankings) == 2
     # ...and a change to the platform's data is in the data version.
     detection = ChallengeFactory(topics=["object-detection"], province_code="NL-ZH")
-    ranked = services.match_recommendations_for_person(person=lecturer)
+    ranked = for_you.match_recommendations_for_person(person=lecturer)
     assert len(rankings) == 3
     assert detection.pk in {r.object_id for r in ranked}
 
@@ -328,13 +329,13 @@ def test_for_you_sees_a_challenge_published_a_moment_ago(suppliers):
 
     lecturer = UserFactory(province=Province.objects.get(code="NL-ZH"))
     lecturer.expertise_topics.set(AITopic.objects.filter(slug="nlp"))
-    assert services.match_recommendations_for_person(person=lecturer) == []
+    assert for_you.match_recommendations_for_person(person=lecturer) == []
     challenge = ChallengeFactory(topics=["nlp"], province_code="NL-ZH")
-    assert [r.object_id for r in services.match_recommendations_for_person(person=lecturer)] == [
+    assert [r.object_id for r in for_you.match_recommendations_for_person(person=lecturer)] == [
         challenge.pk
     ]
     Challenge.objects.filter(pk=challenge.pk).update(status=ChallengeStatus.CLOSED)
-    assert services.match_recommendations_for_person(person=lecturer) == []
+    assert for_you.match_recommendations_for_person(person=lecturer) == []
 
 
 def test_a_worker_reuses_its_supplier_context_until_a_supplier_or_capacity_changes(suppliers):

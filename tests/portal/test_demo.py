@@ -30,10 +30,7 @@ from apps.hubs.models import Hub, HubCoordinator
 from apps.hubs.services import PROGRAMME_COORDINATOR_GROUP_NAME
 from apps.knowledge.models import KnowledgeItem
 from apps.matching.models import IntroductionRequest, Match, MatchStatus
-from apps.matching.services import (
-    introduction_request_decide,
-    match_recommendations_for_person,
-)
+from apps.matching.services import introduction_request_decide
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_email_send
@@ -49,6 +46,7 @@ from apps.portal.demo import (
     SME_OWNER,
     demo_load,
 )
+from apps.portal.for_you import match_recommendations_for_person
 from apps.taxonomy.models import OrganisationKind, Province
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.accounts.models import User
 from apps.challenges.models import Challenge
 from apps.core.csv_exchange import synthetic_ref
-from apps.matching.services import match_rank_challenge, match_recommendations_for_person
+from apps.matching.services import match_rank_challenge
 from apps.organisations.exchange import REF_PREFIX
 from apps.organisations.models import Organisation
+from apps.portal.for_you import match_recommendations_for_person
 
 
 class Command(BaseCommand):
