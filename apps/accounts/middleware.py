@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -76,7 +76,11 @@ def has_authenticator_app(user) -> bool:
 
 def completed_second_factor(request: HttpRequest, user) -> bool:
     """Whether this login of `user` included a second factor: allauth records one when the code
-    is entered at login (`mfa_authenticate`) or on re-authentication (`mfa_reauthenticate`)."""
+    is entered at login (`mfa_authenticate`) or on re-authentication (`mfa_reauthenticate`).
+
+    The one place that reads allauth's authentication records, through its public module
+    `allauth.account.authentication` (not `account.internal`); a test checks the records'
+    shape, so an allauth upgrade that changes them fails there."""
     return any(
         record.get("method") == SECOND_FACTOR_METHOD
         for record in get_authentication_records(request, user)

@@ -223,6 +223,13 @@ def test_login_with_password_and_app_code_reaches_the_admin(client, staff):
     response = client.get(ADMIN_INDEX)
     assert response.status_code == 200
     assert response.context["user"] == staff
+    # What allauth recorded, read through its public module the way the middleware reads it:
+    # an upgrade that changes the records' shape fails here, not silently in production.
+    from allauth.account.authentication import get_authentication_records
+
+    records = get_authentication_records(response.wsgi_request, staff)
+    assert [record["method"] for record in records] == ["password", "mfa"]
+    assert completed_second_factor(response.wsgi_request, staff)
 
 
 def test_a_wrong_code_keeps_the_admin_closed(client, staff):
