@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.core.transitions import InvalidTransition as BaseInvalidTransition
+from apps.core.transitions import transition_allowed, transition_check
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
@@ -31,7 +33,7 @@ from .models import (
 from .signals import challenge_changed, challenge_published
 
 
-class InvalidTransition(ValidationError):
+class InvalidTransition(BaseInvalidTransition):
     pass
 
 
@@ -44,7 +46,7 @@ AUDITED_STATUS_CHANGES: dict[str, AuditAction] = {
 
 
 def challenge_can_change_status(*, challenge: Challenge, to_status: str) -> bool:
-    return to_status in ALLOWED_TRANSITIONS.get(challenge.status, frozenset())
+    return transition_allowed(ALLOWED_TRANSITIONS, challenge.status, to_status)
 
 
 @transaction.atomic
@@ -63,17 +65,14 @@ def challenge_change_status(
     callers that announce many challenges at once pass `announce=False`.
     """
     locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
-    if not challenge_can_change_status(challenge=locked, to_status=to_status):
-        raise InvalidTransition(
-            _("A challenge cannot go from “%(from)s” to “%(to)s”.")
-            % {
-                "from": ChallengeStatus(locked.status).label,
-                "to": ChallengeStatus(to_status).label
-                if to_status in ChallengeStatus.values
-                else to_status,
-            },
-            code="invalid_transition",
-        )
+    transition_check(
+        allowed=ALLOWED_TRANSITIONS,
+        statuses=ChallengeStatus,
+        current=locked.status,
+        to=to_status,
+        refusal=_("A challenge cannot go from “%(from)s” to “%(to)s”."),
+        error=InvalidTransition,
+    )
     reason = reason.strip()
     if to_status == ChallengeStatus.REJECTED and not reason:
         raise ValidationError(

@@ -28,6 +28,7 @@ from apps.audit.services import audit_record
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.challenges.services import challenge_change_status
 from apps.core.slugs import unique_slug
+from apps.core.transitions import transition_allowed, transition_check
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
@@ -456,7 +457,7 @@ def learning_record_save(*, community: LearningCommunity, user: User, text: str)
 
 
 def community_can_change_status(*, community: LearningCommunity, to_status: str) -> bool:
-    return to_status in STATUS_TRANSITIONS.get(community.status, frozenset())
+    return transition_allowed(STATUS_TRANSITIONS, community.status, to_status)
 
 
 @transaction.atomic
@@ -466,17 +467,13 @@ def community_change_status(
     """forming → active → completed; every other move is refused. The row is locked, so two
     coordinators clicking at once cannot both act on a stale status."""
     locked = LearningCommunity.objects.select_for_update().get(pk=community.pk)
-    if not community_can_change_status(community=locked, to_status=to_status):
-        raise ValidationError(
-            _("A community cannot go from “%(from)s” to “%(to)s”.")
-            % {
-                "from": CommunityStatus(locked.status).label,
-                "to": CommunityStatus(to_status).label
-                if to_status in CommunityStatus.values
-                else to_status,
-            },
-            code="invalid_transition",
-        )
+    transition_check(
+        allowed=STATUS_TRANSITIONS,
+        statuses=CommunityStatus,
+        current=locked.status,
+        to=to_status,
+        refusal=_("A community cannot go from “%(from)s” to “%(to)s”."),
+    )
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     community.status = locked.status

@@ -41,6 +41,7 @@ from apps.audit.services import audit_record
 from apps.challenges.models import MATCHED_STATUSES, Challenge, ChallengeStatus
 from apps.challenges.services import region_coordinators, site_path
 from apps.core.delivery import send_after_commit, task_send
+from apps.core.transitions import InvalidTransition, transition_allowed, transition_check
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.services import notify
@@ -864,12 +865,12 @@ MATCH_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class InvalidMatchTransition(ValidationError):
+class InvalidMatchTransition(InvalidTransition):
     pass
 
 
 def match_can_change_status(*, current: str, to_status: str) -> bool:
-    return to_status in MATCH_TRANSITIONS.get(current, frozenset())
+    return transition_allowed(MATCH_TRANSITIONS, current, to_status)
 
 
 @transaction.atomic
@@ -883,12 +884,14 @@ def match_set_status(*, match: Match, status: str, by=None) -> Match:
     if previous == status:
         match.refresh_from_db()
         return match
-    if not match_can_change_status(current=previous, to_status=status):
-        raise InvalidMatchTransition(
-            _("A match cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": MatchStatus(previous).label, "to": MatchStatus(status).label},
-            code="invalid_transition",
-        )
+    transition_check(
+        allowed=MATCH_TRANSITIONS,
+        statuses=MatchStatus,
+        current=previous,
+        to=status,
+        refusal=_("A match cannot go from “%(from)s” to “%(to)s”."),
+        error=InvalidMatchTransition,
+    )
     Match.objects.filter(pk=match.pk).update(
         status=status, status_changed_at=timezone.now(), status_changed_by=by
     )
