@@ -4,11 +4,9 @@ actions, imports and tasks call these functions, so the workflow has one definit
 import uuid
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -17,6 +15,7 @@ from apps.audit.services import audit_record
 from apps.core.transitions import InvalidTransition as BaseInvalidTransition
 from apps.core.transitions import transition_allowed, transition_check
 from apps.notifications.kinds import NotificationKind
+from apps.notifications.links import notice_path
 from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
 from apps.taxonomy.models import AITopic, Format, Province, Sector
@@ -159,13 +158,6 @@ def challenge_close(*, challenge: Challenge, by: User | None = None) -> Challeng
 # --- Notifications ---------------------------------------------------------------------------
 
 
-def site_path(viewname: str, **kwargs) -> str:
-    """A link for a notification, in the default language's URL space (no /en/ prefix): one
-    notice row serves readers of either language, and the site switches language itself."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return reverse(viewname, kwargs=kwargs)
-
-
 def organisation_active_members(organisation_id: int):
     return User.objects.filter(
         memberships__organisation_id=organisation_id,
@@ -199,7 +191,7 @@ def _notify_status_change(*, challenge: Challenge, by: User | None, at) -> None:
                 )
                 % {"organisation": organisation.name},
             ),
-            url=site_path("challenges:status", pk=challenge.pk),
+            url=notice_path("challenges:status", pk=challenge.pk),
             dedupe_key=key,
             exclude=by,
         )
@@ -214,7 +206,7 @@ def _notify_status_change(*, challenge: Challenge, by: User | None, at) -> None:
                     "to it; you can see them, with the reasons, on the matches page."
                 ),
             ),
-            url=site_path("challenges:matches", pk=challenge.pk),
+            url=notice_path("challenges:matches", pk=challenge.pk),
             dedupe_key=key,
             exclude=by,
         )
@@ -228,7 +220,7 @@ def _notify_status_change(*, challenge: Challenge, by: User | None, at) -> None:
                 _("The AI hub did not publish it yet. Their reason: %(reason)s")
                 % {"reason": reason},
             ),
-            url=site_path("challenges:status", pk=challenge.pk),
+            url=notice_path("challenges:status", pk=challenge.pk),
             dedupe_key=key,
             exclude=by,
         )
@@ -408,7 +400,7 @@ def challenge_interest_express(
                     _("%(name)s is interested in “%(title)s”") % {"name": name, "title": title},
                     _("See who it is and their message on the matches page of your challenge."),
                 ),
-                url=site_path("challenges:matches", pk=challenge.pk),
+                url=notice_path("challenges:matches", pk=challenge.pk),
                 dedupe_key=f"challenge-{challenge.pk}-interest-{interest.pk}",
                 exclude=user,
             )

@@ -22,10 +22,11 @@ from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.notifications.kinds import NotificationKind
+from apps.notifications.links import notice_path
 from apps.notifications.services import notify
 
 from .models import Challenge, ChallengeStatus
-from .services import organisation_active_members, region_coordinators, site_path
+from .services import organisation_active_members, region_coordinators
 
 DEFAULT_STALE_AFTER_DAYS = 60
 
@@ -93,7 +94,7 @@ def challenge_stale_remind(*, challenge: Challenge, now: datetime | None = None)
                 )
                 % {"days": days},
             ),
-            url=site_path("challenges:status", pk=challenge.pk),
+            url=notice_path("challenges:status", pk=challenge.pk),
             dedupe_key=key,
         )
         created += notify(
@@ -107,7 +108,7 @@ def challenge_stale_remind(*, challenge: Challenge, now: datetime | None = None)
                     "Form one from its accepted matches, or renew or close it."
                 ),
             ),
-            url=site_path("admin:challenges_challenge_change", object_id=challenge.pk),
+            url=notice_path("admin:challenges_challenge_change", object_id=challenge.pk),
             dedupe_key=key,
         )
     return len(created)

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -31,6 +29,7 @@ from apps.core.slugs import unique_slug
 from apps.core.transitions import transition_allowed, transition_check
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
+from apps.notifications.links import notice_path
 from apps.notifications.services import notify
 
 from .models import (
@@ -54,14 +53,6 @@ from .selectors import (
 
 # Two identical updates by one person within this time are one double submit.
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
-
-
-def _path(view_name: str, fragment: str = "", **kwargs) -> str:
-    """A link for a notification, without a language prefix: the site opens it in the
-    reader's own language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        path = reverse(view_name, kwargs=kwargs)
-    return f"{path}#{fragment}" if fragment else path
 
 
 def _name(user: User | None) -> str:
@@ -133,7 +124,7 @@ def join_request_create(
         recipients=community_coordinators(community=community),
         kind=NotificationKind.COMMUNITY_JOIN_REQUEST,
         text=text,
-        url=_path("communities:requests", slug=community.slug),
+        url=notice_path("communities:requests", slug=community.slug),
         dedupe_key=f"join-request-{join_request.pk}",
         exclude=user,
     )
@@ -215,7 +206,7 @@ def join_request_approve(*, join_request: JoinRequest, by: User) -> CommunityMem
         recipients=[locked.user],
         kind=NotificationKind.COMMUNITY_JOIN_DECISION,
         text=text,
-        url=_path("communities:detail", slug=community.slug),
+        url=notice_path("communities:detail", slug=community.slug),
         dedupe_key=f"join-request-{locked.pk}-decision",
     )
     join_request.__dict__.update(state=locked.state, decided_at=locked.decided_at)
@@ -249,7 +240,7 @@ def join_request_decline(*, join_request: JoinRequest, by: User) -> JoinRequest:
         recipients=[locked.user],
         kind=NotificationKind.COMMUNITY_JOIN_DECISION,
         text=text,
-        url=_path("communities:detail", slug=community.slug),
+        url=notice_path("communities:detail", slug=community.slug),
         dedupe_key=f"join-request-{locked.pk}-decision",
     )
     join_request.__dict__.update(state=locked.state, decided_at=locked.decided_at)
@@ -283,7 +274,9 @@ def _notify_members_of_activity(
         recipients=community_member_users(community=community),
         kind=NotificationKind.COMMUNITY_ACTIVITY,
         text=text,
-        url=_path("communities:detail", fragment=f"activity-{activity.pk}", slug=community.slug),
+        url=notice_path(
+            "communities:detail", fragment=f"activity-{activity.pk}", slug=community.slug
+        ),
         dedupe_key=dedupe_key,
         exclude=by,
     )
@@ -422,7 +415,7 @@ def community_update_create(
         recipients=community_member_users(community=community),
         kind=NotificationKind.COMMUNITY_UPDATE,
         text=text,
-        url=_path("communities:detail", fragment=f"update-{update.pk}", slug=community.slug),
+        url=notice_path("communities:detail", fragment=f"update-{update.pk}", slug=community.slug),
         dedupe_key=f"update-{update.pk}",
         exclude=author,
     )
@@ -638,7 +631,7 @@ def _notify_invitee(
         recipients=[invitation.user],
         kind=NotificationKind.COMMUNITY_INVITATION,
         text=text,
-        url=_path("communities:invitation", pk=invitation.pk),
+        url=notice_path("communities:invitation", pk=invitation.pk),
         dedupe_key=f"community-invitation-{invitation.pk}",
     )
 
@@ -683,7 +676,7 @@ def _notify_coordinators_of_answer(*, invitation: CommunityInvitation) -> None:
         recipients=community_coordinators(community=community),
         kind=NotificationKind.COMMUNITY_JOIN_REQUEST,
         text=text,
-        url=_path("communities:detail", fragment="members", slug=community.slug),
+        url=notice_path("communities:detail", fragment="members", slug=community.slug),
         dedupe_key=f"community-invitation-{invitation.pk}-{invitation.state}",
         exclude=invitee,
     )

@@ -39,11 +39,12 @@ from apps.accounts.permissions import coordinates_region_of
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.challenges.models import MATCHED_STATUSES, Challenge, ChallengeStatus
-from apps.challenges.services import region_coordinators, site_path
+from apps.challenges.services import region_coordinators
 from apps.core.delivery import send_after_commit, task_send
 from apps.core.transitions import InvalidTransition, transition_allowed, transition_check
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
+from apps.notifications.links import notice_path
 from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
 from apps.semantics.core import meaningful_term
@@ -821,7 +822,7 @@ def match_notify_new_suggestions(*, run_id: int, challenge_ids: Sequence[int]) -
                     "put them on your shortlist and ask for an introduction."
                 ),
             ),
-            url=site_path("challenges:matches", pk=challenge.pk),
+            url=notice_path("challenges:matches", pk=challenge.pk),
             dedupe_key=f"challenge-{challenge.pk}-run-{run_id}",
         )
 
@@ -991,7 +992,7 @@ def introduction_request_create(*, match: Match, by, message: str = ""):
                 )
                 % {"asking": asking, "partner": partner},
             ),
-            url=site_path("matching:introduction", pk=introduction.pk),
+            url=notice_path("matching:introduction", pk=introduction.pk),
             dedupe_key=f"introduction-{introduction.pk}-requested",
             exclude=by,
         )
@@ -1034,7 +1035,7 @@ def introduction_request_decide(*, introduction, accept: bool, by):
             )
             % {"title": title},
         ),
-        url=site_path("matching:introduction", pk=locked.pk),
+        url=notice_path("matching:introduction", pk=locked.pk),
         dedupe_key=f"introduction-{locked.pk}-{locked.state}",
         exclude=by,
     )

@@ -38,6 +38,15 @@ def localised_path(url: str, language: str) -> str:
         return translate_url(url, language)
 
 
+def notice_path(view_name: str, *args, fragment: str = "", **kwargs) -> str:
+    """A link for a notice, in the default language's URL space (no /en/ prefix): one notice
+    row serves readers of either language, and the site opens it in the reader's own (emails
+    localise it with `localised_path`). The one helper every app's notices use."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse(view_name, args=args or None, kwargs=kwargs or None)
+    return f"{path}#{fragment}" if fragment else path
+
+
 def unsubscribe_token(*, user_id: int, kinds: Iterable[str]) -> str:
     return signing.dumps(
         {"u": user_id, "k": sorted({str(kind) for kind in kinds})}, salt=UNSUBSCRIBE_SALT

@@ -7,17 +7,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
+from apps.notifications.links import notice_path
 from apps.notifications.services import notify
 from apps.taxonomy.models import OrganisationKind
 
@@ -71,13 +69,6 @@ def _lock(*parts: object) -> None:
     digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, signed=True)])
-
-
-def _site_path(viewname: str, *args) -> str:
-    """A link for a notification in the default language's URL space (no /en/ prefix): one
-    notice serves readers of either language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return reverse(viewname, args=args)
 
 
 def _without_supply_fields(values: dict[str, Any], kind: OrganisationKind) -> dict[str, Any]:
@@ -215,7 +206,7 @@ def membership_request(*, user, organisation: Organisation) -> Membership:
         recipients=recipients,
         kind=NotificationKind.ORGANISATION_JOIN_REQUEST,
         text=text,
-        url=_site_path("organisations:members", organisation.slug),
+        url=notice_path("organisations:members", organisation.slug),
         dedupe_key=f"membership-{membership.pk}-requested",
         exclude=user,
     )
@@ -259,7 +250,7 @@ def membership_decide(*, membership: Membership, approve: bool, decided_by) -> b
         recipients=[requester],
         kind=NotificationKind.ORGANISATION_JOIN_DECISION,
         text=text,
-        url=_site_path("organisations:detail", organisation.slug),
+        url=notice_path("organisations:detail", organisation.slug),
         dedupe_key=key,
         exclude=decided_by,
     )

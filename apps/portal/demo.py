@@ -32,7 +32,7 @@ from django.utils.translation import gettext
 
 from apps.accounts.models import User
 from apps.challenges.models import Challenge, ChallengeInterest, ChallengeStatus, Visibility
-from apps.challenges.services import challenge_interest_express, site_path
+from apps.challenges.services import challenge_interest_express
 from apps.communities.models import (
     Activity,
     CommunityMembership,
@@ -51,6 +51,7 @@ from apps.knowledge.models import KnowledgeItem
 from apps.matching.models import IntroductionRequest, Match, MatchStatus
 from apps.matching.services import introduction_request_create
 from apps.notifications.kinds import NotificationKind
+from apps.notifications.links import notice_path
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
@@ -1489,7 +1490,7 @@ def _announce_updates(posts: list[tuple[LearningCommunity, Update]]) -> int:
                 gettext("%(person)s wrote: %(excerpt)s") % {"person": name, "excerpt": excerpt},
             )
 
-        path = site_path("communities:detail", slug=community.slug)
+        path = notice_path("communities:detail", slug=community.slug)
         written += len(
             notify(
                 recipients=community_member_users(community=community),
