@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.middleware import second_factor_for_coordinators
 from apps.accounts.permissions import coordinates_region_of
+from apps.core.actions import posted_action, refusal_text
 from apps.core.listing import render_listing
 from apps.hubs.models import Hub
 from apps.semantics.forms import posted_as_initial
@@ -194,22 +196,22 @@ def challenge_status(request, pk: int):
     )
 
 
+def _status_url(challenge) -> str:
+    return reverse("challenges:status", kwargs={"pk": challenge.pk})
+
+
 @login_required
 @require_POST
 def challenge_renew(request, pk: int):
     """The organisation keeps its stale challenge open for partners another period."""
     challenge = get_challenge_for_member_or_404(request.user, pk)
-    try:
-        stale.challenge_renew(challenge=challenge, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Your challenge stays open for partners for another %(days)d days.")
-            % {"days": stale.stale_after().days},
-        )
-    return redirect("challenges:status", pk=challenge.pk)
+    return posted_action(
+        request,
+        lambda: stale.challenge_renew(challenge=challenge, by=request.user),
+        done=_("Your challenge stays open for partners for another %(days)d days.")
+        % {"days": stale.stale_after().days},
+        then=_status_url(challenge),
+    )
 
 
 @login_required
@@ -217,41 +219,38 @@ def challenge_renew(request, pk: int):
 def challenge_close(request, pk: int):
     """The organisation closes its challenge (it no longer needs help with it)."""
     challenge = get_challenge_for_member_or_404(request.user, pk)
-    try:
-        services.challenge_close(challenge=challenge, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your challenge is closed. Thank you for sharing it."))
-    return redirect("challenges:status", pk=challenge.pk)
+    return posted_action(
+        request,
+        lambda: services.challenge_close(challenge=challenge, by=request.user),
+        done=_("Your challenge is closed. Thank you for sharing it."),
+        then=_status_url(challenge),
+    )
 
 
 @login_required
 @require_POST
 def challenge_submit(request, pk: int):
     challenge = get_challenge_for_member_or_404(request.user, pk)
-    try:
-        services.challenge_submit(challenge=challenge, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        if getattr(error, "code", "") == "topics_required":
-            return redirect("challenges:edit", pk=challenge.pk)
-    else:
-        messages.success(request, _saved_message(challenge))
-    return redirect("challenges:status", pk=challenge.pk)
+    return posted_action(
+        request,
+        lambda: services.challenge_submit(challenge=challenge, by=request.user),
+        done=lambda: _saved_message(challenge),
+        then=_status_url(challenge),
+        # Without topics the form is where to fix it.
+        refused_then={"topics_required": reverse("challenges:edit", kwargs={"pk": challenge.pk})},
+    )
 
 
 @login_required
 @require_POST
 def challenge_withdraw(request, pk: int):
     challenge = get_challenge_for_member_or_404(request.user, pk)
-    try:
-        services.challenge_withdraw(challenge=challenge, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your challenge is a draft again; change it and submit it."))
-    return redirect("challenges:status", pk=challenge.pk)
+    return posted_action(
+        request,
+        lambda: services.challenge_withdraw(challenge=challenge, by=request.user),
+        done=_("Your challenge is a draft again; change it and submit it."),
+        then=_status_url(challenge),
+    )
 
 
 # --- Showing interest ------------------------------------------------------------------------
@@ -288,7 +287,7 @@ def challenge_interest(request, pk: int):
             challenge=challenge, user=request.user, message=form.cleaned_data["message"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         if created:
             messages.success(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.middleware import second_factor_for_coordinators
 from apps.accounts.models import User
+from apps.core.actions import posted_action, refusal_text
 
 from .forms import ActivityForm, JoinRequestForm, LearningRecordForm, UpdateForm
 from .ical import calendar_token, calendar_token_user_id, community_calendar
@@ -63,10 +64,6 @@ def _detail(community: LearningCommunity, fragment: str = "") -> str:
 def _submitted(request):
     """A form's data: what was posted (even when empty, so it is validated), else unbound."""
     return request.POST if request.method == "POST" else None
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _calendar_url(request, access: CommunityAccess) -> str:
@@ -141,7 +138,7 @@ def community_join(request, slug: str):
                 message=form.cleaned_data["message"],
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, refusal_text(error))
             return redirect(_detail(community))
         if created:
             messages.success(
@@ -192,13 +189,12 @@ def join_requests(request, slug: str):
 @second_factor_for_coordinators
 def join_request_approve_view(request, slug: str, pk: int):
     access, join_request = get_join_request_for_coordinators(request.user, slug, pk)
-    try:
-        join_request_approve(join_request=join_request, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The request was approved; the person is now a member."))
-    return redirect("communities:requests", slug=access.community.slug)
+    return posted_action(
+        request,
+        lambda: join_request_approve(join_request=join_request, by=request.user),
+        done=_("The request was approved; the person is now a member."),
+        then=reverse("communities:requests", kwargs={"slug": access.community.slug}),
+    )
 
 
 @login_required
@@ -206,13 +202,12 @@ def join_request_approve_view(request, slug: str, pk: int):
 @second_factor_for_coordinators
 def join_request_decline_view(request, slug: str, pk: int):
     access, join_request = get_join_request_for_coordinators(request.user, slug, pk)
-    try:
-        join_request_decline(join_request=join_request, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The request was declined; the person has been told."))
-    return redirect("communities:requests", slug=access.community.slug)
+    return posted_action(
+        request,
+        lambda: join_request_decline(join_request=join_request, by=request.user),
+        done=_("The request was declined; the person has been told."),
+        then=reverse("communities:requests", kwargs={"slug": access.community.slug}),
+    )
 
 
 # --- Invitations -----------------------------------------------------------------------------
@@ -232,7 +227,7 @@ def invitation_accept(request, pk: int):
     try:
         community_invitation_accept(invitation=invitation, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
         return redirect("communities:invitation", pk=invitation.pk)
     messages.success(
         request,
@@ -245,15 +240,12 @@ def invitation_accept(request, pk: int):
 @require_POST
 def invitation_decline(request, pk: int):
     invitation = get_invitation_for_invitee_or_404(request.user, pk)
-    try:
-        community_invitation_decline(invitation=invitation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request, _("You declined the invitation; the coordinators have been told.")
-        )
-    return redirect("communities:invitation", pk=invitation.pk)
+    return posted_action(
+        request,
+        lambda: community_invitation_decline(invitation=invitation, by=request.user),
+        done=_("You declined the invitation; the coordinators have been told."),
+        then=reverse("communities:invitation", kwargs={"pk": invitation.pk}),
+    )
 
 
 # --- Activities ------------------------------------------------------------------------------
@@ -412,7 +404,7 @@ def community_status(request, slug: str):
             community=community, to_status=request.POST.get("status", ""), by=request.user
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request,
