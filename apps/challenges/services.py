@@ -130,11 +130,21 @@ def challenge_submit(*, challenge: Challenge, by: User | None = None) -> Challen
     return challenge_change_status(challenge=challenge, to_status=ChallengeStatus.SUBMITTED, by=by)
 
 
+def challenge_may_submit(*, challenge: Challenge) -> bool:
+    """Whether the workflow lets the challenge go to review (a draft, or a rejected one)."""
+    return challenge_can_change_status(challenge=challenge, to_status=ChallengeStatus.SUBMITTED)
+
+
+def challenge_may_withdraw(*, challenge: Challenge) -> bool:
+    """Whether the challenge waits for review, so its organisation may take it back."""
+    return challenge.status == ChallengeStatus.SUBMITTED
+
+
 @transaction.atomic
 def challenge_withdraw(*, challenge: Challenge, by: User | None = None) -> Challenge:
     """Take a challenge back from review to change it (it becomes a draft again)."""
-    status = Challenge.objects.select_for_update().values_list("status", flat=True)
-    if status.get(pk=challenge.pk) != ChallengeStatus.SUBMITTED:
+    locked = Challenge.objects.select_for_update().only("status").get(pk=challenge.pk)
+    if not challenge_may_withdraw(challenge=locked):
         raise InvalidTransition(
             _("Only a challenge that waits for review can be withdrawn."), code="not_submitted"
         )

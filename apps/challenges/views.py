@@ -182,9 +182,9 @@ def challenge_status(request, pk: int):
             "hubs": Hub.objects.filter(provinces=challenge.province_id),
             "is_member": is_member,
             "can_edit": is_member and can_edit(challenge),
-            "can_submit": is_member
-            and challenge.status in (ChallengeStatus.DRAFT, ChallengeStatus.REJECTED),
-            "can_withdraw": is_member and challenge.status == ChallengeStatus.SUBMITTED,
+            # The services say what the workflow allows; the view only adds who is asking.
+            "can_submit": is_member and services.challenge_may_submit(challenge=challenge),
+            "can_withdraw": is_member and services.challenge_may_withdraw(challenge=challenge),
             "has_matches_page": challenge.status in MATCHED_STATUSES,
             "show_review_feedback": shows_review_feedback(challenge),
             "is_stale": is_stale,
