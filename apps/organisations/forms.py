@@ -6,6 +6,7 @@ from apps.semantics.forms import suggesting_textarea_attrs
 from apps.taxonomy.models import Format, OrganisationKind, Province, Sector
 
 from .models import Organisation
+from .services import supplier_profile_problems
 
 MAX_CAPACITY = 100
 
@@ -121,18 +122,13 @@ class OrganisationForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        if kind is None or kind.role != OrganisationKind.Role.SUPPLY:
-            return cleaned
-        if not cleaned.get("topics"):
-            self.add_error(
-                "topics",
-                _("Choose at least one AI topic, so we can suggest fitting challenges."),
-            )
-        if not cleaned.get("capacity"):
-            self.add_error(
-                "capacity",
-                _("Enter how many challenges you can take on at the same time (at least 1)."),
-            )
+        problems = supplier_profile_problems(
+            is_supplier=kind is not None and kind.role == OrganisationKind.Role.SUPPLY,
+            has_topics=bool(cleaned.get("topics")),
+            capacity=cleaned.get("capacity"),
+        )
+        for field, problem in problems.items():
+            self.add_error(field, problem)
         return cleaned
 
     def _post_clean(self):

@@ -71,6 +71,40 @@ def _lock(*parts: object) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, signed=True)])
 
 
+# A supplier (education, a lab) is matched on its AI topics and takes on as many challenges
+# as its capacity says: without either it would never be suggested. Every way in (the form,
+# the services, the CSV import) asks this one rule.
+SUPPLIER_NEEDS_TOPICS = _("Choose at least one AI topic, so we can suggest fitting challenges.")
+SUPPLIER_NEEDS_CAPACITY = _(
+    "Enter how many challenges you can take on at the same time (at least 1)."
+)
+
+
+def supplier_profile_problems(
+    *, is_supplier: bool, has_topics: bool, capacity: int | None
+) -> dict[str, str]:
+    """What a supplier's profile lacks, by field ("topics", "capacity"); empty when nothing
+    does or when the organisation is not a supplier."""
+    if not is_supplier:
+        return {}
+    problems = {}
+    if not has_topics:
+        problems["topics"] = str(SUPPLIER_NEEDS_TOPICS)
+    if not capacity:
+        problems["capacity"] = str(SUPPLIER_NEEDS_CAPACITY)
+    return problems
+
+
+def _refuse_incomplete_supplier(kind: OrganisationKind, topics, capacity: int | None) -> None:
+    problems = supplier_profile_problems(
+        is_supplier=kind.role == OrganisationKind.Role.SUPPLY,
+        has_topics=bool(topics),
+        capacity=capacity,
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
 def _without_supply_fields(values: dict[str, Any], kind: OrganisationKind) -> dict[str, Any]:
     """What a demand organisation does not offer is left out (and left alone)."""
     if kind.role == OrganisationKind.Role.SUPPLY:
@@ -100,6 +134,7 @@ def organisation_create(*, creator, **values: Any) -> Organisation:
             return existing
         raise OrganisationExists(existing)
 
+    _refuse_incomplete_supplier(values["kind"], values.get("topics"), values.get("capacity"))
     values = _without_supply_fields({**values, "name": name}, values["kind"])
     organisation = Organisation(
         **{field: values[field] for field in SCALAR_FIELDS if values.get(field) is not None}
@@ -131,6 +166,14 @@ def organisation_update(*, organisation: Organisation, **values: Any) -> list[st
     # Compare with the stored row (a bound ModelForm has already changed `organisation` in
     # memory), locked against a concurrent edit.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if {"kind", "topics", "capacity"} & values.keys():
+        # An edit of what matching reads must leave a complete supplier; other edits of an
+        # older, incomplete profile are not blocked by it.
+        _refuse_incomplete_supplier(
+            values.get("kind", organisation.kind),
+            values["topics"] if "topics" in values else organisation.topics.exists(),
+            values.get("capacity", organisation.capacity),
+        )
     values = _without_supply_fields(values, values.get("kind", organisation.kind))
     if "name" in values:
         values["name"] = " ".join(values["name"].split())
