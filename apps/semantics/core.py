@@ -314,6 +314,9 @@ def _stop_words() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines[1:] if line.strip())
 
 
+# The same few thousand lexemes come back in every challenge's reasons: each is judged once
+# (a single challenge's reasons asked about 550 of them, character by character, each time).
+@functools.lru_cache(maxsize=65536)
 def meaningful_term(term: str) -> bool:
     """Whether a word (or stemmed lexeme) says something to a reader: not a Dutch or English
     stop word, not a fragment of one or two letters, not a number or code with digits."""
