@@ -80,14 +80,16 @@ def challenge_get_visible(*, user, pk: int) -> Challenge | None:
 
 def challenge_list_for_member(*, user) -> QuerySet[Challenge]:
     """Every challenge of the organisations the user is an active member of, drafts and
-    rejected ones included, most recently changed first (for "my challenges")."""
+    rejected ones included, most recently changed first, with its organisation (My
+    overview)."""
     from apps.organisations.models import Membership
 
-    if not user.is_authenticated:
-        return Challenge.objects.none()
     memberships = Membership.objects.active_for(user)
-    queryset = Challenge.objects.filter(organisation__in=memberships.values("organisation"))
-    return _with_card_data(queryset.order_by("-updated_at", "-pk"))
+    return (
+        Challenge.objects.filter(organisation__in=memberships.values("organisation"))
+        .select_related("organisation")
+        .order_by("-updated_at", "-pk")
+    )
 
 
 def challenge_interest_list(*, challenge: Challenge) -> QuerySet[ChallengeInterest]:

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from apps.accounts.admin_scope import HubScopedAdminMixin, RegionChoicesMixin
 from apps.accounts.permissions import scope_to_coordinated_hubs
 from apps.challenges.models import Challenge, ChallengeStatus
+from apps.core.actions import refusal_text
 from apps.core.admin import (
     ChangeListQuerysetMixin,
     FixedRelationsInlineForm,
@@ -313,7 +314,7 @@ class JoinRequestAdmin(HubScopedAdminMixin, admin.ModelAdmin):
             try:
                 decide(join_request=join_request, by=request.user)
             except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.WARNING)
+                self.message_user(request, refusal_text(error), messages.WARNING)
             else:
                 done += 1
         self.message_user(request, done_message % {"count": done}, messages.SUCCESS)

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.permissions import scope_to_coordinated_hubs
 from apps.challenges.models import Challenge, ChallengeStatus
+from apps.core.actions import refusal_text
 from apps.hubs.models import Hub
 
 from .models import Match, MatchRun, MatchStatus
@@ -270,7 +271,7 @@ def match_review_set_status(
     try:
         match_set_status(match=match, status=status, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request,

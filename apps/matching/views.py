@@ -16,6 +16,7 @@ from apps.challenges.permissions import get_challenge_for_follow_up_or_404, is_a
 from apps.challenges.selectors import (
     challenge_interest_list,
 )
+from apps.core.actions import posted_action, refusal_text
 
 from . import services
 from .forms import IntroductionRequestForm
@@ -82,21 +83,19 @@ def _back_to_match(match) -> str:
 def match_shortlist(request, pk: int):
     match = get_match_for_member_or_404(request.user, pk)
     shortlisted = request.POST.get("shortlisted") == "1"
-    try:
-        services.match_set_shortlisted(match=match, shortlisted=shortlisted, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            (
-                _("%(partner)s is on your shortlist.")
-                if shortlisted
-                else _("%(partner)s is no longer on your shortlist.")
-            )
-            % {"partner": match.organisation.name},
+    return posted_action(
+        request,
+        lambda: services.match_set_shortlisted(
+            match=match, shortlisted=shortlisted, by=request.user
+        ),
+        done=(
+            _("%(partner)s is on your shortlist.")
+            if shortlisted
+            else _("%(partner)s is no longer on your shortlist.")
         )
-    return redirect(_back_to_match(match))
+        % {"partner": match.organisation.name},
+        then=_back_to_match(match),
+    )
 
 
 @login_required
@@ -111,7 +110,7 @@ def introduction_request(request, pk: int):
             match=match, by=request.user, message=form.cleaned_data["message"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         if created:
             messages.success(
@@ -157,17 +156,13 @@ def introduction_detail(request, pk: int):
 def introduction_decide(request, pk: int):
     introduction = get_introduction_for_decision_or_404(request.user, pk)
     accept = request.POST.get("decision") == "accept"
-    try:
-        services.introduction_request_decide(
+    return posted_action(
+        request,
+        lambda: services.introduction_request_decide(
             introduction=introduction, accept=accept, by=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("You accepted: you can now see each other's contact details.")
-            if accept
-            else _("You declined the introduction; the asking organisation is told."),
-        )
-    return redirect("matching:introduction", pk=introduction.pk)
+        ),
+        done=_("You accepted: you can now see each other's contact details.")
+        if accept
+        else _("You declined the introduction; the asking organisation is told."),
+        then=reverse("matching:introduction", kwargs={"pk": introduction.pk}),
+    )

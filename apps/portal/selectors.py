@@ -10,8 +10,11 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from apps.accounts.models import User
-from apps.challenges.models import Challenge
-from apps.challenges.selectors import challenge_interest_list_for_user, challenge_listed_queryset
+from apps.challenges.selectors import (
+    challenge_interest_list_for_user,
+    challenge_list_for_member,
+    challenge_listed_queryset,
+)
 from apps.communities.models import (
     CommunityMembership,
     CommunityStatus,
@@ -64,18 +67,6 @@ def platform_figures(*, user) -> dict[str, int]:
 # My overview ---------------------------------------------------------------------------------
 
 
-def challenge_list_of_my_organisations(*, user) -> QuerySet[Challenge]:
-    """Every challenge (drafts included) of the organisations the user is an active member
-    of, most recently changed first."""
-    return (
-        Challenge.objects.filter(
-            organisation__in=Membership.objects.active_for(user).values("organisation")
-        )
-        .select_related("organisation")
-        .order_by("-updated_at", "-pk")
-    )
-
-
 def community_membership_list_for_user(*, user) -> QuerySet[CommunityMembership]:
     return (
         CommunityMembership.objects.filter(user=user)
@@ -98,7 +89,7 @@ def dashboard_sections(*, user) -> dict[str, QuerySet]:
     return {
         "memberships": membership_list_for_user(user=user),
         "requests_to_decide": membership_requests_to_decide(user=user),
-        "challenges": challenge_list_of_my_organisations(user=user),
+        "challenges": challenge_list_for_member(user=user),
         "community_memberships": community_membership_list_for_user(user=user),
         "community_join_requests": community_join_request_list_for_user(user=user),
         "community_invitations": community_invitations_pending_for_user(user=user),
