@@ -1,7 +1,7 @@
 """The straightforward way to write the matcher, as a yardstick for the project's service
 path: loop over challenges and suppliers, read each object's topics, sectors and formats
 through its ORM relations, score each pair in pure Python with the same rules
-(apps/matching/engine.py: topic fit, region, sector and format fit, text similarity, the
+(apps/matching/engine/rules.py: topic fit, region, sector and format fit, text similarity, the
 capacity and mix rules) and write the suggestions one by one with `update_or_create`.
 
 The text part is a plain set-overlap cosine of the words instead of the tf-idf cosine of

@@ -50,7 +50,11 @@ def app_imports(apps_dir: Path = APPS_DIR) -> list[tuple[str, str, str]]:
 
 def _contract() -> dict:
     pyproject = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())
-    (contract,) = pyproject["tool"]["importlinter"]["contracts"]
+    (contract,) = [
+        contract
+        for contract in pyproject["tool"]["importlinter"]["contracts"]
+        if contract["type"] == "layers"
+    ]
     return contract
 
 

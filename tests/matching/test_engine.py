@@ -678,6 +678,30 @@ def test_property_ranking_is_the_best_first_top_n_without_mix_effects(instance, 
         assert ranked_cols(ranking, row) == order.tolist()
 
 
+@PROPERTY
+@given(instances(), st.integers(1, 5))
+def test_property_the_fast_ranking_equals_the_rule(instance, top_n):
+    """ranking.py must equal rules.py: every ranked pair carries the rule's score, and each
+    row holds the rule's top-N scores, best first (mix rule off: everyone educates)."""
+    demand, supply, idf = instance
+    everyone_educates = engine.Supply(
+        **{
+            **supply.__dict__,
+            "is_education": np.ones(supply.size, bool),
+            "is_lab": np.zeros(supply.size, bool),
+        }
+    )
+    common = {"taxonomy": TAXONOMY, "region": REGION, "idf": idf}
+    rule = engine.reference_scores(demand, everyone_educates, **common)
+    ranking = engine.rank_suppliers(demand, everyone_educates, top_n=top_n, **common)
+
+    assert np.allclose(ranking.score, rule[ranking.rows, ranking.cols], atol=1e-6)
+    for row in range(demand.size):
+        eligible = (rule[row] > 0) & (supply.remaining_capacity > 0)
+        best = np.sort(rule[row][eligible])[::-1][:top_n]
+        assert np.allclose(ranking.score[ranking.rows == row], best, atol=1e-6)
+
+
 # --- The blocked path for many rows ----------------------------------------------------------
 
 
