@@ -4,11 +4,11 @@ same period notifies no one twice."""
 
 from celery import shared_task
 
-from apps.core.delivery import retried_task_options
+from apps.core.delivery import DeliveredTask
 
 from . import stale
 
 
-@shared_task(**retried_task_options(backoff=60, backoff_max=900, max_retries=5))
+@shared_task(base=DeliveredTask, retry_backoff=60, retry_backoff_max=900)
 def remind_stale_challenges() -> int:
     return stale.challenges_stale_remind_all()

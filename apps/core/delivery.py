@@ -4,7 +4,8 @@ Work a person's action causes (a match run's chunks, a notice's email) is first 
 PostgreSQL, in the same transaction as the action; only after the commit is it handed to
 Celery. The broker is a way to deliver the work quickly, never the only record of it:
 
-- `send_after_commit(task, ...)` publishes after the commit and swallows (and logs) any
+- tasks derive from `DeliveredTask` (late acknowledgement, retries on transient errors);
+- `task.send_after_commit(...)` publishes after the commit and swallows (and logs) any
   broker error, so a request the database accepted is never answered with an error because
   the broker is down;
 - each app that records work registers a *redeliverer* (`redeliverer_register`, in its
@@ -28,6 +29,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from celery import Task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
@@ -38,23 +40,30 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, ConnectionError)
 
 
-def retried_task_options(
-    *,
-    backoff: int,
-    backoff_max: int,
-    max_retries: int,
-    errors: tuple[type[Exception], ...] = TRANSIENT_ERRORS,
-) -> dict:
-    """`shared_task` options for work delivered here: acknowledged only when done (a killed
-    worker's message is delivered again), and a few retries with backoff on `errors`. After
-    those, the sweep brings the recorded work back."""
-    return {
-        "acks_late": True,
-        "autoretry_for": errors,
-        "retry_backoff": backoff,
-        "retry_backoff_max": backoff_max,
-        "max_retries": max_retries,
-    }
+class DeliveredTask(Task):
+    """The base class of every task delivered here (`@shared_task(base=DeliveredTask)`).
+
+    - Acknowledged only when done, so a killed worker's message is delivered again.
+    - A few retries with exponential backoff on `autoretry_for` (transient database and broker
+      errors); after those, the app's redeliverer brings the recorded work back. A task
+      narrows or widens this with `shared_task` options (`retry_backoff=60`,
+      `autoretry_for=...`), which take precedence over these class defaults.
+    - Sent through `send` / `send_after_commit`, which never raise on a broker error.
+    """
+
+    acks_late = True
+    autoretry_for: tuple[type[Exception], ...] = TRANSIENT_ERRORS
+    retry_backoff = 5
+    retry_backoff_max = 300
+    max_retries = 5
+
+    def send(self, *args, **kwargs) -> bool:
+        """Publish now; False (logged) when the broker could not be reached."""
+        return task_send(self, *args, **kwargs)
+
+    def send_after_commit(self, *args, **kwargs) -> None:
+        """Publish once the current transaction commits (not at all if it rolls back)."""
+        send_after_commit(self, *args, **kwargs)
 
 
 # After a failed publish, the next publishes in this process skip the broker for this long:

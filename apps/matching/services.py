@@ -40,7 +40,6 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.challenges.models import MATCHED_STATUSES, Challenge, ChallengeStatus
 from apps.challenges.services import region_coordinators
-from apps.core.delivery import send_after_commit, task_send
 from apps.core.transitions import InvalidTransition, transition_allowed, transition_check
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
@@ -151,7 +150,7 @@ def match_run_create(
         from .tasks import process_match_chunk
 
         for chunk in chunks:
-            send_after_commit(process_match_chunk, chunk.pk)
+            process_match_chunk.send_after_commit(chunk.pk)
     return run
 
 
@@ -457,7 +456,7 @@ def match_chunks_redeliver(now) -> int:
     )
     sent = []
     for chunk_id in due:
-        if not task_send(process_match_chunk, chunk_id):
+        if not process_match_chunk.send(chunk_id):
             break
         sent.append(chunk_id)
     MatchRunChunk.objects.filter(pk__in=sent).update(sent_at=now)

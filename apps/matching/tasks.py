@@ -5,17 +5,15 @@ import logging
 
 from celery import shared_task
 
-from apps.core.delivery import TRANSIENT_ERRORS, retried_task_options
+from apps.core.delivery import TRANSIENT_ERRORS, DeliveredTask
 from apps.hubs.models import Hub
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
-RETRY = retried_task_options(backoff=5, backoff_max=300, max_retries=5)
 
-
-@shared_task(bind=True, **RETRY)
+@shared_task(base=DeliveredTask, bind=True)
 def process_match_chunk(self, chunk_id: int) -> bool:
     try:
         return services.match_chunk_process(chunk_id=chunk_id, token=self.request.id or "")
@@ -27,12 +25,12 @@ def process_match_chunk(self, chunk_id: int) -> bool:
         raise
 
 
-@shared_task(**RETRY)
+@shared_task(base=DeliveredTask)
 def rematch_supplier(organisation_id: int, trigger: str = "") -> None:
     services.match_run_for_supplier(organisation_id=organisation_id, trigger=trigger)
 
 
-@shared_task(**RETRY)
+@shared_task(base=DeliveredTask)
 def rematch_all(hub_slug: str | None = None, balanced: bool = False) -> None:
     hub = Hub.objects.get(slug=hub_slug) if hub_slug else None
     services.match_run_full(hub=hub, balanced=balanced, trigger="periodic")

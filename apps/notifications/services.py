@@ -16,8 +16,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from apps.core.delivery import send_after_commit, task_send
-
 from . import emails, selectors, tasks
 from .kinds import NotificationKind
 from .models import Frequency, Notification, NotificationPreference
@@ -111,7 +109,7 @@ def _after_notify(notifications: list[Notification]) -> None:
     ones stay on the site only."""
     for notification in notifications:
         if notification.email_due_at is not None and notification.emailed_at is None:
-            send_after_commit(tasks.send_notification_email, notification.pk)
+            tasks.send_notification_email.send_after_commit(notification.pk)
 
 
 def notification_emails_redeliver(now: datetime) -> int:
@@ -124,7 +122,7 @@ def notification_emails_redeliver(now: datetime) -> int:
     )
     sent = []
     for notification_id in due:
-        if not task_send(tasks.send_notification_email, notification_id):
+        if not tasks.send_notification_email.send(notification_id):
             break
         sent.append(notification_id)
     # Not again before another grace period, should the queue be slow.

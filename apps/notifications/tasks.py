@@ -5,7 +5,7 @@ redelivery or a retry send at most once. A few quick retries here; after those, 
 
 from celery import shared_task
 
-from apps.core.delivery import TRANSIENT_ERRORS, retried_task_options
+from apps.core.delivery import TRANSIENT_ERRORS, DeliveredTask
 
 from . import services
 
@@ -15,15 +15,20 @@ EMAIL_ERRORS = (OSError, *TRANSIENT_ERRORS)
 
 
 @shared_task(
-    **retried_task_options(backoff=30, backoff_max=300, max_retries=3, errors=EMAIL_ERRORS)
+    base=DeliveredTask,
+    autoretry_for=EMAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=3,
 )
 def send_notification_email(notification_id: int) -> bool:
     return services.notification_email_send(notification_id=notification_id)
 
 
 @shared_task(
+    base=DeliveredTask,
     bind=True,
-    **retried_task_options(backoff=60, backoff_max=600, max_retries=5),
+    retry_backoff=60,
+    retry_backoff_max=600,
     soft_time_limit=30 * 60,
     time_limit=31 * 60,
 )

@@ -261,13 +261,12 @@ def embeddings_shard_work(source: str, shard: int, *, token: str) -> int:
 def embed_pending_send(
     source: str, *, shard: int | None = None, ids: Sequence[int] | None = None
 ) -> bool:
-    from apps.core.delivery import task_send
 
     from .tasks import embed_pending
 
     if not settings.EMBEDDINGS_ENABLED:
         return False
-    return task_send(embed_pending, source, shard=shard, ids=list(ids) if ids else None)
+    return embed_pending.send(source, shard=shard, ids=list(ids) if ids else None)
 
 
 def _sent_key(source: str, shard: int) -> str:

@@ -4,12 +4,12 @@ repeated message costs at most a batch of work, never a duplicate."""
 
 from celery import shared_task
 
-from apps.core.delivery import retried_task_options
+from apps.core.delivery import DeliveredTask
 
 from . import embeddings
 
 
-@shared_task(bind=True, **retried_task_options(backoff=5, backoff_max=300, max_retries=5))
+@shared_task(base=DeliveredTask, bind=True)
 def embed_pending(self, source: str, shard: int | None = None, ids: list[int] | None = None) -> int:
     if ids:
         return embeddings.embeddings_refresh(source, ids=ids, limit=len(ids))

@@ -158,3 +158,58 @@ def test_the_sweep_is_on_the_beat_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["delivery-sweep"]
     assert entry["task"] == "apps.core.tasks.redeliver_pending_work"
     assert entry["schedule"].total_seconds() == settings.DELIVERY_SWEEP_SECONDS
+
+
+def _project_tasks() -> dict:
+    import importlib
+
+    for module in (
+        "apps.core.tasks",
+        "apps.challenges.tasks",
+        "apps.matching.tasks",
+        "apps.notifications.tasks",
+        "apps.semantics.tasks",
+    ):
+        importlib.import_module(module)
+    return {name: task for name, task in app.tasks.items() if name.startswith("apps.")}
+
+
+def test_every_task_of_ours_derives_from_the_one_base_with_late_acks_and_retries():
+    tasks = _project_tasks()
+    assert len(tasks) >= 8, sorted(tasks)
+    for name, task in tasks.items():
+        assert isinstance(task, delivery.DeliveredTask), name
+        assert task.acks_late is True, name
+        # The retry wrapper is in place, for at least the transient database errors.
+        assert hasattr(task, "_orig_run"), name
+        assert set(delivery.TRANSIENT_ERRORS) <= set(task.autoretry_for), name
+    # A task's own options override the base's defaults.
+    email = tasks["apps.notifications.tasks.send_notification_email"]
+    assert OSError in email.autoretry_for and email.max_retries == 3
+    assert tasks["apps.challenges.tasks.remind_stale_challenges"].retry_backoff == 60
+
+
+def test_a_transient_database_error_is_retried_until_the_task_succeeds(monkeypatch):
+    from django.db import OperationalError
+
+    from apps.challenges import stale
+    from apps.challenges.tasks import remind_stale_challenges
+
+    calls = []
+
+    def flaky() -> int:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("the database went away for a moment")
+        return 7
+
+    monkeypatch.setattr(stale, "challenges_stale_remind_all", flaky)
+    result = remind_stale_challenges.apply()
+    assert result.successful() and result.result == 7
+    assert len(calls) == 3
+
+
+def test_a_task_sends_itself_and_reports_an_unreachable_broker(unreachable_broker):
+    from apps.core.tasks import redeliver_pending_work
+
+    assert redeliver_pending_work.send() is False
