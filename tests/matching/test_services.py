@@ -125,19 +125,19 @@ def test_a_chunk_that_dies_while_writing_leaves_nothing_half_done_and_its_retry_
     suppliers["lab_ut"].save()
     run = services.match_run_full(enqueue=False)
     chunk = run.chunks.get()
-    real_write = services._write_suggestions
+    real_write = services.runs.suggestions_write
 
     def write_then_die(**kwargs):
         real_write(**kwargs)
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(services, "_write_suggestions", write_then_die)
+    monkeypatch.setattr(services.runs, "suggestions_write", write_then_die)
     with pytest.raises(RuntimeError):
         services.match_chunk_process(chunk_id=chunk.pk, token="task-a")
     assert {(m.organisation_id, m.rank) for m in Match.objects.all()} == before
     assert MatchRunChunk.objects.get(pk=chunk.pk).status == MatchRunChunk.Status.RUNNING
 
-    monkeypatch.setattr(services, "_write_suggestions", real_write)
+    monkeypatch.setattr(services.runs, "suggestions_write", real_write)
     assert services.match_chunk_process(chunk_id=chunk.pk, token="task-a")
     assert set(suggestions_for(challenge)) == {"hbo-zh", "wo-gr"}
     run.refresh_from_db()
@@ -372,7 +372,7 @@ def _written_in_threads(monkeypatch, *, fail_on_call: int | None = None) -> list
     import threading
 
     names: list[str] = []
-    original = services._write_suggestions
+    original = services.runs.suggestions_write
 
     def spy(**kwargs):
         names.append(threading.current_thread().name)
@@ -380,7 +380,7 @@ def _written_in_threads(monkeypatch, *, fail_on_call: int | None = None) -> list
             raise RuntimeError("disk full")
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "_write_suggestions", spy)
+    monkeypatch.setattr(services.runs, "suggestions_write", spy)
     return names
 
 
