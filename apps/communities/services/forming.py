@@ -1,0 +1,178 @@
+"""A community's life: formed by a coordinator around a challenge's accepted matches (with
+the invitations that go out), and its status workflow."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.accounts.permissions import coordinates_region_of
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.challenges.models import Challenge, ChallengeStatus
+from apps.challenges.services import challenge_change_status
+from apps.core.slugs import unique_slug
+from apps.core.transitions import transition_allowed, transition_check
+from apps.hubs.models import Hub
+
+from ..models import (
+    STATUS_TRANSITIONS,
+    CommunityInvitation,
+    CommunityMembership,
+    CommunityStatus,
+    LearningCommunity,
+)
+from ..selectors import (
+    challenge_accepted_matches,
+    community_invitees_for_challenge,
+)
+from .invitations import invitee_notify
+
+
+def community_can_change_status(*, community: LearningCommunity, to_status: str) -> bool:
+    return transition_allowed(STATUS_TRANSITIONS, community.status, to_status)
+
+
+@transaction.atomic
+def community_change_status(
+    *, community: LearningCommunity, to_status: str, by: User | None = None
+) -> LearningCommunity:
+    """forming → active → completed; every other move is refused. The row is locked, so two
+    coordinators clicking at once cannot both act on a stale status."""
+    locked = LearningCommunity.objects.select_for_update().get(pk=community.pk)
+    transition_check(
+        allowed=STATUS_TRANSITIONS,
+        statuses=CommunityStatus,
+        current=locked.status,
+        to=to_status,
+        refusal=_("A community cannot go from “%(from)s” to “%(to)s”."),
+    )
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    community.status = locked.status
+    community.updated_at = locked.updated_at
+    return locked
+
+
+def _hub_for(challenge: Challenge, by: User) -> Hub:
+    """The hub covering the challenge's province; where several do, one the coordinator works
+    for."""
+    hubs = Hub.objects.filter(provinces=challenge.province_id).order_by("name")
+    hub = hubs.filter(pk__in=Hub.objects.coordinated_by(by).values("pk")).first() or hubs.first()
+    if hub is None:
+        raise ValidationError(_("No AI hub covers the province of this challenge."), code="no_hub")
+    return hub
+
+
+@transaction.atomic
+def community_form_from_matches(
+    *,
+    challenge: Challenge,
+    by: User,
+    name: str,
+    goal: str,
+    learning_objectives: str = "",
+    is_public: bool = True,
+) -> tuple[LearningCommunity, bool]:
+    """Form a learning community around a published challenge and the partners the hub
+    accepted for it.
+
+    The community is created in the hub of the challenge's region, with the challenge (now
+    "in a community"), the challenge's organisation and the accepted organisations as member
+    organisations, and `by` as its coordinator. Invitations go to the people of
+    `selectors.community_invitees_for_challenge`, each told by a notice; the audit trail
+    records it.
+
+    Returns `(community, created)`. The challenge row is locked first, so a double submit
+    waits for the first and then gets its community back (the challenge is in a community
+    by then) instead of forming a second one.
+    """
+    locked = (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=challenge.pk)
+    )
+    if not coordinates_region_of(by, locked):
+        raise PermissionDenied
+    if locked.status == ChallengeStatus.IN_COMMUNITY:
+        existing = locked.communities.order_by("created_at", "pk").first()
+        if existing is not None:
+            return existing, False
+    if locked.status != ChallengeStatus.PUBLISHED:
+        raise ValidationError(
+            _("Only a published challenge can get a community; this one is “%(status)s”.")
+            % {"status": locked.get_status_display()},
+            code="not_published",
+        )
+    matches = list(challenge_accepted_matches(challenge=locked))
+    if not matches:
+        raise ValidationError(
+            _(
+                "This challenge has no accepted matches yet. Accept at least one matched "
+                "partner before forming a community."
+            ),
+            code="no_accepted_matches",
+        )
+
+    name = name.strip()
+    community = LearningCommunity(
+        name=name,
+        slug=unique_slug(LearningCommunity, name),
+        goal=goal.strip(),
+        learning_objectives=learning_objectives.strip(),
+        hub=_hub_for(locked, by),
+        is_public=is_public,
+        status=CommunityStatus.FORMING,
+    )
+    community.full_clean()
+    community.save()
+    community.challenges.add(locked)
+    organisation_ids = list(
+        dict.fromkeys(
+            [locked.organisation_id]
+            + [match.organisation_id for match in matches if match.organisation_id]
+        )
+    )
+    community.organisations.add(*organisation_ids)
+    CommunityMembership.objects.create(
+        community=community, user=by, role=CommunityMembership.Role.COORDINATOR
+    )
+    challenge_change_status(challenge=locked, to_status=ChallengeStatus.IN_COMMUNITY, by=by)
+
+    invitees = community_invitees_for_challenge(
+        challenge=locked, matches=matches, exclude_user_ids=[by.pk]
+    )
+    invitations = CommunityInvitation.objects.bulk_create(
+        CommunityInvitation(
+            community=community,
+            user=invitee.user,
+            organisation=invitee.organisation,
+            role=invitee.role,
+            invited_by=by,
+        )
+        for invitee in invitees
+    )
+    for invitee, invitation in zip(invitees, invitations, strict=True):
+        invitee_notify(
+            invitation=invitation,
+            challenge=locked,
+            own_challenge=invitee.from_challenge_organisation,
+        )
+    audit_record(
+        actor=by,
+        action=AuditAction.COMMUNITY_FORMED,
+        target=community,
+        province_id=locked.province_id,
+        before={"challenge": locked.pk, "challenge_status": ChallengeStatus.PUBLISHED},
+        after={
+            "community": community.pk,
+            "challenge_status": ChallengeStatus.IN_COMMUNITY,
+            "organisations": organisation_ids,
+            "accepted_matches": [match.pk for match in matches],
+            "invitations": len(invitations),
+        },
+    )
+    challenge.__dict__.update(status=locked.status, updated_at=locked.updated_at)
+    return community, True
