@@ -9,6 +9,7 @@ allowed upward, and once they are left out the graph must have no cycle.
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from collections import defaultdict
 from pathlib import Path
@@ -136,3 +137,26 @@ def test_the_counter_sees_a_lazy_import_inside_a_function(tmp_path):
     found = {(_app(a), _app(b)) for a, b, _ in app_imports(tmp_path)}
     assert found == {("higher", "lower"), ("lower", "higher")}
     assert cycles(found) == [["higher", "lower"]]
+
+
+FETCH_FOR_PURPOSE = re.compile(r"get_[a-z0-9_]+_for_[a-z0-9_]+_or_404")
+
+
+def test_objects_are_fetched_for_a_purpose_by_one_naming_scheme_in_permissions_only():
+    """`get_<thing>_for_<purpose>_or_404(user, ...)` in an app's permissions.py: the object, a
+    404 when the user may not see it, a 403 when they see it but may not do this."""
+    misnamed, misplaced = [], []
+    for path in sorted(APPS_DIR.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.parse(path.read_text(), str(path)).body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            where = f"{path.relative_to(APPS_DIR)}:{node.name}"
+            if path.name == "permissions.py":
+                if node.name.startswith("get_") and not FETCH_FOR_PURPOSE.fullmatch(node.name):
+                    misnamed.append(where)
+            elif node.name.endswith(("_or_404", "_or_403")):
+                misplaced.append(where)
+    assert not misnamed, misnamed
+    assert not misplaced, misplaced

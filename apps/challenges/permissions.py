@@ -62,7 +62,7 @@ def demand_organisations_of(user):
     )
 
 
-def get_challenge_for_member_or_404(user, pk: int) -> Challenge:
+def get_challenge_for_editing_or_404(user, pk: int) -> Challenge:
     """For editing, submitting and withdrawing: the organisation's active members only.
     Hidden challenges stay 404; a visible one that is not theirs is 403."""
     challenge = get_challenge_for_view_or_404(user, pk)

@@ -21,9 +21,9 @@ from .models import MATCHED_STATUSES, ChallengeStatus
 from .permissions import (
     can_edit,
     demand_organisations_of,
+    get_challenge_for_editing_or_404,
     get_challenge_for_follow_up_or_404,
     get_challenge_for_interest_or_404,
-    get_challenge_for_member_or_404,
     get_challenge_for_view_or_404,
     is_active_member,
     shows_review_feedback,
@@ -92,7 +92,7 @@ def challenge_create(request):
 
 @login_required
 def challenge_edit(request, pk: int):
-    challenge = get_challenge_for_member_or_404(request.user, pk)
+    challenge = get_challenge_for_editing_or_404(request.user, pk)
     if not can_edit(challenge):
         messages.info(
             request,
@@ -204,7 +204,7 @@ def _status_url(challenge) -> str:
 @require_POST
 def challenge_renew(request, pk: int):
     """The organisation keeps its stale challenge open for partners another period."""
-    challenge = get_challenge_for_member_or_404(request.user, pk)
+    challenge = get_challenge_for_editing_or_404(request.user, pk)
     return posted_action(
         request,
         lambda: stale.challenge_renew(challenge=challenge, by=request.user),
@@ -218,7 +218,7 @@ def challenge_renew(request, pk: int):
 @require_POST
 def challenge_close(request, pk: int):
     """The organisation closes its challenge (it no longer needs help with it)."""
-    challenge = get_challenge_for_member_or_404(request.user, pk)
+    challenge = get_challenge_for_editing_or_404(request.user, pk)
     return posted_action(
         request,
         lambda: services.challenge_close(challenge=challenge, by=request.user),
@@ -230,7 +230,7 @@ def challenge_close(request, pk: int):
 @login_required
 @require_POST
 def challenge_submit(request, pk: int):
-    challenge = get_challenge_for_member_or_404(request.user, pk)
+    challenge = get_challenge_for_editing_or_404(request.user, pk)
     return posted_action(
         request,
         lambda: services.challenge_submit(challenge=challenge, by=request.user),
@@ -244,7 +244,7 @@ def challenge_submit(request, pk: int):
 @login_required
 @require_POST
 def challenge_withdraw(request, pk: int):
-    challenge = get_challenge_for_member_or_404(request.user, pk)
+    challenge = get_challenge_for_editing_or_404(request.user, pk)
     return posted_action(
         request,
         lambda: services.challenge_withdraw(challenge=challenge, by=request.user),

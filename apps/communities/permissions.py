@@ -112,7 +112,7 @@ def community_access(user, community: LearningCommunity) -> CommunityAccess:
     )
 
 
-def get_community_access_or_404(user, slug: str) -> CommunityAccess:
+def get_community_for_view_or_404(user, slug: str) -> CommunityAccess:
     community = community_get_visible(user=user, slug=slug)
     if community is None:
         raise Http404
@@ -124,36 +124,36 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def get_community_for_coordinators(user, slug: str) -> CommunityAccess:
-    access = get_community_access_or_404(user, slug)
+def get_community_for_coordination_or_404(user, slug: str) -> CommunityAccess:
+    access = get_community_for_view_or_404(user, slug)
     _require(access.can_manage)
     return access
 
 
-def get_community_for_contributors(user, slug: str) -> CommunityAccess:
-    access = get_community_access_or_404(user, slug)
+def get_community_for_contribution_or_404(user, slug: str) -> CommunityAccess:
+    access = get_community_for_view_or_404(user, slug)
     _require(access.can_contribute)
     return access
 
 
-def get_community_for_participants(user, slug: str) -> CommunityAccess:
-    access = get_community_access_or_404(user, slug)
+def get_community_for_learning_record_or_404(user, slug: str) -> CommunityAccess:
+    access = get_community_for_view_or_404(user, slug)
     _require(access.can_record_learning)
     return access
 
 
-def get_community_for_joining(user, slug: str) -> CommunityAccess:
+def get_community_for_joining_or_404(user, slug: str) -> CommunityAccess:
     """Members are let through (the view sends them back to the page); a completed community
     refuses."""
-    access = get_community_access_or_404(user, slug)
+    access = get_community_for_view_or_404(user, slug)
     _require(access.is_member or access.accepts_join_requests)
     return access
 
 
-def get_join_request_for_coordinators(
+def get_join_request_for_decision_or_404(
     user, slug: str, pk: int
 ) -> tuple[CommunityAccess, JoinRequest]:
-    access = get_community_for_coordinators(user, slug)
+    access = get_community_for_coordination_or_404(user, slug)
     join_request = (
         JoinRequest.objects.filter(community=access.community, pk=pk).select_related("user").first()
     )
@@ -162,16 +162,16 @@ def get_join_request_for_coordinators(
     return access, join_request
 
 
-def get_activity_for_coordinators(user, slug: str, pk: int) -> tuple[CommunityAccess, Activity]:
-    access = get_community_for_coordinators(user, slug)
+def get_activity_for_planning_or_404(user, slug: str, pk: int) -> tuple[CommunityAccess, Activity]:
+    access = get_community_for_coordination_or_404(user, slug)
     activity = Activity.objects.filter(community=access.community, pk=pk).first()
     if activity is None:
         raise Http404
     return access, activity
 
 
-def get_update_for_deletion(user, slug: str, pk: int) -> tuple[CommunityAccess, Update]:
-    access = get_community_access_or_404(user, slug)
+def get_update_for_deletion_or_404(user, slug: str, pk: int) -> tuple[CommunityAccess, Update]:
+    access = get_community_for_view_or_404(user, slug)
     update = Update.objects.filter(community=access.community, pk=pk).first()
     if update is None:
         raise Http404
@@ -179,7 +179,7 @@ def get_update_for_deletion(user, slug: str, pk: int) -> tuple[CommunityAccess, 
     return access, update
 
 
-def get_invitation_for_invitee_or_404(user, pk: int) -> CommunityInvitation:
+def get_invitation_for_answer_or_404(user, pk: int) -> CommunityInvitation:
     """An invitation is the invited person's business: for anyone else it does not exist
     (coordinators follow invitations in the admin)."""
     invitation = (

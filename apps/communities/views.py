@@ -19,15 +19,15 @@ from .ical import calendar_token, calendar_token_user_id, community_calendar
 from .models import CommunityStatus, JoinRequest, LearningCommunity, LearningRecord
 from .permissions import (
     CommunityAccess,
-    get_activity_for_coordinators,
-    get_community_access_or_404,
-    get_community_for_contributors,
-    get_community_for_coordinators,
-    get_community_for_joining,
-    get_community_for_participants,
-    get_invitation_for_invitee_or_404,
-    get_join_request_for_coordinators,
-    get_update_for_deletion,
+    get_activity_for_planning_or_404,
+    get_community_for_contribution_or_404,
+    get_community_for_coordination_or_404,
+    get_community_for_joining_or_404,
+    get_community_for_learning_record_or_404,
+    get_community_for_view_or_404,
+    get_invitation_for_answer_or_404,
+    get_join_request_for_decision_or_404,
+    get_update_for_deletion_or_404,
 )
 from .selectors import (
     activities_for_calendar,
@@ -87,7 +87,7 @@ def _next_statuses(access: CommunityAccess) -> list[tuple[str, str]]:
 
 
 def community_detail(request, slug: str):
-    access = get_community_access_or_404(request.user, slug)
+    access = get_community_for_view_or_404(request.user, slug)
     community = access.community
     page = community_page(community=community, user=request.user)
     latest_request = None
@@ -120,7 +120,7 @@ def community_detail(request, slug: str):
 
 @login_required
 def community_join(request, slug: str):
-    access = get_community_for_joining(request.user, slug)
+    access = get_community_for_joining_or_404(request.user, slug)
     community = access.community
     if access.is_member:
         messages.info(request, _("You are already a member of this community."))
@@ -158,7 +158,7 @@ def community_join(request, slug: str):
 @login_required
 @require_POST
 def join_request_withdraw_view(request, slug: str):
-    access = get_community_access_or_404(request.user, slug)
+    access = get_community_for_view_or_404(request.user, slug)
     pending = JoinRequest.objects.filter(
         community=access.community, user=request.user, state=JoinRequest.State.PENDING
     ).first()
@@ -171,7 +171,7 @@ def join_request_withdraw_view(request, slug: str):
 @login_required
 @second_factor_for_coordinators
 def join_requests(request, slug: str):
-    access = get_community_for_coordinators(request.user, slug)
+    access = get_community_for_coordination_or_404(request.user, slug)
     community = access.community
     return render(
         request,
@@ -188,7 +188,7 @@ def join_requests(request, slug: str):
 @require_POST
 @second_factor_for_coordinators
 def join_request_approve_view(request, slug: str, pk: int):
-    access, join_request = get_join_request_for_coordinators(request.user, slug, pk)
+    access, join_request = get_join_request_for_decision_or_404(request.user, slug, pk)
     return posted_action(
         request,
         lambda: join_request_approve(join_request=join_request, by=request.user),
@@ -201,7 +201,7 @@ def join_request_approve_view(request, slug: str, pk: int):
 @require_POST
 @second_factor_for_coordinators
 def join_request_decline_view(request, slug: str, pk: int):
-    access, join_request = get_join_request_for_coordinators(request.user, slug, pk)
+    access, join_request = get_join_request_for_decision_or_404(request.user, slug, pk)
     return posted_action(
         request,
         lambda: join_request_decline(join_request=join_request, by=request.user),
@@ -215,14 +215,14 @@ def join_request_decline_view(request, slug: str, pk: int):
 
 @login_required
 def invitation_detail(request, pk: int):
-    invitation = get_invitation_for_invitee_or_404(request.user, pk)
+    invitation = get_invitation_for_answer_or_404(request.user, pk)
     return render(request, "communities/invitation.html", {"invitation": invitation})
 
 
 @login_required
 @require_POST
 def invitation_accept(request, pk: int):
-    invitation = get_invitation_for_invitee_or_404(request.user, pk)
+    invitation = get_invitation_for_answer_or_404(request.user, pk)
     community = invitation.community
     try:
         community_invitation_accept(invitation=invitation, by=request.user)
@@ -239,7 +239,7 @@ def invitation_accept(request, pk: int):
 @login_required
 @require_POST
 def invitation_decline(request, pk: int):
-    invitation = get_invitation_for_invitee_or_404(request.user, pk)
+    invitation = get_invitation_for_answer_or_404(request.user, pk)
     return posted_action(
         request,
         lambda: community_invitation_decline(invitation=invitation, by=request.user),
@@ -254,7 +254,7 @@ def invitation_decline(request, pk: int):
 @login_required
 @second_factor_for_coordinators
 def activity_create_view(request, slug: str):
-    access = get_community_for_coordinators(request.user, slug)
+    access = get_community_for_coordination_or_404(request.user, slug)
     community = access.community
     form = ActivityForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
@@ -278,7 +278,7 @@ def activity_create_view(request, slug: str):
 @login_required
 @second_factor_for_coordinators
 def activity_edit_view(request, slug: str, pk: int):
-    access, activity = get_activity_for_coordinators(request.user, slug, pk)
+    access, activity = get_activity_for_planning_or_404(request.user, slug, pk)
     community = access.community
     form = ActivityForm(_submitted(request), instance=activity)
     if request.method == "POST" and form.is_valid():
@@ -300,7 +300,7 @@ def activity_edit_view(request, slug: str, pk: int):
 @require_POST
 @second_factor_for_coordinators
 def activity_delete_view(request, slug: str, pk: int):
-    access, activity = get_activity_for_coordinators(request.user, slug, pk)
+    access, activity = get_activity_for_planning_or_404(request.user, slug, pk)
     activity_delete(activity=activity, by=request.user)
     messages.success(request, _("The activity was removed."))
     return redirect(_detail(access.community, "activities"))
@@ -338,7 +338,7 @@ def community_ical(request, slug: str):
 
 @login_required
 def update_create_view(request, slug: str):
-    access = get_community_for_contributors(request.user, slug)
+    access = get_community_for_contribution_or_404(request.user, slug)
     community = access.community
     form = UpdateForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
@@ -358,7 +358,7 @@ def update_create_view(request, slug: str):
 @login_required
 @require_POST
 def update_delete_view(request, slug: str, pk: int):
-    access, update = get_update_for_deletion(request.user, slug, pk)
+    access, update = get_update_for_deletion_or_404(request.user, slug, pk)
     community_update_delete(update=update, by=request.user)
     messages.success(request, _("The update was deleted."))
     return redirect(_detail(access.community, "updates"))
@@ -369,7 +369,7 @@ def update_delete_view(request, slug: str, pk: int):
 
 @login_required
 def learning_record(request, slug: str):
-    access = get_community_for_participants(request.user, slug)
+    access = get_community_for_learning_record_or_404(request.user, slug)
     community = access.community
     record = LearningRecord.objects.filter(community=community, user=request.user).first()
     form = LearningRecordForm(_submitted(request), instance=record)
@@ -397,7 +397,7 @@ def learning_record(request, slug: str):
 @require_POST
 @second_factor_for_coordinators
 def community_status(request, slug: str):
-    access = get_community_for_coordinators(request.user, slug)
+    access = get_community_for_coordination_or_404(request.user, slug)
     community = access.community
     try:
         community_change_status(

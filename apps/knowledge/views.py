@@ -10,22 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
 from apps.challenges.models import Visibility
-from apps.communities.permissions import get_community_for_contributors
+from apps.communities.permissions import get_community_for_contribution_or_404
 from apps.core.listing import render_listing
 
 from .forms import KnowledgeItemForm
-from .selectors import knowledge_item_filterset, knowledge_item_get_visible
+from .permissions import get_knowledge_item_for_view_or_404
+from .selectors import knowledge_item_filterset
 from .services import knowledge_item_create
 
 # What a download's file name may end in; anything else is left off (the slug names it).
 _SAFE_EXTENSION = re.compile(r"\.[a-z0-9]{1,8}")
-
-
-def _item_or_404(request, slug: str):
-    item = knowledge_item_get_visible(user=request.user, slug=slug)
-    if item is None:  # missing and hidden look the same
-        raise Http404
-    return item
 
 
 def knowledge_list(request):
@@ -39,7 +33,11 @@ def knowledge_list(request):
 
 
 def knowledge_detail(request, slug: str):
-    return render(request, "knowledge/knowledge_detail.html", {"item": _item_or_404(request, slug)})
+    return render(
+        request,
+        "knowledge/knowledge_detail.html",
+        {"item": get_knowledge_item_for_view_or_404(request.user, slug)},
+    )
 
 
 def download_name(item) -> str:
@@ -51,7 +49,7 @@ def download_name(item) -> str:
 
 def knowledge_download(request, slug: str):
     """The item's file as an attachment, for those who may see the item (404 for others)."""
-    item = _item_or_404(request, slug)
+    item = get_knowledge_item_for_view_or_404(request.user, slug)
     if not item.file:
         raise Http404
     try:
@@ -66,7 +64,7 @@ def knowledge_download(request, slug: str):
 @login_required
 def community_result_add(request, slug: str):
     """A community's result, added to the knowledge base from the community's page."""
-    access = get_community_for_contributors(request.user, slug)
+    access = get_community_for_contribution_or_404(request.user, slug)
     community = access.community
     # A members-only community's results start out for signed-in members, not the world.
     initial = {} if community.is_public else {"visibility": Visibility.MEMBERS}

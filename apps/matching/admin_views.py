@@ -28,12 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.permissions import scope_to_coordinated_hubs
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.core.actions import refusal_text
 from apps.hubs.models import Hub
 
 from .models import Match, MatchRun, MatchStatus
+from .permissions import get_challenge_for_match_review_or_404
 from .reasons import reason_texts, taxonomy_labels
 from .selectors import match_quotes, remaining_capacity_by_organisation
 from .services import (
@@ -53,16 +53,6 @@ STATUS_BUTTONS: dict[str, object] = {
 
 
 # --- Access ----------------------------------------------------------------------------------
-
-
-def challenge_for_match_review_or_404(request: HttpRequest, challenge_id: int) -> Challenge:
-    """The challenge if it lies in a region the user coordinates (all for national users) and
-    has left the organisation's hands (not a draft); otherwise a 404, so another region's
-    challenge is not even confirmed to exist."""
-    challenges = scope_to_coordinated_hubs(
-        Challenge.objects.exclude(status=ChallengeStatus.DRAFT), request.user, "province"
-    )
-    return get_object_or_404(challenges.select_related("organisation", "province"), pk=challenge_id)
 
 
 def _require(model_admin, request: HttpRequest, *, change: bool) -> None:
@@ -231,7 +221,7 @@ def _hubs_for_balanced_run(request: HttpRequest, challenge: Challenge):
 @require_GET
 def match_review(request: HttpRequest, *, model_admin, challenge_id: int) -> HttpResponse:
     _require(model_admin, request, change=False)
-    challenge = challenge_for_match_review_or_404(request, challenge_id)
+    challenge = get_challenge_for_match_review_or_404(request.user, challenge_id)
     rows = _match_rows(challenge)
     run = latest_run_for_challenge(challenge)
     opts = model_admin.model._meta
@@ -260,7 +250,7 @@ def match_review_set_status(
     request: HttpRequest, *, model_admin, challenge_id: int, match_id: int
 ) -> HttpResponse:
     _require(model_admin, request, change=True)
-    challenge = challenge_for_match_review_or_404(request, challenge_id)
+    challenge = get_challenge_for_match_review_or_404(request.user, challenge_id)
     match = Match.objects.filter(pk=match_id, challenge=challenge).first()
     if match is None:
         raise Http404
@@ -287,7 +277,7 @@ def match_review_set_status(
 @require_POST
 def match_review_rematch(request: HttpRequest, *, model_admin, challenge_id: int) -> HttpResponse:
     _require(model_admin, request, change=True)
-    challenge = challenge_for_match_review_or_404(request, challenge_id)
+    challenge = get_challenge_for_match_review_or_404(request.user, challenge_id)
     run = match_run_for_challenge(
         challenge_id=challenge.pk, trigger="rematch by a coordinator", by=request.user
     )
@@ -303,7 +293,7 @@ def match_review_balanced_run(
     request: HttpRequest, *, model_admin, challenge_id: int
 ) -> HttpResponse:
     _require(model_admin, request, change=True)
-    challenge = challenge_for_match_review_or_404(request, challenge_id)
+    challenge = get_challenge_for_match_review_or_404(request.user, challenge_id)
     hub_id = request.POST.get("hub", "")
     hub = (
         _hubs_for_balanced_run(request, challenge).filter(pk=hub_id).first()

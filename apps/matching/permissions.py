@@ -4,16 +4,17 @@ the object, a 404 when it must stay hidden, a 403 when it is visible but not the
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from apps.accounts.permissions import coordinates_region_of
-from apps.challenges.models import Challenge
+from apps.accounts.permissions import coordinates_region_of, scope_to_coordinated_hubs
+from apps.challenges.models import Challenge, ChallengeStatus
 from apps.challenges.permissions import is_active_member
 from apps.organisations.models import Membership
 
 from .models import IntroductionRequest, Match
 
 
-def get_match_for_member_or_404(user, pk: int) -> Match:
+def get_match_for_member_decision_or_404(user, pk: int) -> Match:
     """A partner suggestion of a challenge the user can see (else 404), for shortlisting and
     asking an introduction: the challenge organisation's active members only (else 403)."""
     match = (
@@ -73,3 +74,13 @@ def sees_requester_side(user, introduction: IntroductionRequest) -> bool:
     return is_active_member(user, introduction.match.challenge.organisation_id) or (
         coordinates_region_of(user, introduction.match.challenge)
     )
+
+
+def get_challenge_for_match_review_or_404(user, challenge_id: int) -> Challenge:
+    """The challenge if it lies in a region the user coordinates (all for national users) and
+    has left the organisation's hands (not a draft); otherwise a 404, so another region's
+    challenge is not even confirmed to exist."""
+    challenges = scope_to_coordinated_hubs(
+        Challenge.objects.exclude(status=ChallengeStatus.DRAFT), user, "province"
+    )
+    return get_object_or_404(challenges.select_related("organisation", "province"), pk=challenge_id)

@@ -24,7 +24,7 @@ from .permissions import (
     can_decide_introduction,
     get_introduction_for_decision_or_404,
     get_introduction_for_view_or_404,
-    get_match_for_member_or_404,
+    get_match_for_member_decision_or_404,
     sees_requester_side,
 )
 from .reasons import fit_shown, reason_texts, taxonomy_labels
@@ -81,7 +81,7 @@ def _back_to_match(match) -> str:
 @login_required
 @require_POST
 def match_shortlist(request, pk: int):
-    match = get_match_for_member_or_404(request.user, pk)
+    match = get_match_for_member_decision_or_404(request.user, pk)
     shortlisted = request.POST.get("shortlisted") == "1"
     return posted_action(
         request,
@@ -101,7 +101,7 @@ def match_shortlist(request, pk: int):
 @login_required
 @require_POST
 def introduction_request(request, pk: int):
-    match = get_match_for_member_or_404(request.user, pk)
+    match = get_match_for_member_decision_or_404(request.user, pk)
     form = IntroductionRequestForm(request.POST, prefix=f"match-{match.pk}")
     if not form.is_valid():
         return _render_matches(request, match.challenge, bound_forms={match.pk: form}, status=400)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import selectors, services
 from .forms import NotificationPreferencesForm
 from .links import InvalidUnsubscribeToken, localised_path, unsubscribe_token_load
-from .permissions import get_notification_for_user_or_404
+from .permissions import get_notification_for_reading_or_404
 
 PAGE_SIZE = 20
 
@@ -29,7 +29,7 @@ def notification_list(request):
 @require_http_methods(["GET", "POST"])
 def notification_open(request, pk: int):
     """Mark the notice read and go where it points (in the reader's language)."""
-    notification = get_notification_for_user_or_404(request.user, pk)
+    notification = get_notification_for_reading_or_404(request.user, pk)
     services.notification_mark_read(notification=notification)
     target = localised_path(notification.url, translation.get_language())
     if target and url_has_allowed_host_and_scheme(

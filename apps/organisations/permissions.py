@@ -37,39 +37,39 @@ def can_manage_members(user, organisation: Organisation) -> bool:
     return is_organisation_admin(user, organisation) or coordinates_region_of(user, organisation)
 
 
-def _visible_or_404(user, slug: str) -> Organisation:
+def _organisation_for_members_or_404(user, slug: str) -> Organisation:
     organisation = organisation_get_for_user(user=user, slug=slug)
     if organisation is None:
         raise Http404
     return organisation
 
 
-def get_organisation_for_edit(user, slug: str) -> Organisation:
+def get_organisation_for_edit_or_404(user, slug: str) -> Organisation:
     """For its administrators: 404 when hidden, 403 when visible but not theirs."""
-    organisation = _visible_or_404(user, slug)
+    organisation = _organisation_for_members_or_404(user, slug)
     if not is_organisation_admin(user, organisation):
         raise PermissionDenied
     return organisation
 
 
-def get_organisation_for_member_management(user, slug: str) -> Organisation:
+def get_organisation_for_member_management_or_404(user, slug: str) -> Organisation:
     """For its administrators and the region's coordinators: 404 when hidden, else 403."""
-    organisation = _visible_or_404(user, slug)
+    organisation = _organisation_for_members_or_404(user, slug)
     if not can_manage_members(user, organisation):
         raise PermissionDenied
     return organisation
 
 
-def get_organisation_to_join(user, slug: str) -> Organisation:
+def get_organisation_for_joining_or_404(user, slug: str) -> Organisation:
     """An organisation one may ask to join: visible and active (an inactive one takes no
     new members), else 404."""
-    organisation = _visible_or_404(user, slug)
+    organisation = _organisation_for_members_or_404(user, slug)
     if not organisation.is_active:
         raise Http404
     return organisation
 
 
-def get_own_membership(user, slug: str) -> Membership:
+def get_membership_for_leaving_or_404(user, slug: str) -> Membership:
     """The user's own membership (or open request) of the organisation, which is theirs to
     end even if the organisation has been made inactive since; 404 without one."""
     membership = (
@@ -82,12 +82,3 @@ def get_own_membership(user, slug: str) -> Membership:
     if membership is None:
         raise Http404
     return membership
-
-
-def get_membership_in(organisation: Organisation, membership_id: int) -> Membership | None:
-    """A membership of this organisation (None if it is gone: decided or removed already)."""
-    return (
-        Membership.objects.select_related("user", "organisation")
-        .filter(pk=membership_id, organisation=organisation)
-        .first()
-    )

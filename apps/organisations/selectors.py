@@ -145,3 +145,12 @@ def organisation_search_to_join(*, user, query: str, limit: int = 20) -> QuerySe
         .annotate(viewer_state=Subquery(own))
         .order_by("name", "pk")[:limit]
     )
+
+
+def membership_in_organisation(organisation: Organisation, membership_id: int) -> Membership | None:
+    """A membership of this organisation (None if it is gone: decided or removed already)."""
+    return (
+        Membership.objects.select_related("user", "organisation")
+        .filter(pk=membership_id, organisation=organisation)
+        .first()
+    )

@@ -17,13 +17,12 @@ from . import services
 from .forms import OrganisationForm
 from .models import Membership
 from .permissions import (
-    get_membership_in,
-    get_organisation_for_edit,
-    get_organisation_for_member_management,
-    get_organisation_to_join,
-    get_own_membership,
+    get_membership_for_leaving_or_404,
+    get_organisation_for_edit_or_404,
+    get_organisation_for_joining_or_404,
+    get_organisation_for_member_management_or_404,
 )
-from .selectors import organisation_filterset, organisation_members
+from .selectors import membership_in_organisation, organisation_filterset, organisation_members
 
 PAGE_SIZE = 24
 
@@ -81,7 +80,7 @@ def organisation_create(request):
 
 @login_required
 def organisation_edit(request, slug: str):
-    organisation = get_organisation_for_edit(request.user, slug)
+    organisation = get_organisation_for_edit_or_404(request.user, slug)
     if request.method == "POST" and "suggest_topics" in request.POST:
         form = OrganisationForm(
             initial=posted_as_initial(request.POST, OrganisationForm),
@@ -134,7 +133,7 @@ def _back_to(request, fallback: str) -> str:
 @login_required
 def organisation_join(request, slug: str):
     """POST asks to join. A GET (say, after logging in from the button) shows the page."""
-    organisation = get_organisation_to_join(request.user, slug)
+    organisation = get_organisation_for_joining_or_404(request.user, slug)
     if request.method != "POST":
         return redirect(organisation)
     membership = services.membership_request(user=request.user, organisation=organisation)
@@ -157,7 +156,7 @@ def organisation_join(request, slug: str):
 @login_required
 def organisation_leave(request, slug: str):
     """Leave an organisation or withdraw a request: a confirmation page, then POST."""
-    membership = get_own_membership(request.user, slug)
+    membership = get_membership_for_leaving_or_404(request.user, slug)
     organisation = membership.organisation
     if request.method == "POST":
         try:
@@ -181,7 +180,7 @@ def organisation_leave(request, slug: str):
 @login_required
 @second_factor_for_coordinators
 def organisation_member_list(request, slug: str):
-    organisation = get_organisation_for_member_management(request.user, slug)
+    organisation = get_organisation_for_member_management_or_404(request.user, slug)
     members = list(organisation_members(organisation=organisation))
     return render(
         request,
@@ -198,11 +197,11 @@ def organisation_member_list(request, slug: str):
 @require_POST
 @second_factor_for_coordinators
 def membership_decide(request, slug: str, membership_id: int):
-    organisation = get_organisation_for_member_management(request.user, slug)
+    organisation = get_organisation_for_member_management_or_404(request.user, slug)
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
         return HttpResponseBadRequest()
-    membership = get_membership_in(organisation, membership_id)
+    membership = membership_in_organisation(organisation, membership_id)
     approve = decision == "approve"
     if membership is None or not services.membership_decide(
         membership=membership, approve=approve, decided_by=request.user
@@ -223,8 +222,8 @@ def membership_decide(request, slug: str, membership_id: int):
 @require_POST
 @second_factor_for_coordinators
 def membership_role(request, slug: str, membership_id: int):
-    organisation = get_organisation_for_member_management(request.user, slug)
-    membership = get_membership_in(organisation, membership_id)
+    organisation = get_organisation_for_member_management_or_404(request.user, slug)
+    membership = membership_in_organisation(organisation, membership_id)
     if membership is None:
         raise Http404
     try:
@@ -240,8 +239,8 @@ def membership_role(request, slug: str, membership_id: int):
 @require_POST
 @second_factor_for_coordinators
 def membership_remove(request, slug: str, membership_id: int):
-    organisation = get_organisation_for_member_management(request.user, slug)
-    membership = get_membership_in(organisation, membership_id)
+    organisation = get_organisation_for_member_management_or_404(request.user, slug)
+    membership = membership_in_organisation(organisation, membership_id)
     if membership is None:
         messages.info(request, _("This person is no longer a member."))
     else:
