@@ -160,3 +160,42 @@ def test_objects_are_fetched_for_a_purpose_by_one_naming_scheme_in_permissions_o
                 misplaced.append(where)
     assert not misnamed, misnamed
     assert not misplaced, misplaced
+
+
+# QuerySet methods with no twin on the builtins the views use (dict.get, list.count(x) and
+# dict.update are left out on purpose).
+QUERYSET_METHODS = frozenset(
+    {
+        "filter",
+        "exclude",
+        "select_related",
+        "prefetch_related",
+        "annotate",
+        "aggregate",
+        "order_by",
+        "values_list",
+        "exists",
+        "only",
+        "defer",
+        "select_for_update",
+        "get_or_create",
+        "update_or_create",
+        "bulk_create",
+        "bulk_update",
+    }
+)
+
+
+def test_views_ask_selectors_services_and_permissions_and_query_nothing_themselves():
+    """No ORM query in a view: no `Model.objects`, no QuerySet method, no `.count()`."""
+    found = []
+    for path in sorted(APPS_DIR.rglob("*views.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Attribute) and node.attr == "objects":
+                found.append(f"{path.relative_to(APPS_DIR)}:{node.lineno} .objects")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                method = node.func.attr
+                no_arguments = not node.args and not node.keywords
+                if method in QUERYSET_METHODS or (method == "count" and no_arguments):
+                    found.append(f"{path.relative_to(APPS_DIR)}:{node.lineno} .{method}()")
+    assert not found, found

@@ -15,8 +15,8 @@ from apps.semantics.services import posted_text, topic_suggestions_shown
 
 from . import services
 from .forms import ProfileForm
-from .models import User
 from .privacy import personal_data_export
+from .selectors import user_copy_for_editing
 
 
 @login_required
@@ -26,14 +26,14 @@ def profile(request):
         # Without JavaScript: the form as sent, with the topics that fit what they wrote.
         form = ProfileForm(
             initial=posted_as_initial(request.POST, ProfileForm),
-            instance=User.objects.get(pk=user.pk),
+            instance=user_copy_for_editing(user),
         )
         suggestions = topic_suggestions_shown(posted_text(request.POST, ["bio", "offer"]))
         return render(
             request, "accounts/profile.html", {"form": form, "topic_suggestions": suggestions}
         )
     # The form works on its own copy: an invalid submission must not show in the header.
-    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    form = ProfileForm(request.POST or None, instance=user_copy_for_editing(user))
     if request.method == "POST" and form.is_valid():
         services.profile_update(user=user, **form.cleaned_data)
         language = user.preferred_language

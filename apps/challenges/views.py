@@ -11,7 +11,7 @@ from apps.accounts.middleware import second_factor_for_coordinators
 from apps.accounts.permissions import coordinates_region_of
 from apps.core.actions import posted_action, refusal_text
 from apps.core.listing import render_listing
-from apps.hubs.models import Hub
+from apps.hubs.selectors import hubs_covering
 from apps.semantics.forms import posted_as_initial
 from apps.semantics.services import topic_suggestions_shown, topics_to_preselect
 
@@ -57,7 +57,7 @@ def challenge_detail(request, pk: int):
 @login_required
 def challenge_create(request):
     organisations = demand_organisations_of(request.user)
-    if not organisations.exists():
+    if not organisations:
         return render(request, "challenges/challenge_no_organisation.html")
     is_post = request.method == "POST"
     action = request.POST.get("action", "") if is_post else ""
@@ -179,7 +179,7 @@ def challenge_status(request, pk: int):
         {
             "challenge": challenge,
             "steps": challenge_progress(challenge=challenge),
-            "hubs": Hub.objects.filter(provinces=challenge.province_id),
+            "hubs": hubs_covering(province_id=challenge.province_id),
             "is_member": is_member,
             "can_edit": is_member and can_edit(challenge),
             # The services say what the workflow allows; the view only adds who is asking.

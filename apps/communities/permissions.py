@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from apps.accounts.models import User
 from apps.accounts.permissions import sees_all_hubs
 from apps.hubs.models import HubCoordinator
 
+from .ical import calendar_token_user_id
 from .models import (
     Activity,
     CommunityInvitation,
@@ -177,6 +179,25 @@ def get_update_for_deletion_or_404(user, slug: str, pk: int) -> tuple[CommunityA
         raise Http404
     _require(access.can_delete_update(update))
     return access, update
+
+
+def get_community_for_calendar_or_404(user, slug: str, token: str | None) -> LearningCommunity:
+    """The community whose activities are read as iCalendar: by whoever may see it, or, for
+    an app that cannot sign in, by the person whose personal calendar `token` is given (an
+    invalid token, or a person who may not see it, is a 404 like a hidden community)."""
+    viewer = user
+    if token:
+        community = LearningCommunity.objects.filter(slug=slug).first()
+        user_id = (
+            calendar_token_user_id(token, community=community) if community is not None else None
+        )
+        viewer = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+        if viewer is None:
+            raise Http404
+    community = community_get_visible(user=viewer, slug=slug)
+    if community is None:
+        raise Http404
+    return community
 
 
 def get_invitation_for_answer_or_404(user, pk: int) -> CommunityInvitation:

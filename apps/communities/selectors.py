@@ -213,6 +213,21 @@ def join_requests_pending(*, community: LearningCommunity) -> QuerySet[JoinReque
     )
 
 
+def join_requests_pending_count(*, community: LearningCommunity) -> int:
+    return JoinRequest.objects.filter(community=community, state=JoinRequest.State.PENDING).count()
+
+
+def join_request_pending_of(*, community: LearningCommunity, user) -> JoinRequest | None:
+    """The person's open request to join, if any (at most one: a unique constraint)."""
+    return JoinRequest.objects.filter(
+        community=community, user=user, state=JoinRequest.State.PENDING
+    ).first()
+
+
+def learning_record_of(*, community: LearningCommunity, user) -> LearningRecord | None:
+    return LearningRecord.objects.filter(community=community, user=user).first()
+
+
 def join_requests_recently_decided(*, community: LearningCommunity) -> QuerySet[JoinRequest]:
     return (
         JoinRequest.objects.filter(
@@ -359,13 +374,14 @@ def _organisations_with_kind_of(user_ids: list[int]) -> dict[int, Organisation]:
     return {user_id: orgs[0] for user_id, orgs in by_user.items() if len(orgs) == 1}
 
 
-def community_invitations_pending_for_user(*, user) -> QuerySet[CommunityInvitation]:
-    """A person's open invitations, oldest first (for "My overview" and the community page)."""
+def community_invitations_pending_for_user(
+    *, user, community: LearningCommunity | None = None
+) -> QuerySet[CommunityInvitation]:
+    """A person's open invitations, oldest first (for "My overview"), or those into one
+    community (for its page)."""
     if not user.is_authenticated:
         return CommunityInvitation.objects.none()
-    return (
-        CommunityInvitation.objects.pending()
-        .filter(user=user)
-        .select_related("community__hub", "organisation")
-        .order_by("created_at", "pk")
-    )
+    invitations = CommunityInvitation.objects.pending().filter(user=user)
+    if community is not None:
+        invitations = invitations.filter(community=community)
+    return invitations.select_related("community__hub", "organisation").order_by("created_at", "pk")

@@ -4,22 +4,22 @@ permissions.py; the writes happen in services.py. The directory is browse.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.middleware import second_factor_for_coordinators
-from apps.accounts.models import User
 from apps.core.actions import posted_action, refusal_text
 
 from .forms import ActivityForm, JoinRequestForm, LearningRecordForm, UpdateForm
-from .ical import calendar_token, calendar_token_user_id, community_calendar
-from .models import CommunityStatus, JoinRequest, LearningCommunity, LearningRecord
+from .ical import calendar_token, community_calendar
+from .models import CommunityStatus, LearningCommunity
 from .permissions import (
     CommunityAccess,
     get_activity_for_planning_or_404,
+    get_community_for_calendar_or_404,
     get_community_for_contribution_or_404,
     get_community_for_coordination_or_404,
     get_community_for_joining_or_404,
@@ -31,12 +31,14 @@ from .permissions import (
 )
 from .selectors import (
     activities_for_calendar,
-    community_get_visible,
     community_invitations_pending_for_user,
     community_page,
     join_request_latest_of,
+    join_request_pending_of,
     join_requests_pending,
+    join_requests_pending_count,
     join_requests_recently_decided,
+    learning_record_of,
 )
 from .services import (
     activity_change,
@@ -95,9 +97,9 @@ def community_detail(request, slug: str):
     if request.user.is_authenticated and not access.is_member:
         latest_request = join_request_latest_of(community=community, user=request.user)
         invitations = list(
-            community_invitations_pending_for_user(user=request.user).filter(community=community)
+            community_invitations_pending_for_user(user=request.user, community=community)
         )
-    pending_count = join_requests_pending(community=community).count() if access.can_manage else 0
+    pending_count = join_requests_pending_count(community=community) if access.can_manage else 0
     return render(
         request,
         "communities/community_detail.html",
@@ -125,9 +127,7 @@ def community_join(request, slug: str):
     if access.is_member:
         messages.info(request, _("You are already a member of this community."))
         return redirect(_detail(community))
-    pending = JoinRequest.objects.filter(
-        community=community, user=request.user, state=JoinRequest.State.PENDING
-    ).first()
+    pending = join_request_pending_of(community=community, user=request.user)
     form = JoinRequestForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,9 +159,7 @@ def community_join(request, slug: str):
 @require_POST
 def join_request_withdraw_view(request, slug: str):
     access = get_community_for_view_or_404(request.user, slug)
-    pending = JoinRequest.objects.filter(
-        community=access.community, user=request.user, state=JoinRequest.State.PENDING
-    ).first()
+    pending = join_request_pending_of(community=access.community, user=request.user)
     if pending is not None:
         join_request_withdraw(join_request=pending, by=request.user)
         messages.success(request, _("Your request to join was withdrawn."))
@@ -309,19 +307,7 @@ def activity_delete_view(request, slug: str, pk: int):
 def community_ical(request, slug: str):
     """The activities as iCalendar. Whoever may see the community may read it; an app that
     cannot sign in uses the personal `?token=` of someone who may."""
-    viewer = request.user
-    token = request.GET.get("token")
-    if token:
-        community = LearningCommunity.objects.filter(slug=slug).first()
-        user_id = (
-            calendar_token_user_id(token, community=community) if community is not None else None
-        )
-        viewer = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
-        if viewer is None:
-            raise Http404
-    community = community_get_visible(user=viewer, slug=slug)
-    if community is None:
-        raise Http404
+    community = get_community_for_calendar_or_404(request.user, slug, request.GET.get("token"))
     body = community_calendar(
         community=community,
         activities=activities_for_calendar(community=community),
@@ -371,7 +357,7 @@ def update_delete_view(request, slug: str, pk: int):
 def learning_record(request, slug: str):
     access = get_community_for_learning_record_or_404(request.user, slug)
     community = access.community
-    record = LearningRecord.objects.filter(community=community, user=request.user).first()
+    record = learning_record_of(community=community, user=request.user)
     form = LearningRecordForm(_submitted(request), instance=record)
     if request.method == "POST" and form.is_valid():
         try:

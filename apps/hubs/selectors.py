@@ -33,3 +33,8 @@ def hub_get(*, slug: str, user) -> Hub | None:
         .filter(slug=slug)
         .first()
     )
+
+
+def hubs_covering(*, province_id: int) -> list[Hub]:
+    """The hubs whose region includes a province (a challenge's status page names them)."""
+    return list(Hub.objects.filter(provinces=province_id).order_by("name"))

@@ -34,6 +34,11 @@ def insights_hubs_for(user: User) -> QuerySet[Hub]:
     return hubs_coordinated_by(user)
 
 
+def insights_hub_links_for(user: User) -> list[Hub]:
+    """The hubs whose insights `user` may see, by name, with what a link needs."""
+    return list(insights_hubs_for(user).order_by("name").only("slug", "name"))
+
+
 def may_see_national_insights(user: User) -> bool:
     return sees_all_hubs(user)
 

@@ -17,7 +17,7 @@ from apps.accounts.middleware import second_factor_for_coordinators
 from . import svg
 from .permissions import (
     insights_hub_get,
-    insights_hubs_for,
+    insights_hub_links_for,
     insights_national_check,
     may_see_national_insights,
 )
@@ -89,7 +89,7 @@ def _other_scopes(user, scope: Scope) -> list[dict]:
     links = []
     if may_see_national_insights(user) and not scope.is_national:
         links.append({"label": _("The Netherlands"), "url": reverse("insights:national")})
-    for hub in insights_hubs_for(user).order_by("name").only("slug", "name"):
+    for hub in insights_hub_links_for(user):
         if hub.slug != scope.key or scope.is_national:
             links.append(
                 {"label": hub.name, "url": reverse("insights:hub", kwargs={"slug": hub.slug})}
@@ -128,7 +128,7 @@ def _render_page(request, scope: Scope):
 @private
 @second_factor_for_coordinators
 def insights_index(request):
-    hubs = list(insights_hubs_for(request.user).order_by("name").only("slug", "name"))
+    hubs = insights_hub_links_for(request.user)
     national = may_see_national_insights(request.user)
     if not hubs and not national:
         raise PermissionDenied

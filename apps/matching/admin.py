@@ -1,7 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -10,13 +8,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.admin_scope import HubScopedAdminMixin
-from apps.accounts.permissions import provinces_coordinated_by, sees_all_hubs
 from apps.challenges.admin import ChallengeAdmin
-from apps.challenges.models import Challenge
-from apps.hubs.permissions import hubs_coordinated_by
 
 from . import admin_views
-from .models import IntroductionRequest, Match, MatchRun, MatchRunChunk
+from .models import IntroductionRequest, Match, MatchRun
+from .permissions import match_runs_followed_by
 from .reasons import reason_texts, taxonomy_labels
 from .selectors import match_quotes
 
@@ -198,20 +194,7 @@ class MatchRunAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        runs = super().get_queryset(request)
-        if sees_all_hubs(request.user):
-            return runs
-        region_challenges = ArraySubquery(
-            Challenge.objects.filter(
-                province__in=provinces_coordinated_by(request.user).values("pk")
-            ).values("pk")
-        )
-        touching_region = MatchRunChunk.objects.filter(
-            challenge_ids__overlap=region_challenges
-        ).values("run")
-        return runs.filter(
-            Q(hub__in=hubs_coordinated_by(request.user).values("pk")) | Q(pk__in=touching_region)
-        )
+        return match_runs_followed_by(request.user, super().get_queryset(request))
 
     def has_view_permission(self, request, obj=None):
         # Whoever may look at matches may follow the runs that compute them.

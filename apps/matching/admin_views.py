@@ -18,9 +18,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -30,12 +28,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.core.actions import refusal_text
-from apps.hubs.models import Hub
 
 from .models import Match, MatchRun, MatchStatus
-from .permissions import get_challenge_for_match_review_or_404
+from .permissions import (
+    get_challenge_for_match_review_or_404,
+    get_match_for_review_or_404,
+    get_match_run_for_progress_or_404,
+)
 from .reasons import reason_texts, taxonomy_labels
-from .selectors import match_quotes, remaining_capacity_by_organisation
+from .selectors import (
+    hubs_coordinated_covering,
+    match_quotes,
+    match_run_latest_for_challenge,
+    matches_for_review,
+    remaining_capacity_by_organisation,
+)
 from .services import (
     MATCH_TRANSITIONS,
     match_run_for_challenge,
@@ -126,21 +133,11 @@ def duration_text(duration: timedelta) -> str:
     return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
 
 
-def latest_run_for_challenge(challenge: Challenge) -> MatchRun | None:
-    """The most recent run that recomputes this challenge (its own rematch or a hub run)."""
-    return (
-        MatchRun.objects.filter(chunks__challenge_ids__contains=[challenge.pk])
-        .select_related("hub")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
 @require_GET
 def matchrun_progress(request: HttpRequest, *, model_admin, run_id: int) -> HttpResponse:
     """The progress fragment that the review page and the run list poll."""
     _require(model_admin, request, change=False)
-    run = get_object_or_404(model_admin.get_queryset(request).select_related("hub"), pk=run_id)
+    run = get_match_run_for_progress_or_404(request.user, run_id)
     progress = run_progress(run)
     response = TemplateResponse(
         request, "admin/matching/_run_progress.html", {"progress": progress}
@@ -171,11 +168,7 @@ class MatchRow:
 def _match_rows(challenge: Challenge) -> list[MatchRow]:
     """The challenge's matches, best first, with what the page shows per row: a fixed number
     of queries however many matches there are."""
-    matches = list(
-        Match.objects.filter(challenge=challenge)
-        .select_related("organisation__kind", "organisation__province", "person__province")
-        .order_by(F("rank").asc(nulls_last=True), "-score", "pk")
-    )
+    matches = matches_for_review(challenge)
     labels = taxonomy_labels()
     shown = [m.organisation_id for m in matches if m.organisation_id is not None]
     committed = remaining_capacity_by_organisation(shown) if shown else {}
@@ -213,17 +206,12 @@ def _match_rows(challenge: Challenge) -> list[MatchRow]:
     return rows
 
 
-def _hubs_for_balanced_run(request: HttpRequest, challenge: Challenge):
-    """Hubs covering the challenge's province that the user coordinates."""
-    return Hub.objects.coordinated_by(request.user).filter(provinces=challenge.province_id)
-
-
 @require_GET
 def match_review(request: HttpRequest, *, model_admin, challenge_id: int) -> HttpResponse:
     _require(model_admin, request, change=False)
     challenge = get_challenge_for_match_review_or_404(request.user, challenge_id)
     rows = _match_rows(challenge)
-    run = latest_run_for_challenge(challenge)
+    run = match_run_latest_for_challenge(challenge)
     opts = model_admin.model._meta
     context = {
         **model_admin.admin_site.each_context(request),
@@ -235,7 +223,7 @@ def match_review(request: HttpRequest, *, model_admin, challenge_id: int) -> Htt
         "any_accepted": any(row.match.status == MatchStatus.ACCEPTED for row in rows),
         "can_act": model_admin.has_change_permission(request),
         "can_rematch": challenge.status == ChallengeStatus.PUBLISHED,
-        "hubs": list(_hubs_for_balanced_run(request, challenge)),
+        "hubs": hubs_coordinated_covering(request.user, challenge.province_id),
         "progress": run_progress(run) if run else None,
     }
     request.current_app = model_admin.admin_site.name
@@ -250,10 +238,8 @@ def match_review_set_status(
     request: HttpRequest, *, model_admin, challenge_id: int, match_id: int
 ) -> HttpResponse:
     _require(model_admin, request, change=True)
-    challenge = get_challenge_for_match_review_or_404(request.user, challenge_id)
-    match = Match.objects.filter(pk=match_id, challenge=challenge).first()
-    if match is None:
-        raise Http404
+    match = get_match_for_review_or_404(request.user, challenge_id, match_id)
+    challenge = match.challenge
     status = request.POST.get("status", "")
     if status not in STATUS_BUTTONS:
         messages.error(request, _("Choose one of the buttons to change a match."))
@@ -295,11 +281,8 @@ def match_review_balanced_run(
     _require(model_admin, request, change=True)
     challenge = get_challenge_for_match_review_or_404(request.user, challenge_id)
     hub_id = request.POST.get("hub", "")
-    hub = (
-        _hubs_for_balanced_run(request, challenge).filter(pk=hub_id).first()
-        if hub_id.isdigit()
-        else None
-    )
+    hubs = hubs_coordinated_covering(request.user, challenge.province_id)
+    hub = next((hub for hub in hubs if str(hub.pk) == hub_id), None)
     if hub is None:
         raise Http404
     run = match_run_full(

@@ -2,16 +2,24 @@
 the object, a 404 when it must stay hidden, a 403 when it is visible but not theirs to act on.
 """
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from apps.accounts.permissions import coordinates_region_of, scope_to_coordinated_hubs
+from apps.accounts.permissions import (
+    coordinates_region_of,
+    provinces_coordinated_by,
+    scope_to_coordinated_hubs,
+    sees_all_hubs,
+)
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.challenges.permissions import is_active_member
+from apps.hubs.models import Hub
 from apps.organisations.models import Membership
 
-from .models import IntroductionRequest, Match
+from .models import IntroductionRequest, Match, MatchRun, MatchRunChunk
 
 
 def get_match_for_member_decision_or_404(user, pk: int) -> Match:
@@ -74,6 +82,39 @@ def sees_requester_side(user, introduction: IntroductionRequest) -> bool:
     return is_active_member(user, introduction.match.challenge.organisation_id) or (
         coordinates_region_of(user, introduction.match.challenge)
     )
+
+
+def match_runs_followed_by(user, runs: QuerySet[MatchRun] | None = None) -> QuerySet[MatchRun]:
+    """The match runs a coordinator may follow: their hubs' runs and every run that
+    recomputes a challenge of their region (all runs for national users)."""
+    runs = MatchRun.objects.all() if runs is None else runs
+    if sees_all_hubs(user):
+        return runs
+    region_challenges = ArraySubquery(
+        Challenge.objects.filter(province__in=provinces_coordinated_by(user).values("pk")).values(
+            "pk"
+        )
+    )
+    touching_region = MatchRunChunk.objects.filter(challenge_ids__overlap=region_challenges).values(
+        "run"
+    )
+    return runs.filter(
+        Q(hub__in=Hub.objects.coordinated_by(user).values("pk")) | Q(pk__in=touching_region)
+    )
+
+
+def get_match_run_for_progress_or_404(user, run_id: int) -> MatchRun:
+    return get_object_or_404(match_runs_followed_by(user).select_related("hub"), pk=run_id)
+
+
+def get_match_for_review_or_404(user, challenge_id: int, match_id: int) -> Match:
+    """A match of a challenge the coordinator reviews (404 otherwise, as for the challenge)."""
+    challenge = get_challenge_for_match_review_or_404(user, challenge_id)
+    match = Match.objects.filter(pk=match_id, challenge=challenge).first()
+    if match is None:
+        raise Http404
+    match.challenge = challenge
+    return match
 
 
 def get_challenge_for_match_review_or_404(user, challenge_id: int) -> Challenge:

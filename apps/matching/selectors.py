@@ -22,7 +22,7 @@ from apps.semantics.services import fitting_sentences
 from apps.taxonomy.models import AITopic, Format, Province, Sector
 
 from . import engine
-from .models import HUMAN_DECIDED_STATUSES, Match, MatchStatus
+from .models import HUMAN_DECIDED_STATUSES, Match, MatchRun, MatchStatus
 
 
 @dataclass(frozen=True)
@@ -436,3 +436,28 @@ def challenge_match_list(*, challenge: Challenge):
         .select_related("organisation__kind", "organisation__province", "introduction")
         .order_by(F("rank").asc(nulls_last=True), "-score", "pk")
     )
+
+
+def match_run_latest_for_challenge(challenge: Challenge) -> MatchRun | None:
+    """The most recent run that recomputes this challenge (its own rematch or a hub run)."""
+    return (
+        MatchRun.objects.filter(chunks__challenge_ids__contains=[challenge.pk])
+        .select_related("hub")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def matches_for_review(challenge: Challenge) -> list[Match]:
+    """A challenge's matches in the coordinator's review order: ranked ones by rank, then the
+    rest (decided people, former suggestions) by score."""
+    return list(
+        Match.objects.filter(challenge=challenge)
+        .select_related("organisation__kind", "organisation__province", "person__province")
+        .order_by(F("rank").asc(nulls_last=True), "-score", "pk")
+    )
+
+
+def hubs_coordinated_covering(user, province_id: int) -> list[Hub]:
+    """The hubs the user coordinates that cover a province (for a balanced run)."""
+    return list(Hub.objects.coordinated_by(user).filter(provinces=province_id).order_by("name"))

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -9,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.selectors import user_get_or_none
 
 from . import selectors, services
 from .forms import NotificationPreferencesForm
@@ -76,7 +77,7 @@ def _unsubscribe_target(token: str):
         user_id, kinds = unsubscribe_token_load(token)
     except InvalidUnsubscribeToken:
         return None
-    user = get_user_model().objects.filter(pk=user_id).first()
+    user = user_get_or_none(user_id)
     return (user, kinds) if user is not None else None
 
 

@@ -349,3 +349,8 @@ def match_recommendations_with_objects(*, person, top_n: int = 20) -> list[Recom
         for r in recommendations
         if r.object_id in objects[r.kind]
     ]
+
+
+def person_has_expertise(person) -> bool:
+    """Whether "For you" has anything to go on: expertise topics or text about it."""
+    return bool(person_expertise_text(person) or person.expertise_topics.exists())

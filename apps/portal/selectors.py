@@ -12,6 +12,7 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from apps.accounts.models import User
 from apps.challenges.selectors import (
     challenge_interest_list_for_user,
+    challenge_list_for_hub,
     challenge_list_for_member,
     challenge_listed_queryset,
 )
@@ -28,7 +29,11 @@ from apps.hubs.models import Hub
 from apps.hubs.selectors import provinces_by_name
 from apps.matching.models import IntroductionRequest
 from apps.organisations.models import Membership, Organisation
-from apps.organisations.selectors import membership_list_for_user, membership_requests_to_decide
+from apps.organisations.selectors import (
+    membership_list_for_user,
+    membership_requests_to_decide,
+    organisation_list_for_hub,
+)
 from apps.taxonomy.models import AITopic
 
 
@@ -202,6 +207,31 @@ def hub_list(*, user) -> QuerySet[Hub]:
 def hub_filterset(*, user, filters: Mapping[str, Any] | None) -> HubFilterSet:
     """The hub directory's FilterSet (search box and province) over `hub_list`."""
     return HubFilterSet(filters, queryset=hub_list(user=user), user=user)
+
+
+# The hub page shows a sample of each list and links to the filtered directory.
+ORGANISATIONS_ON_HUB_PAGE = 12
+CHALLENGES_ON_HUB_PAGE = 6
+# The newest few, like the other sections: a busy hub has a thousand communities, and the
+# page would grow with them (1 100 rows and 0.35 s of rendering for Zuid-Holland at
+# national size).
+COMMUNITIES_ON_HUB_PAGE = 12
+
+
+def hub_page(*, user, hub: Hub) -> dict[str, Any]:
+    """What a hub's page gathers: a sample of its organisations, open challenges and
+    communities that the user may see, and how many there are of each."""
+    organisations = organisation_list_for_hub(user=user, hub=hub)
+    challenges = challenge_list_for_hub(user=user, hub=hub)
+    communities = hub_communities(user=user, hub=hub)
+    return {
+        "organisations": organisations[:ORGANISATIONS_ON_HUB_PAGE],
+        "organisation_count": organisations.count(),
+        "challenges": challenges[:CHALLENGES_ON_HUB_PAGE],
+        "challenge_count": challenges.count(),
+        "communities": communities[:COMMUNITIES_ON_HUB_PAGE],
+        "community_count": communities.count(),
+    }
 
 
 def hub_communities(*, user, hub: Hub) -> QuerySet[LearningCommunity]:

@@ -15,42 +15,33 @@ from apps.accounts.middleware import second_factor_for_coordinators
 from apps.challenges.selectors import (
     challenge_interest_list_for_user,
     challenge_interests_by_challenge,
-    challenge_list_for_hub,
     challenge_list_for_organisation,
     challenge_list_latest_public,
 )
 from apps.core.listing import render_listing
 from apps.hubs.selectors import hub_get
 from apps.matching.reasons import fit_shown, reason_texts, taxonomy_labels
-from apps.matching.selectors import for_you_quotes, person_expertise_text
+from apps.matching.selectors import for_you_quotes
 from apps.organisations.models import Membership
 from apps.organisations.permissions import can_manage_members, get_organisation_for_view_or_404
 from apps.organisations.selectors import (
     membership_get,
-    organisation_list_for_hub,
     organisation_list_sole_admin,
     organisation_search_to_join,
 )
 from apps.taxonomy.models import OrganisationKind
 
-from .for_you import match_recommendations_with_objects
+from .for_you import match_recommendations_with_objects, person_has_expertise
 from .permissions import get_person_for_view_or_404
 from .selectors import (
     dashboard_sections,
-    hub_communities,
     hub_filterset,
     hub_list,
+    hub_page,
     platform_figures,
 )
 
 SEARCH_QUERY_MAX_LENGTH = 100
-# The hub page shows a sample of each list and links to the filtered directory.
-ORGANISATIONS_ON_DETAIL = 12
-CHALLENGES_ON_DETAIL = 6
-# The newest few, like the other sections: a busy hub has a thousand communities, and the
-# page would grow with them (1 100 rows and 0.35 s of rendering for Zuid-Holland at
-# national size).
-COMMUNITIES_ON_DETAIL = 12
 
 
 def home(request):
@@ -123,21 +114,8 @@ def hub_detail(request, slug: str):
     hub = hub_get(slug=slug, user=request.user)
     if hub is None:
         raise Http404
-    organisations = organisation_list_for_hub(user=request.user, hub=hub)
-    challenges = challenge_list_for_hub(user=request.user, hub=hub)
-    communities = hub_communities(user=request.user, hub=hub)
     return render(
-        request,
-        "portal/hub_detail.html",
-        {
-            "hub": hub,
-            "organisations": organisations[:ORGANISATIONS_ON_DETAIL],
-            "organisation_count": organisations.count(),
-            "challenges": challenges[:CHALLENGES_ON_DETAIL],
-            "challenge_count": challenges.count(),
-            "communities": communities[:COMMUNITIES_ON_DETAIL],
-            "community_count": communities.count(),
-        },
+        request, "portal/hub_detail.html", {"hub": hub, **hub_page(user=request.user, hub=hub)}
     )
 
 
@@ -171,7 +149,7 @@ def organisation_page(request, slug: str):
 @login_required
 def for_you(request):
     user = request.user
-    has_expertise = bool(person_expertise_text(user) or user.expertise_topics.exists())
+    has_expertise = person_has_expertise(user)
     rows = []
     if has_expertise:
         items = match_recommendations_with_objects(person=user)

@@ -188,7 +188,7 @@ def test_detail_query_count_does_not_grow_with_rows(client, django_assert_max_nu
 
 
 def test_detail_shows_the_newest_communities_and_links_to_all_of_them(client):
-    from apps.portal.views import COMMUNITIES_ON_DETAIL
+    from apps.portal.selectors import COMMUNITIES_ON_HUB_PAGE as COMMUNITIES_ON_DETAIL
 
     for n in range(COMMUNITIES_ON_DETAIL + 3):
         LearningCommunityFactory(name=f"Gemeenschap nummer {n:02d}")
