@@ -175,22 +175,26 @@ class Sections:
 
 
 def service_sections():
-    from apps.matching import engine, services
+    # Each function is wrapped in the module that calls it (the services are a package:
+    # runs.py calls into suggestions.py by the names it imported).
+    from apps.matching import engine
+    from apps.matching.services import runs, suggestions
 
     return [
-        (services, "match_chunk_claim", "claim"),
-        (services, "matching_context_load", "context_load"),
-        (services, "codebook_load", "context_load.codebook"),
-        (services, "supply_load", "context_load.supply"),
-        (services, "demand_load", "demand_load"),
+        (runs, "match_chunk_claim", "claim"),
+        (runs, "matching_context_load", "context_load"),
+        (suggestions, "matching_context_load", "context_load"),
+        (suggestions, "codebook_load", "context_load.codebook"),
+        (suggestions, "supply_load", "context_load.supply"),
+        (runs, "demand_load", "demand_load"),
         # Scoring to rows; what its parts leave is building the SuggestionRow list.
-        (services, "_suggestions", "suggestions"),
-        (services, "decided_pairs", "suggestions.decided_pairs"),
+        (runs, "suggestions_rank", "suggestions"),
+        (suggestions, "decided_pairs", "suggestions.decided_pairs"),
         (engine, "rank_suppliers", "suggestions.rank_suppliers"),
         (engine, "explain", "suggestions.explain"),
-        (services, "reasons_build", "suggestions.reasons_build"),
+        (suggestions, "reasons_build", "suggestions.reasons_build"),
         # JSON encoding of the reasons, COPY, DELETE and INSERT ... ON CONFLICT (not COMMIT).
-        (services, "_write_suggestions", "write"),
+        (runs, "suggestions_write", "write"),
     ]
 
 

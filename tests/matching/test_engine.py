@@ -656,17 +656,22 @@ def test_property_moving_a_supplier_closer_never_lowers_its_score(instance, who,
     assert (scores[0][closer] >= scores[1][closer] - 1e-12).all()
 
 
-@PROPERTY
-@given(instances(), st.integers(1, 5))
-def test_property_ranking_is_the_best_first_top_n_without_mix_effects(instance, top_n):
-    demand, supply, idf = instance
-    everyone_educates = engine.Supply(
+def without_mix_effects(supply: engine.Supply) -> engine.Supply:
+    """Every supplier an education partner and none a lab: the mix rule never swaps."""
+    return engine.Supply(
         **{
             **supply.__dict__,
             "is_education": np.ones(supply.size, bool),
             "is_lab": np.zeros(supply.size, bool),
         }
     )
+
+
+@PROPERTY
+@given(instances(), st.integers(1, 5))
+def test_property_ranking_is_the_best_first_top_n_without_mix_effects(instance, top_n):
+    demand, supply, idf = instance
+    everyone_educates = without_mix_effects(supply)
     common = {"taxonomy": TAXONOMY, "region": REGION, "idf": idf}
     scores = engine.score_pairs(demand, everyone_educates, **common)
     ranking = engine.rank_suppliers(demand, everyone_educates, top_n=top_n, **common)
@@ -684,13 +689,7 @@ def test_property_the_fast_ranking_equals_the_rule(instance, top_n):
     """ranking.py must equal rules.py: every ranked pair carries the rule's score, and each
     row holds the rule's top-N scores, best first (mix rule off: everyone educates)."""
     demand, supply, idf = instance
-    everyone_educates = engine.Supply(
-        **{
-            **supply.__dict__,
-            "is_education": np.ones(supply.size, bool),
-            "is_lab": np.zeros(supply.size, bool),
-        }
-    )
+    everyone_educates = without_mix_effects(supply)
     common = {"taxonomy": TAXONOMY, "region": REGION, "idf": idf}
     rule = engine.reference_scores(demand, everyone_educates, **common)
     ranking = engine.rank_suppliers(demand, everyone_educates, top_n=top_n, **common)
