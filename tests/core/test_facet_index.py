@@ -232,7 +232,7 @@ def test_each_facet_value_is_kept_on_its_own_so_a_new_combination_needs_no_sql(
 
 
 def test_joined_integer_columns_are_parsed_exactly_and_a_null_is_refused():
-    from apps.core.filters import _int_column
+    from apps.core.filters import int_column as _int_column
 
     ids = [1, 22, 333, 4444, -5, 9007199254740993]  # beyond a float's exact integers too
     parsed = _int_column("\x1f".join(str(i) for i in ids))
