@@ -110,6 +110,8 @@ def send_after_commit(task, *args, **kwargs) -> None:
     def send_committed_task() -> None:
         task_send(task, *args, **kwargs)
 
+    # Named after the task, so a list of pending hooks says what each one delivers.
+    send_committed_task.__name__ = f"deliver_{task.name.rpartition('.')[2]}"
     transaction.on_commit(send_committed_task)
 
 

@@ -466,3 +466,24 @@ def test_a_write_that_fails_in_the_writer_thread_stops_the_run_and_renews_no_lea
     # until their leases end and the sweep hands them on; the third was never claimed.
     assert statuses == [MatchRunChunk.Status.RUNNING] * 2 + [MatchRunChunk.Status.PENDING]
     assert not Match.objects.filter(status=MatchStatus.SUGGESTED).exists()
+
+
+def test_scoring_chosen_pairs_gives_what_a_run_writes_even_for_a_full_supplier(suppliers):
+    challenge = ChallengeFactory(topics=["nlp"])
+    run_everything(services.match_run_full())
+    written = suggestions_for(challenge)
+    pairs = [(challenge.pk, suppliers[key].pk) for key in ("hbo_zh", "lab_ut", "vision_zh")]
+
+    scored = services.match_score_pairs(pairs=pairs)
+
+    # The same score and reasons the run wrote; vision_zh shares no topic group and is left
+    # out.
+    assert set(scored) == {pairs[0], pairs[1]}
+    for (_challenge_id, organisation_id), (score, reasons) in scored.items():
+        match = next(m for m in written.values() if m.organisation_id == organisation_id)
+        assert score == pytest.approx(match.score, abs=1e-4)
+        assert reasons == match.reasons
+    # A supplier without capacity is never suggested, but a chosen pair is still scored.
+    suppliers["lab_ut"].capacity = 0
+    suppliers["lab_ut"].save()
+    assert pairs[1] in services.match_score_pairs(pairs=pairs)

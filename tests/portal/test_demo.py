@@ -29,8 +29,9 @@ from apps.communities.models import (
 from apps.hubs.models import Hub, HubCoordinator
 from apps.hubs.services import PROGRAMME_COORDINATOR_GROUP_NAME
 from apps.knowledge.models import KnowledgeItem
+from apps.matching.engine import ALGORITHM_VERSION as ENGINE_VERSION
 from apps.matching.models import IntroductionRequest, Match, MatchStatus
-from apps.matching.services import introduction_request_decide
+from apps.matching.services import introduction_request_decide, match_score_pairs
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_email_send
@@ -207,12 +208,17 @@ def test_matches_are_scored_and_explain_themselves_without_overbooking():
     }
     for match in matches:
         assert 0 <= match.score <= 1
-        assert match.algorithm_version == "demo"
+        assert match.algorithm_version == ENGINE_VERSION  # scored by the matcher itself
         assert match.organisation.kind.role == "supply"
         assert match.challenge.status in OPEN_STATUSES
         codes = {reason["code"]: reason["params"] for reason in match.reasons}
-        assert codes["shared_topics"]["topics"]
+        # An exact topic, or one in the same group (the engine's reason names which).
+        assert codes["shared_topics"]["topics"] or codes["shared_topics"]["related"]
         assert codes["region"]["relation"]
+    # No second scoring: each decided pair carries the matcher's own score and reasons.
+    scored = match_score_pairs(pairs=[(m.challenge_id, m.organisation_id) for m in matches])
+    for match in matches:
+        assert (match.score, match.reasons) == scored[(match.challenge_id, match.organisation_id)]
     accepted = Counter(m.organisation for m in matches if m.status == MatchStatus.ACCEPTED)
     for organisation, count in accepted.items():
         assert count <= organisation.capacity, organisation
@@ -490,8 +496,9 @@ def test_demo_notices_queue_their_email_after_commit_and_can_be_sent(
     with django_capture_on_commit_callbacks() as callbacks:
         demo_load(password=PASSWORD, now=NOW)
 
-    # One email per notice; the other hooks hand the texts to the embedding worker.
-    emails = [hook for hook in callbacks if hook.__name__ != "send_embeddings"]
+    # One email per notice; the other hooks hand the texts to the embedding worker and the
+    # match runs that an accepted match starts (its supplier's capacity changed) to workers.
+    emails = [hook for hook in callbacks if hook.__name__ == "deliver_send_notification_email"]
     assert len(emails) == Notification.objects.count() > 0
     assert not mailoutbox
     notice = Notification.objects.get(

@@ -133,6 +133,64 @@ def suggestions_rank(
     ]
 
 
+def match_score_pairs(
+    *, pairs: Sequence[tuple[int, int]], context: MatchingContext | None = None
+) -> dict[tuple[int, int], tuple[float, list[dict]]]:
+    """The matcher's score and reasons for given (challenge id, supplier id) pairs, whatever
+    their rank and the supplier's remaining capacity: for pairs people chose themselves (the
+    demo's decided matches), which must read as the matcher would explain them. Pairs without
+    topic fit, or naming an inactive or unknown organisation, are left out. Scores every
+    given challenge against every supplier: for small inputs."""
+    context = context or matching_context_current()
+    supply = context.supply
+    wanted = {(int(c), int(o)) for c, o in pairs}
+    demand = demand_load(
+        context.codebook,
+        Challenge.objects.filter(pk__in={c for c, _ in wanted}).order_by("pk"),
+        supply.vocabulary,
+    )
+    row_of = {challenge_id: i for i, challenge_id in enumerate(demand.ids.tolist())}
+    col_of = {organisation_id: j for j, organisation_id in enumerate(supply.ids.tolist())}
+    known = sorted((c, o) for c, o in wanted if c in row_of and o in col_of)
+    if not known:
+        return {}
+    rows = np.array([row_of[c] for c, _ in known], dtype=np.int32)
+    cols = np.array([col_of[o] for _, o in known], dtype=np.int32)
+    taxonomy, region = context.codebook.taxonomy, context.codebook.region
+    components = engine.score_pairs(
+        demand.demand, supply.supply, taxonomy=taxonomy, region=region, idf=supply.idf
+    )
+    fits = components["topic_fit"][rows, cols] > 0
+    rows, cols = rows[fits], cols[fits]
+    known = [pair for pair, fit in zip(known, fits.tolist(), strict=True) if fit]
+    ranking = engine.Ranking(
+        rows=rows,
+        cols=cols,
+        rank=np.zeros(rows.size, np.int16),
+        score=components["score"][rows, cols].astype(np.float32),
+        topic_fit=components["topic_fit"][rows, cols].astype(np.float32),
+        region=components["region"][rows, cols].astype(np.int8),
+        sector_fit=components["sector_fit"][rows, cols].astype(np.float32),
+        format_fit=components["format_fit"][rows, cols].astype(np.float32),
+        text_similarity=components["text_similarity"][rows, cols].astype(np.float32),
+    )
+    explanation = engine.explain(
+        demand.demand, supply.supply, rows, cols, taxonomy=taxonomy, idf=supply.explain_idf
+    )
+    reasons = reasons_build(
+        ranking=ranking,
+        explanation=explanation,
+        codebook=context.codebook,
+        terms=supply.terms,
+        meaning=engine.meaning_similarity(demand.demand, supply.supply, rows, cols),
+    )
+    scores = np.clip(ranking.score, 0.0, 1.0).tolist()
+    return {
+        pair: (round(score, 4), json.loads(reason))
+        for pair, score, reason in zip(known, scores, reasons, strict=True)
+    }
+
+
 def _balanced_ranks(ranking: engine.Ranking, *, capacity: np.ndarray, n: int) -> np.ndarray:
     """Put each challenge's balanced top suggestion first and shift the ones above it down."""
     top = engine.balance(ranking, capacity=capacity, n_demand=n)

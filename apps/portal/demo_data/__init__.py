@@ -1,0 +1,2 @@
+"""The demo's content, one module per domain; apps/portal/demo.py loads it through the
+services."""
