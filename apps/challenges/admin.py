@@ -16,8 +16,7 @@ from apps.accounts.admin_scope import HubScopedAdminMixin
 
 from . import services
 from .admin_exchange import ChallengeCsvExchangeMixin
-from .models import Challenge, ChallengeInterest, ChallengeStatus
-from .signals import challenge_changed
+from .models import Challenge, ChallengeInterest
 
 
 class RejectionForm(forms.Form):
@@ -84,21 +83,24 @@ class ChallengeAdmin(ChallengeCsvExchangeMixin, HubScopedAdminMixin, admin.Model
     actions = ("publish_selected", "reject_selected", "close_selected", "renew_selected")
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.created_by_id is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Nothing yet: the row is written with its topics, sectors and formats through the
+        service in `save_related`; only then is the challenge complete enough to be matched
+        again."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Topics, sectors and formats are saved here, after the row: only now is the
-        # challenge complete enough to be matched again.
-        if form.instance.status == ChallengeStatus.PUBLISHED and form.has_changed():
-            challenge_changed.send(
-                Challenge,
-                challenge_ids=[form.instance.pk],
-                fields=frozenset(form.changed_data),
-                trigger="edited in admin",
-            )
+        services.challenge_save_edited(
+            challenge=form.instance,
+            relations={
+                name: form.cleaned_data[name]
+                for name in ("topics", "sectors", "formats")
+                if name in form.cleaned_data
+            },
+            changed_fields=form.changed_data if change else None,
+            by=request.user,
+            trigger="edited in admin",
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_inlines(self, request, obj):
         return (*super().get_inlines(request, obj), *self.extra_inlines)

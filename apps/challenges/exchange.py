@@ -22,12 +22,18 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.audit.models import AuditAction
 from apps.core.csv_exchange import (
     CREATED,
+    FORMATS_HELP,
+    PROVINCE_HELP,
+    REF_HELP,
+    SECTORS_HELP,
     UNCHANGED,
     UPDATED,
+    Column,
     CsvRow,
     CsvSource,
     FirstLines,
@@ -41,6 +47,7 @@ from apps.core.csv_exchange import (
     max_length,
     read_rows,
     ref_or_synthetic,
+    reference_labels,
     refs_filter,
     write_rows,
 )
@@ -53,7 +60,7 @@ from apps.organisations.exchange import (
     source_name,
 )
 from apps.organisations.models import Organisation
-from apps.taxonomy.models import OrganisationKind
+from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
 from .models import ALLOWED_TRANSITIONS, OPEN_STATUSES, Challenge, ChallengeStatus
 from .services import challenge_can_change_status, challenge_change_status
@@ -62,16 +69,40 @@ from .signals import challenge_changed
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
+
+def _statuses() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in ChallengeStatus.choices]
+
+
+# The file's columns, in order, with the help the admin's upload page shows.
 COLUMNS = (
-    "ref",
-    "organisation_ref",
-    "title",
-    "description",
-    "province",
-    "topics",
-    "sectors",
-    "formats",
-    "status",
+    Column("ref", REF_HELP),
+    Column(
+        "organisation_ref",
+        gettext_lazy(
+            "The ref of the organisation with the challenge (a kind that asks for help, "
+            "such as an SME); import the organisations first. Required."
+        ),
+    ),
+    Column("title", gettext_lazy("Title. Required.")),
+    Column("description", gettext_lazy("Description in plain words. Required.")),
+    Column("province", PROVINCE_HELP, reference_labels(Province, key="code")),
+    Column(
+        "topics",
+        gettext_lazy("AI topics, separated by “;”; at least one. A group means anything in it."),
+        reference_labels(AITopic),
+    ),
+    Column("sectors", SECTORS_HELP, reference_labels(Sector)),
+    Column("formats", FORMATS_HELP, reference_labels(Format)),
+    Column(
+        "status",
+        gettext_lazy(
+            "Where the challenge should be. Empty: draft for a new challenge, unchanged "
+            "for an existing one. An existing challenge moves only the way the review "
+            "workflow allows; “rejected” needs a reason and cannot be imported."
+        ),
+        _statuses,
+    ),
 )
 REF_PREFIX = "challenge"
 SCALAR_FIELDS = ("organisation_id", "title", "description", "province_id")

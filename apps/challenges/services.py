@@ -2,7 +2,7 @@
 actions, imports and tasks call these functions, so the workflow has one definition."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -382,6 +382,35 @@ def challenge_update(
             )
     locked.refresh_from_db()
     return locked
+
+
+@transaction.atomic
+def challenge_save_edited(
+    *,
+    challenge: Challenge,
+    relations: dict[str, Iterable[object]],
+    changed_fields: Collection[str] | None,
+    by: User,
+    trigger: str,
+) -> Challenge:
+    """Write a challenge edited as a whole, as a coordinator does in the admin (its fields
+    already set on `challenge`, new or stored; the workflow fields stay with the status
+    services). `relations` holds topics, sectors and formats; `changed_fields` what the editor
+    changed (None: a new challenge). A published challenge that changed is matched again:
+    matching hears which fields changed, once the topics are saved too."""
+    if changed_fields is None and challenge.created_by_id is None:
+        challenge.created_by = by
+    challenge.save()
+    for field, values in relations.items():
+        getattr(challenge, field).set(values)
+    if changed_fields and challenge.status == ChallengeStatus.PUBLISHED:
+        challenge_changed.send(
+            Challenge,
+            challenge_ids=[challenge.pk],
+            fields=frozenset(changed_fields),
+            trigger=trigger,
+        )
+    return challenge
 
 
 # --- Interest from partners ------------------------------------------------------------------

@@ -61,6 +61,7 @@ from apps.core.csv_exchange import (
     CREATED,
     UNCHANGED,
     UPDATED,
+    Column,
     ImportResult,
     RowOutcome,
     csv_import_check_size,
@@ -69,14 +70,6 @@ from apps.core.csv_exchange import (
 PENDING_SECONDS = 60 * 60
 PREVIEW_ROWS = 10
 EXAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "examples"
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    help: str | Promise
-    # The values a cell may hold, as (value, label) pairs, for the column list.
-    values: Callable[[], Sequence[tuple[str, str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -474,21 +467,3 @@ class CsvExchangeAdminMixin:
         if not self.has_export_permission(request):
             raise PermissionDenied
         return self._export_response(queryset)
-
-
-# The two formats of PRODUCT.md section 6 ------------------------------------------------------
-
-
-def reference_labels(model, key: str = "slug") -> Callable[[], list[tuple[str, str]]]:
-    """A column's allowed values: the reference rows' keys with their labels, read when the
-    page is shown so a renamed topic shows at once."""
-    return lambda: [(getattr(item, key), item.name) for item in model.objects.order_by(key)]
-
-
-REF_HELP = _(
-    "Your key for the row. Importing the same ref again updates that row; it never adds a "
-    "second one. Required."
-)
-PROVINCE_HELP = _("Province code, such as NL-ZH.")
-SECTORS_HELP = _("Sectors, separated by “;”. May be empty.")
-FORMATS_HELP = _("Forms of collaboration, separated by “;”. May be empty.")

@@ -31,8 +31,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 LIST_SEPARATOR = ";"
 HEADER_LINE = 1
@@ -140,19 +141,54 @@ def csv_import_check_size(*, size: int) -> None:
         )
 
 
+# Columns -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an exchange format, declared once per format (organisations/exchange.py,
+    challenges/exchange.py) and read by the import, the export, the command's help, the
+    admin's column list and the example file's test."""
+
+    name: str
+    help: str | Promise
+    # The values a cell may hold, as (value, label) pairs, for the admin's column list.
+    values: Callable[[], Sequence[tuple[str, str]]] | None = None
+    # Added later: a file without it still imports, and leaves that field as it is.
+    optional: bool = False
+
+
+def column_names(columns: Sequence[Column]) -> tuple[str, ...]:
+    return tuple(column.name for column in columns)
+
+
+def reference_labels(model, key: str = "slug") -> Callable[[], list[tuple[str, str]]]:
+    """A column's allowed values: the reference rows' keys with their labels, read when the
+    page is shown so a renamed topic shows at once."""
+    return lambda: [(getattr(item, key), item.name) for item in model.objects.order_by(key)]
+
+
+REF_HELP = gettext_lazy(
+    "Your key for the row. Importing the same ref again updates that row; it never adds a "
+    "second one. Required."
+)
+PROVINCE_HELP = gettext_lazy("Province code, such as NL-ZH.")
+SECTORS_HELP = gettext_lazy("Sectors, separated by “;”. May be empty.")
+FORMATS_HELP = gettext_lazy("Forms of collaboration, separated by “;”. May be empty.")
+
+
 # Reading -------------------------------------------------------------------------------------
 
 
 def read_rows(
     source: CsvSource,
     *,
-    columns: Sequence[str],
+    columns: Sequence[Column],
     result: ImportResult,
-    optional: Sequence[str] = (),
 ) -> Iterator[CsvRow]:
     """The data rows of a CSV file whose header holds exactly `columns` (in any order), one
-    at a time: the file is never held in memory as a whole. Columns in `optional` may be
-    left out (files from before they existed keep working); a row then has no such key.
+    at a time: the file is never held in memory as a whole. Optional columns may be left
+    out (files from before they existed keep working); a row then has no such key.
 
     `source` is a path, a text stream, or a binary stream such as an uploaded file. Cells are
     stripped; rows with only empty cells (spreadsheets leave them behind) are skipped. Problems
@@ -172,7 +208,8 @@ def read_rows(
         if not _header_is_storable(raw_header, result):
             return
         header = [name.strip() for name in raw_header]
-        if not _header_is_valid(header, columns, result, optional=optional):
+        optional = [column.name for column in columns if column.optional]
+        if not _header_is_valid(header, column_names(columns), result, optional=optional):
             return
 
         end_of_previous = reader.line_num
@@ -518,8 +555,11 @@ def index_by_ref(
 # Writing ------------------------------------------------------------------------------------
 
 
-def write_rows(out: IO[str], *, columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> int:
+def write_rows(
+    out: IO[str], *, columns: Sequence[Column], rows: Iterable[Mapping[str, str]]
+) -> int:
     """Write a header and rows; returns the number of rows."""
+    columns = column_names(columns)
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     count = 0

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,12 @@ from apps.core.admin import FixedRelationsInlineForm, ReadonlyAfterCreationMixin
 
 from .admin_exchange import OrganisationCsvExchangeMixin
 from .models import Membership, Organisation
-from .signals import organisation_changed
+from .services import (
+    MANY_TO_MANY_FIELDS,
+    MATCHED_PROFILE_FIELDS,
+    organisation_save_edited,
+    supplier_profile_problems,
+)
 
 
 class MembershipInlineForm(FixedRelationsInlineForm):
@@ -23,6 +29,26 @@ class MembershipInline(RegionChoicesMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "organisation")
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    """Names the supplier rule's problems on the fields, before the service would refuse."""
+
+    # No Meta: the admin builds the form's Meta from its fieldsets.
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        is_new = self.instance.pk is None
+        if kind is not None and (is_new or MATCHED_PROFILE_FIELDS & set(self.changed_data)):
+            problems = supplier_profile_problems(
+                is_supplier=kind.role == kind.Role.SUPPLY,
+                has_topics=bool(cleaned.get("topics")),
+                capacity=cleaned.get("capacity"),
+            )
+            for name, problem in problems.items():
+                self.add_error(name, problem)
+        return cleaned
 
 
 @admin.register(Organisation)
@@ -68,16 +94,25 @@ class OrganisationAdmin(
         (_("History"), {"fields": ("created_at", "updated_at")}),
     )
     inlines = (MembershipInline,)
+    form = OrganisationAdminForm
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: the row is written with its topics, sectors and formats through the
+        service in `save_related`, so the supplier rule sees them together."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.has_changed():
-            organisation_changed.send(
-                Organisation,
-                organisation_ids=[form.instance.pk],
-                fields=frozenset(form.changed_data),
-                trigger="edited in admin",
-            )
+        organisation_save_edited(
+            organisation=form.instance,
+            relations={
+                name: form.cleaned_data[name]
+                for name in MANY_TO_MANY_FIELDS
+                if name in form.cleaned_data
+            },
+            changed_fields=form.changed_data if change else None,
+            trigger="edited in admin" if change else "created in admin",
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Membership)

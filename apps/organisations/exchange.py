@@ -26,13 +26,19 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.csv_exchange import (
     CREATED,
+    FORMATS_HELP,
+    PROVINCE_HELP,
+    REF_HELP,
+    SECTORS_HELP,
     UNCHANGED,
     UPDATED,
+    Column,
     CsvRow,
     CsvSource,
     FirstLines,
@@ -46,6 +52,7 @@ from apps.core.csv_exchange import (
     max_length,
     read_rows,
     ref_or_synthetic,
+    reference_labels,
     synthetic_ref,
     write_rows,
 )
@@ -53,27 +60,59 @@ from apps.core.slugs import unique_slug
 from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
 from .models import Organisation
+from .services import MANY_TO_MANY_FIELDS, supplier_profile_problems
 from .signals import organisation_changed
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
+# The file's columns, in order, with the help the admin's upload page shows.
 COLUMNS = (
-    "ref",
-    "name",
-    "kind",
-    "province",
-    "topics",
-    "sectors",
-    "formats",
-    "capacity",
-    "serves_nationally",
-    "website",
-    "parent_ref",
-    "description",
+    Column("ref", REF_HELP),
+    Column("name", gettext_lazy("Name of the organisation. Required.")),
+    Column(
+        "kind", gettext_lazy("Kind of organisation, one value."), reference_labels(OrganisationKind)
+    ),
+    Column("province", PROVINCE_HELP, reference_labels(Province, key="code")),
+    Column(
+        "topics",
+        gettext_lazy(
+            "AI topics it works on, separated by “;”; a group means anything in it. "
+            "Education and innovation partners need at least one."
+        ),
+        reference_labels(AITopic),
+    ),
+    Column("sectors", SECTORS_HELP, reference_labels(Sector)),
+    Column("formats", FORMATS_HELP, reference_labels(Format)),
+    Column(
+        "capacity",
+        gettext_lazy(
+            "How many collaborations it can take on at once, a whole number. Empty: 0. "
+            "Education and innovation partners need at least 1."
+        ),
+    ),
+    Column(
+        "serves_nationally",
+        gettext_lazy("Works across the whole country: true or false (also yes/no, ja/nee, 1/0)."),
+    ),
+    Column("website", gettext_lazy("Web address; https:// is added when missing. May be empty.")),
+    Column(
+        "parent_ref",
+        gettext_lazy(
+            "The ref of the organisation it belongs to (a lectorate's university of "
+            "applied sciences), in this file or imported before. May be empty."
+        ),
+    ),
+    Column(
+        "description",
+        gettext_lazy(
+            "What the organisation does and offers, in plain words (at most 5,000 "
+            "characters); matching reads it. Optional column: a file without it leaves "
+            "the descriptions as they are."
+        ),
+        optional=True,
+    ),
 )
-# Added later: files without it still import, and leave the descriptions as they are.
-OPTIONAL_COLUMNS = ("description",)
 REF_PREFIX = "org"
 SCALAR_FIELDS = (
     "name",
@@ -84,7 +123,6 @@ SCALAR_FIELDS = (
     "website",
     "description",
 )
-MANY_TO_MANY_FIELDS = ("topics", "sectors", "formats")
 
 
 @dataclass(frozen=True)
@@ -92,6 +130,7 @@ class TaxonomyIndex:
     """The reference data by the slugs (province: code) that files use, mapped to pks."""
 
     kinds: dict[str, int]
+    supply_kind_ids: frozenset[int]
     provinces: dict[str, int]
     topics: dict[str, int]
     sectors: dict[str, int]
@@ -99,8 +138,12 @@ class TaxonomyIndex:
 
     @classmethod
     def load(cls) -> TaxonomyIndex:
+        kinds = list(OrganisationKind.objects.values_list("slug", "pk", "role"))
         return cls(
-            kinds=dict(OrganisationKind.objects.values_list("slug", "pk")),
+            kinds={slug: pk for slug, pk, _role in kinds},
+            supply_kind_ids=frozenset(
+                pk for _slug, pk, role in kinds if role == OrganisationKind.Role.SUPPLY
+            ),
             provinces=dict(Province.objects.values_list("code", "pk")),
             # Group and leaf slugs alike: naming a group means "anything in this group".
             topics=dict(AITopic.objects.values_list("slug", "pk")),
@@ -220,13 +263,13 @@ class _Change:
     row: _Row
     organisation: Organisation
     is_new: bool
-    scalars_changed: bool = False
+    scalars_changed: set[str] = field(default_factory=set)
     parent_changed: bool = False
     related_changed: dict[str, set[int]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
-        return self.scalars_changed or self.parent_changed or bool(self.related_changed)
+        return bool(self.scalars_changed) or self.parent_changed or bool(self.related_changed)
 
     def outcome(self) -> RowOutcome:
         return RowOutcome(
@@ -285,7 +328,7 @@ def organisations_import(
     calls the file (default: the file's own name). `outcomes`, when given, receives what
     happens to each row."""
     result = ImportResult(dry_run=dry_run)
-    csv_rows = read_rows(file, columns=COLUMNS, optional=OPTIONAL_COLUMNS, result=result)
+    csv_rows = read_rows(file, columns=COLUMNS, result=result)
     first = next(csv_rows, None)
     if first is None:  # an empty file, or one whose header is unusable
         return result
@@ -305,7 +348,10 @@ def organisations_import(
             named = stored.named(row.ref for row in rows)
             changes = [_change_for(row, named.get(row.ref), stored) for row in rows]
             for change in changes:
+                _check_supplier_profile(change, taxonomy, result)
                 tally.add(change.outcome())
+            if not result.ok:
+                continue
             if not dry_run:
                 _write(changes)
                 written.extend(c.organisation.pk for c in changes if c.is_new or c.changed)
@@ -491,7 +537,7 @@ def _change_for(row: _Row, existing: Organisation | None, stored: _Stored) -> _C
     for name, value in row.scalars.items():
         if getattr(existing, name) != value:
             setattr(existing, name, value)
-            change.scalars_changed = True
+            change.scalars_changed.add(name)
     # A parent that the file creates has no pk yet, so pointing to it is always a change.
     wanted_parent = stored.pk_by_ref.get(row.parent_ref, "new") if row.parent_ref else None
     change.parent_changed = wanted_parent != existing.parent_id
@@ -499,6 +545,26 @@ def _change_for(row: _Row, existing: Organisation | None, stored: _Stored) -> _C
         if ids != {item.pk for item in getattr(existing, name).all()}:
             change.related_changed[name] = ids
     return change
+
+
+# What the supplier rule reads (organisations.services.supplier_profile_problems).
+_SUPPLIER_RULE_FIELDS = frozenset({"kind_id", "capacity", "topics"})
+
+
+def _check_supplier_profile(change: _Change, taxonomy: TaxonomyIndex, result: ImportResult) -> None:
+    """The supplier rule for a new row or one that changes its kind, capacity or topics; an
+    older, incomplete organisation that the file leaves as it is does not fail the file."""
+    touched = change.scalars_changed | change.related_changed.keys()
+    if not (change.is_new or _SUPPLIER_RULE_FIELDS & touched):
+        return
+    row = change.row
+    problems = supplier_profile_problems(
+        is_supplier=row.scalars["kind_id"] in taxonomy.supply_kind_ids,
+        has_topics=bool(row.related["topics"]),
+        capacity=row.scalars["capacity"],
+    )
+    for column, problem in problems.items():
+        result.add_error(row.line, column, problem)
 
 
 def _write(changes: list[_Change]) -> None:

@@ -5,6 +5,7 @@ notifications go out from here, inside the transaction that makes the change."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -200,6 +201,47 @@ def organisation_update(*, organisation: Organisation, **values: Any) -> list[st
             trigger="profile",
         )
     return changed
+
+
+MATCHED_PROFILE_FIELDS = frozenset({"kind", "topics", "capacity"})
+
+
+@transaction.atomic
+def organisation_save_edited(
+    *,
+    organisation: Organisation,
+    relations: dict[str, Iterable[Any]],
+    changed_fields: Collection[str] | None,
+    trigger: str,
+) -> None:
+    """Write an organisation edited as a whole, as the admin's form does (its fields already
+    set on `organisation`, new or stored). `relations` holds the many-to-many values to set;
+    `changed_fields` names what the editor changed (None: a new organisation).
+
+    The supplier rule holds here as in `organisation_create` and `organisation_update`: a new
+    supplier, or one whose kind, topics or capacity changed, needs topics and capacity.
+    Matching hears which fields changed."""
+    is_new = changed_fields is None
+    if is_new or MATCHED_PROFILE_FIELDS & set(changed_fields):
+        topics = (
+            relations["topics"]
+            if "topics" in relations
+            else (not is_new and organisation.topics.exists())
+        )
+        _refuse_incomplete_supplier(organisation.kind, topics, organisation.capacity)
+    organisation.name = " ".join(organisation.name.split())
+    if not organisation.slug:
+        organisation.slug = unique_slug(Organisation, organisation.name)
+    organisation.save()
+    for field, values in relations.items():
+        getattr(organisation, field).set(values)
+    if is_new or changed_fields:
+        organisation_changed.send(
+            Organisation,
+            organisation_ids=[organisation.pk],
+            fields=None if is_new else frozenset(changed_fields),
+            trigger=trigger,
+        )
 
 
 # --- Members ----------------------------------------------------------------------------------

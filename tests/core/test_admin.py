@@ -527,3 +527,69 @@ def test_admin_login_goes_through_allauth_so_rate_limits_and_mfa_apply(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def organisation_form_data(organisation, **overrides):
+    data = {
+        "name": organisation.name,
+        "kind": organisation.kind_id,
+        "province": organisation.province_id,
+        "parent": "",
+        "website": organisation.website,
+        "ref": organisation.ref or "",
+        "description": organisation.description,
+        "topics": list(organisation.topics.values_list("pk", flat=True)),
+        "sectors": [],
+        "formats": [],
+        "capacity": organisation.capacity,
+        "is_active": "on",
+        **empty_inline("memberships"),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_admin_refuses_a_supplier_without_topics_or_capacity_as_the_form_does(
+    client, hub_coordinator
+):
+    college = OrganisationFactory(
+        name="Hogeschool Delft", kind_slug="hbo", province_code="NL-ZH", topics=["nlp"]
+    )
+    login_with_second_factor(client, hub_coordinator)
+
+    response = client.post(
+        url(Organisation, "change", college.pk),
+        organisation_form_data(college, topics=[], capacity=0),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"topics", "capacity"}
+    college.refresh_from_db()
+    assert list(college.topics.values_list("slug", flat=True)) == ["nlp"]
+    assert college.capacity > 0
+
+
+def test_an_admin_edit_of_a_supplier_is_saved_through_the_service_and_rematches_it(
+    client, hub_coordinator, django_capture_on_commit_callbacks
+):
+    from apps.matching.models import MatchRun
+
+    college = OrganisationFactory(
+        name="Hogeschool Delft", kind_slug="hbo", province_code="NL-ZH", topics=["nlp"]
+    )
+    ChallengeFactory(topics=["nlp"])  # a published challenge the supplier can affect
+    login_with_second_factor(client, hub_coordinator)
+    speech = AITopic.objects.get(slug="speech")
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            url(Organisation, "change", college.pk),
+            organisation_form_data(college, name="  Hogeschool   Delft ", topics=[speech.pk]),
+        )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    college.refresh_from_db()
+    assert college.name == "Hogeschool Delft"  # the service's spacing rule
+    assert list(college.topics.values_list("slug", flat=True)) == ["speech"]
+    assert MatchRun.objects.filter(trigger__contains="edited in admin").exists()

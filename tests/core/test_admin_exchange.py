@@ -448,7 +448,7 @@ def test_coordinator_cannot_change_or_use_organisations_outside_the_region(
         client,
         ORGS,
         ORGANISATIONS_HEADER,
-        "gr-lab,Gronings Lab,lectorate,NL-GR,,,,,,,korenbloem",
+        "gr-lab,Gronings Lab,lectorate,NL-GR,ml,,,1,,,korenbloem",
     )
     challenges = upload(
         client,

@@ -308,7 +308,7 @@ def test_a_text_stream_and_an_uploaded_binary_stream_are_read_too():
     [("ja", True), ("NEE", False), ("Yes", True), ("0", False), ("1", True), ("WAAR", True)],
 )
 def test_booleans_in_english_and_dutch(tmp_path, cell, expected):
-    path = write_csv(tmp_path, HEADER, f"a,A,hbo,NL-ZH,,,,,{cell},,")
+    path = write_csv(tmp_path, HEADER, f"a,A,hbo,NL-ZH,ml,,,1,{cell},,")
 
     assert organisations_import(file=path).ok
 
@@ -381,8 +381,8 @@ def test_parent_ref_may_point_to_a_row_further_down_the_file(tmp_path):
     path = write_csv(
         tmp_path,
         HEADER,
-        "lect,Lectoraat Beeldherkenning,lectorate,NL-ZH,vision,,,,,,hs",
-        "hs,Hogeschool Westland,hbo,NL-ZH,,,,,,,",
+        "lect,Lectoraat Beeldherkenning,lectorate,NL-ZH,vision,,,1,,,hs",
+        "hs,Hogeschool Westland,hbo,NL-ZH,ml,,,1,,,",
     )
 
     result = organisations_import(file=path)
@@ -393,7 +393,7 @@ def test_parent_ref_may_point_to_a_row_further_down_the_file(tmp_path):
 
 def test_parent_ref_may_point_to_an_organisation_in_the_database(tmp_path):
     school = OrganisationFactory(ref="hs", kind_slug="hbo")
-    path = write_csv(tmp_path, HEADER, "lect,Lectoraat,lectorate,NL-ZH,,,,,,,hs")
+    path = write_csv(tmp_path, HEADER, "lect,Lectoraat,lectorate,NL-ZH,ml,,,1,,,hs")
 
     assert organisations_import(file=path).ok
 
@@ -404,10 +404,10 @@ def test_a_parent_cycle_is_reported_on_every_row_in_it(tmp_path):
     path = write_csv(
         tmp_path,
         HEADER,
-        "a,A,hbo,NL-ZH,,,,,,,b",
-        "b,B,hbo,NL-ZH,,,,,,,a",
-        "c,C,hbo,NL-ZH,,,,,,,c",
-        "d,D,hbo,NL-ZH,,,,,,,a",
+        "a,A,hbo,NL-ZH,ml,,,1,,,b",
+        "b,B,hbo,NL-ZH,ml,,,1,,,a",
+        "c,C,hbo,NL-ZH,ml,,,1,,,c",
+        "d,D,hbo,NL-ZH,ml,,,1,,,a",
     )
 
     result = organisations_import(file=path)
@@ -423,7 +423,7 @@ def test_a_parent_cycle_is_reported_on_every_row_in_it(tmp_path):
 def test_a_cycle_through_the_database_is_reported(tmp_path):
     school = OrganisationFactory(ref="hs", kind_slug="hbo")
     OrganisationFactory(ref="lect", kind_slug="lectorate", parent=school)
-    path = write_csv(tmp_path, HEADER, "hs,Hogeschool,hbo,NL-ZH,,,,,,,lect")
+    path = write_csv(tmp_path, HEADER, "hs,Hogeschool,hbo,NL-ZH,ml,,,1,,,lect")
 
     result = organisations_import(file=path)
 
@@ -437,7 +437,7 @@ def test_clearing_parent_ref_detaches_the_organisation(tmp_path):
     lect = OrganisationFactory(
         ref="lect", kind_slug="lectorate", province_code="NL-ZH", parent=school
     )
-    path = write_csv(tmp_path, HEADER, f"lect,{lect.name},lectorate,NL-ZH,,,,2,false,,")
+    path = write_csv(tmp_path, HEADER, f"lect,{lect.name},lectorate,NL-ZH,ml,,,2,false,,")
 
     result = organisations_import(file=path)
 
@@ -742,3 +742,34 @@ def test_a_too_long_description_is_an_error_with_line_and_column(tmp_path):
         "line 2, column description: too long: 5001 characters where at most 5000 fit"
     ]
     assert not Organisation.objects.exists()
+
+
+def test_a_new_supplier_without_topics_or_capacity_is_refused_as_in_the_form(tmp_path):
+    path = write_csv(
+        tmp_path,
+        HEADER,
+        "lab-a,Innovatielab A,innovation-lab,NL-ZH,,,,0,,,",
+        "kweker,Kwekerij De Vries,sme,NL-ZH,,,,,,,",
+    )
+
+    result = organisations_import(file=path)
+
+    assert not result.ok
+    assert [(e.line, e.column) for e in result.errors] == [(2, "topics"), (2, "capacity")]
+    assert not Organisation.objects.exists()
+
+
+def test_an_older_incomplete_supplier_that_the_file_leaves_alone_still_imports(tmp_path):
+    OrganisationFactory(
+        ref="lab-a", name="Innovatielab A", kind_slug="innovation-lab", province_code="NL-ZH"
+    )
+    Organisation.objects.filter(ref="lab-a").update(capacity=0)
+    lab = Organisation.objects.get(ref="lab-a")
+    topics = ";".join(slugs(lab.topics))
+    row = f"lab-a,Innovatielab A,innovation-lab,NL-ZH,{topics},,,0,false,,"
+
+    assert organisations_import(file=write_csv(tmp_path, HEADER, row)).ok
+    # Changing what matching reads asks the rule again.
+    changed = "lab-a,Innovatielab A,innovation-lab,NL-ZH,nlp,,,0,false,,"
+    result = organisations_import(file=write_csv(tmp_path, HEADER, changed))
+    assert [(e.line, e.column) for e in result.errors] == [(2, "capacity")]
