@@ -461,3 +461,23 @@ def matches_for_review(challenge: Challenge) -> list[Match]:
 def hubs_coordinated_covering(user, province_id: int) -> list[Hub]:
     """The hubs the user coordinates that cover a province (for a balanced run)."""
     return list(Hub.objects.coordinated_by(user).filter(provinces=province_id).order_by("name"))
+
+
+def challenges_affected_by_supplier(*, organisation_id: int) -> list[int]:
+    """Published challenges whose suggestions a change of this supplier can alter: those
+    sharing a topic group with it, and those where it is suggested now."""
+    organisation_topics = Organisation.topics.through.objects.filter(
+        organisation_id=organisation_id
+    )
+    groups = set()
+    for topic_id, parent_id in organisation_topics.values_list("aitopic_id", "aitopic__parent_id"):
+        groups.add(parent_id or topic_id)
+    published = Challenge.objects.published()
+    sharing = published.filter(Q(topics__in=groups) | Q(topics__parent__in=groups))
+    suggested_now = published.filter(
+        matches__organisation_id=organisation_id, matches__status=MatchStatus.SUGGESTED
+    )
+    ids = set(sharing.values_list("id", flat=True)) | set(
+        suggested_now.values_list("id", flat=True)
+    )
+    return sorted(ids)

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.challenges.services import challenge_publish
-from apps.matching import services
+from apps.matching import selectors, services
 from apps.matching.models import Match, MatchRun, MatchRunChunk, MatchStatus
 from apps.portal import for_you
 from apps.taxonomy.models import AITopic
@@ -210,7 +210,7 @@ def test_balanced_hub_run_respects_capacity_of_the_top_suggestion(suppliers):
 def test_supplier_change_reruns_only_the_challenges_it_can_affect(suppliers):
     nlp = ChallengeFactory(topics=["nlp"])
     vision = ChallengeFactory(topics=["object-detection"])
-    affected = services.challenges_affected_by_supplier(organisation_id=suppliers["hbo_zh"].pk)
+    affected = selectors.challenges_affected_by_supplier(organisation_id=suppliers["hbo_zh"].pk)
     assert affected == [nlp.pk]
     assert vision.pk not in affected
 

@@ -20,7 +20,6 @@ from .decisions import (
 )
 from .runs import (
     SUPPLIERS_FOR_FULL_RECOMPUTE,
-    challenges_affected_by_supplier,
     match_chunk_claim,
     match_chunk_process,
     match_chunks_redeliver,
@@ -61,7 +60,6 @@ __all__ = [
     "InvalidMatchTransition",
     "MatchingContext",
     "SuggestionRow",
-    "challenges_affected_by_supplier",
     "challenges_gaining_top_suggestions",
     "introduction_request_create",
     "introduction_request_decide",

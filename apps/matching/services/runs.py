@@ -38,8 +38,9 @@ from apps.hubs.models import Hub
 from apps.organisations.models import Organisation
 
 from .. import engine
-from ..models import MatchRun, MatchRunChunk, MatchStatus
+from ..models import MatchRun, MatchRunChunk
 from ..selectors import (
+    challenges_affected_by_supplier,
     demand_load,
     published_challenge_ids,
 )
@@ -141,26 +142,6 @@ def match_run_for_challenge(*, challenge_id: int, trigger: str = "", by=None) ->
     return match_run_create(
         kind=MatchRun.Kind.CHALLENGE, challenge_ids=[challenge_id], trigger=trigger, by=by
     )
-
-
-def challenges_affected_by_supplier(*, organisation_id: int) -> list[int]:
-    """Published challenges whose suggestions a change of this supplier can alter: those
-    sharing a topic group with it, and those where it is suggested now."""
-    organisation_topics = Organisation.topics.through.objects.filter(
-        organisation_id=organisation_id
-    )
-    groups = set()
-    for topic_id, parent_id in organisation_topics.values_list("aitopic_id", "aitopic__parent_id"):
-        groups.add(parent_id or topic_id)
-    published = Challenge.objects.published()
-    sharing = published.filter(Q(topics__in=groups) | Q(topics__parent__in=groups))
-    suggested_now = published.filter(
-        matches__organisation_id=organisation_id, matches__status=MatchStatus.SUGGESTED
-    )
-    ids = set(sharing.values_list("id", flat=True)) | set(
-        suggested_now.values_list("id", flat=True)
-    )
-    return sorted(ids)
 
 
 # Above this many changed suppliers one full recompute is cheaper than a run per supplier.
