@@ -28,8 +28,7 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
-from django.utils.translation import gettext
+from django.utils.text import slugify
 
 from apps.accounts.models import User
 from apps.challenges.models import Challenge, ChallengeInterest, ChallengeStatus
@@ -42,8 +41,11 @@ from apps.communities.models import (
     LearningRecord,
     Update,
 )
-from apps.communities.selectors import community_member_users
-from apps.communities.services import join_request_create
+from apps.communities.services import (
+    activity_create,
+    community_update_create,
+    join_request_create,
+)
 from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub, HubCoordinator
 from apps.hubs.services import programme_coordinator_set
@@ -55,10 +57,6 @@ from apps.matching.services import (
     match_score_pairs,
     match_set_status,
 )
-from apps.notifications.kinds import NotificationKind
-from apps.notifications.links import notice_path
-from apps.notifications.models import Notification
-from apps.notifications.services import notify
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.services import membership_request
 from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
@@ -295,44 +293,6 @@ def _member(community: str, email: str) -> str:
     if email not in members:
         raise ValueError(f"Demo learning record by {email}, who is not in {community}.")
     return email
-
-
-def _announce_updates(posts: list[tuple[LearningCommunity, Update]]) -> int:
-    """Tell the other members about recent updates, as posting one on the site does (same
-    text and key as `community_update_create`); the key makes a second run quiet. Returns
-    the number of notices written."""
-    keys = {f"update-{update.pk}" for _community, update in posts}
-    announced = set(
-        Notification.objects.filter(
-            kind=NotificationKind.COMMUNITY_UPDATE, dedupe_key__in=keys
-        ).values_list("dedupe_key", flat=True)
-    )
-    written = 0
-    for community, update in posts:
-        key = f"update-{update.pk}"
-        if key in announced:
-            continue
-        author = update.author
-        name, excerpt = author.full_name, Truncator(update.body).chars(300)
-
-        def text(person, community_name=community.name, name=name, excerpt=excerpt):
-            return (
-                gettext("New update in %(community)s") % {"community": community_name},
-                gettext("%(person)s wrote: %(excerpt)s") % {"person": name, "excerpt": excerpt},
-            )
-
-        path = notice_path("communities:detail", slug=community.slug)
-        written += len(
-            notify(
-                recipients=community_member_users(community=community),
-                kind=NotificationKind.COMMUNITY_UPDATE,
-                text=text,
-                url=f"{path}#update-{update.pk}",
-                dedupe_key=key,
-                exclude=author,
-            )
-        )
-    return written
 
 
 def demo_is_loaded() -> bool:
@@ -621,6 +581,25 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             message=row["message"],
         )[0],
     )
+    upcoming = {
+        (community_pk[c.slug], meeting.title)
+        for c in COMMUNITIES
+        for meeting in c.activities
+        if meeting.days_from_today >= 0
+    }
+
+    def plan_activity(values: dict[str, Any]) -> Activity:
+        """An upcoming activity is planned as a coordinator plans it on the site (the service
+        tells the members); a past one is history."""
+        if (values["community_id"], values["title"]) not in upcoming:
+            activity = Activity(**values)
+            activity.save()
+            return activity
+        fields = {name: value for name, value in values.items() if name != "community_id"}
+        return activity_create(
+            community=communities_by_pk[values["community_id"]], by=None, **fields
+        )[0]
+
     activities = _upsert(
         Activity.objects.filter(community_id__in=in_communities),
         key=("community_id", "title"),
@@ -639,7 +618,28 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for meeting in c.activities
         ],
         writes=writes,
+        create=plan_activity,
     )
+    recent_posts = {
+        (community_pk[c.slug], post.body)
+        for c in COMMUNITIES
+        for post in c.updates
+        if post.days_ago <= ANNOUNCED_WITHIN_DAYS
+    }
+
+    def post_update(values: dict[str, Any]) -> Update:
+        """A recent update is posted as a member posts it on the site (the service tells the
+        other members); an older one is history whose notices were read long ago."""
+        if (values["community_id"], values["body"]) not in recent_posts:
+            update = Update(**values)
+            update.save()
+            return update
+        return community_update_create(
+            community=communities_by_pk[values["community_id"]],
+            author=people_by_pk[values["author_id"]],
+            body=values["body"],
+        )[0]
+
     updates = _upsert(
         Update.objects.filter(community_id__in=in_communities),
         key=("community_id", "body"),
@@ -654,6 +654,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for post in c.updates
         ],
         writes=writes,
+        create=post_update,
     )
 
     records = _upsert(
@@ -670,14 +671,6 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for record in LEARNING_RECORDS
         ],
         writes=writes,
-    )
-    writes.count += _announce_updates(
-        [
-            (communities[c.slug], updates[(community_pk[c.slug], post.body)])
-            for c in COMMUNITIES
-            for post in c.updates
-            if post.days_ago <= ANNOUNCED_WITHIN_DAYS
-        ]
     )
 
     # The knowledge base.

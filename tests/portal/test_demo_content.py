@@ -282,3 +282,43 @@ def test_demo_logins_have_notices_made_by_the_services_with_dedupe_keys(loaded_d
         recipient__email=SME_OWNER, kind=NotificationKind.INTEREST_EXPRESSED
     )
     assert "Fatima el Amrani" in notice.title and interest.challenge.title in notice.title
+
+
+def test_upcoming_activities_and_recent_updates_were_announced_by_the_services(loaded_demo):
+    from apps.portal.demo import ANNOUNCED_WITHIN_DAYS
+    from apps.portal.demo_data.communities import COMMUNITIES
+
+    announced = set(Notification.objects.values_list("dedupe_key", flat=True))
+    activity_pk = {
+        (a.community.slug, a.title): a.pk for a in Activity.objects.select_related("community")
+    }
+    update_pk = {
+        (u.community.slug, u.body): u.pk for u in Update.objects.select_related("community")
+    }
+    upcoming = [
+        f"activity-{activity_pk[(c.slug, m.title)]}" in announced
+        for c in COMMUNITIES
+        for m in c.activities
+        if m.days_from_today >= 0
+    ]
+    past = [
+        f"activity-{activity_pk[(c.slug, m.title)]}" in announced
+        for c in COMMUNITIES
+        for m in c.activities
+        if m.days_from_today < 0
+    ]
+    recent = [
+        f"update-{update_pk[(c.slug, p.body)]}" in announced
+        for c in COMMUNITIES
+        for p in c.updates
+        if p.days_ago <= ANNOUNCED_WITHIN_DAYS
+    ]
+    old = [
+        f"update-{update_pk[(c.slug, p.body)]}" in announced
+        for c in COMMUNITIES
+        for p in c.updates
+        if p.days_ago > ANNOUNCED_WITHIN_DAYS
+    ]
+    assert any(upcoming) and any(recent)  # told to the members, as on the site
+    assert past and not any(past)  # history: nobody is told now
+    assert old and not any(old)
