@@ -32,7 +32,15 @@ from django.utils.text import slugify
 
 from apps.accounts.models import User
 from apps.challenges.models import Challenge, ChallengeInterest, ChallengeStatus
-from apps.challenges.services import challenge_interest_express
+from apps.challenges.services import (
+    challenge_change_status,
+    challenge_close,
+    challenge_create,
+    challenge_interest_express,
+    challenge_publish,
+    challenge_reject,
+    challenge_submit,
+)
 from apps.communities.models import (
     Activity,
     CommunityMembership,
@@ -467,8 +475,9 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         coordinator.groups.add(group)
     programme_coordinator_set(user=people[PROGRAMME_COORDINATOR], enabled=True)
 
-    # Challenges. Status and timestamps are set directly instead of walking the workflow
-    # (`apps.challenges.services`): acceptable only here, to seed a believable history.
+    # Challenges: made by their author where the demo has one, and moved along the review
+    # workflow by the services to their status (the notices, the audit trail and the match
+    # runs come with it); then their dates are set back to a believable history.
     community_of = {ref: c for c in COMMUNITIES for ref in c.challenges}
     challenge_rows = []
     for challenge in CHALLENGES:
@@ -489,11 +498,72 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
                 **_challenge_dates(challenge, community_of.get(challenge.ref), rng, at),
             }
         )
+
+    def region_coordinator(province_id: int) -> User:
+        """Who reviews a challenge: the demo's hub coordinator in its hub, the programme
+        coordinator (who works nationally) elsewhere."""
+        if province_id in coordinated_provinces:
+            return coordinator
+        return people[PROGRAMME_COORDINATOR]
+
+    coordinated_provinces = set(hubs[COORDINATED_HUB].provinces.values_list("pk", flat=True))
+
+    def challenge_through_workflow(values: dict[str, Any]) -> Challenge:
+        listed = challenge_by_ref[values["ref"]]
+        author = people_by_pk.get(values["created_by_id"])
+        fields = {
+            "title": values["title"],
+            "description": values["description"],
+            "learning_goals": values["learning_goals"],
+            "time_frame": values["time_frame"],
+            "visibility": values["visibility"],
+            "topics": _ids(taxonomy.topics, listed.topics),
+            "sectors": _ids(taxonomy.sectors, listed.sectors),
+            "formats": _ids(taxonomy.formats, listed.formats),
+        }
+        organisation = organisations_by_pk[values["organisation_id"]]
+        province = Province(pk=values["province_id"])
+        if author is not None:
+            challenge, _created = challenge_create(
+                organisation=organisation, by=author, province=province, **fields
+            )
+        else:
+            # An organisation the hub onboarded without people of its own: its challenge is
+            # registered for it, as the coordinator's import does.
+            challenge = Challenge.objects.create(
+                organisation=organisation,
+                province=province,
+                **{name: fields[name] for name in ("title", "description", "learning_goals")},
+                time_frame=fields["time_frame"],
+                visibility=fields["visibility"],
+            )
+            for name in ("topics", "sectors", "formats"):
+                getattr(challenge, name).set(fields[name])
+        status = values["status"]
+        if status == ChallengeStatus.DRAFT:
+            return challenge
+        challenge_submit(challenge=challenge, by=author)
+        reviewer = region_coordinator(values["province_id"])
+        if status == ChallengeStatus.REJECTED:
+            challenge_reject(challenge=challenge, reason=values["rejection_reason"], by=reviewer)
+        elif status != ChallengeStatus.SUBMITTED:
+            challenge_publish(challenge=challenge, by=reviewer)
+            if status == ChallengeStatus.IN_COMMUNITY:
+                challenge_change_status(
+                    challenge=challenge, to_status=ChallengeStatus.IN_COMMUNITY, by=reviewer
+                )
+            elif status == ChallengeStatus.CLOSED:
+                challenge_close(challenge=challenge, by=reviewer)
+        challenge.refresh_from_db()
+        return challenge
+
+    challenge_by_ref = {c.ref: c for c in CHALLENGES}
     challenges = _upsert(
         Challenge.objects.filter(ref__in=[c.ref for c in CHALLENGES]),
         key="ref",
         rows=challenge_rows,
         writes=writes,
+        create=challenge_through_workflow,
     )
     challenge_pk = {ref: obj.pk for ref, obj in challenges.items()}
     for field, lookup, value_of in (

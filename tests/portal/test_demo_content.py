@@ -322,3 +322,32 @@ def test_upcoming_activities_and_recent_updates_were_announced_by_the_services(l
     assert any(upcoming) and any(recent)  # told to the members, as on the site
     assert past and not any(past)  # history: nobody is told now
     assert old and not any(old)
+
+
+def test_challenges_reached_their_status_through_the_review_workflow(loaded_demo):
+    from apps.audit.models import AuditAction, AuditEvent
+    from apps.challenges.models import Challenge
+    from apps.matching.models import MatchRun
+
+    published = set(demo_challenges().filter(status__in=OPEN_STATUSES).values_list("pk", flat=True))
+    rejected = set(
+        demo_challenges().filter(status=ChallengeStatus.REJECTED).values_list("pk", flat=True)
+    )
+    events = AuditEvent.objects.filter(object_type=Challenge._meta.label)
+    # Published (and rejected) by a coordinator, in the audit trail as on the site.
+    assert published == {
+        int(pk)
+        for pk in events.filter(action=AuditAction.CHALLENGE_PUBLISHED).values_list(
+            "object_id", flat=True
+        )
+    }
+    assert rejected == {
+        int(pk)
+        for pk in events.filter(action=AuditAction.CHALLENGE_REJECTED).values_list(
+            "object_id", flat=True
+        )
+    }
+    # Publishing started a match run for each, as the signal does.
+    assert MatchRun.objects.filter(kind=MatchRun.Kind.CHALLENGE).count() >= len(published)
+    # The author heard about the review, as on the site.
+    assert NotificationKind.CHALLENGE_PUBLISHED in notice_kinds(SME_OWNER)
