@@ -66,7 +66,7 @@ from apps.matching.services import (
     match_set_status,
 )
 from apps.organisations.models import Membership, Organisation
-from apps.organisations.services import membership_request
+from apps.organisations.services import membership_request, organisation_create
 from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
 from .demo_data.challenges import CHALLENGES, Ch
@@ -329,58 +329,6 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             hub.save(update_fields=["website"])
             writes.count += 1
 
-    # Organisations, then their parents once every one of them has a primary key.
-    # Room for every accepted match, plus one where the supplier is still being suggested:
-    # a supplier whose capacity is used up is not suggested (PRODUCT.md section 5).
-    accepted = Counter(org for _, org, status in MATCHES if status == MatchStatus.ACCEPTED)
-    still_suggested = {org for _, org, status in MATCHES if status != MatchStatus.ACCEPTED}
-    offered_formats: dict[str, list[str]] = {}
-    org_rows = []
-    for org in ORGANISATIONS:
-        supply = org.kind in KIND_FORMATS
-        capacity = 0
-        if supply:
-            pool = KIND_FORMATS[org.kind]
-            offered_formats[org.ref] = sorted(rng.sample(pool, rng.randint(2, len(pool))))
-            needed = accepted[org.ref] + (org.ref in still_suggested)
-            capacity = max(rng.randint(1, 5), needed)
-        org_rows.append(
-            {
-                "ref": org.ref,
-                "name": org.name,
-                "slug": lambda name=org.name: unique_slug(Organisation, name),
-                "kind_id": taxonomy.kinds[org.kind],
-                "province_id": taxonomy.provinces[org.province],
-                "website": f"https://www.{slugify(org.name)}.example.nl",
-                "description": org.about,
-                "capacity": capacity,
-                "serves_nationally": org.national,
-                "is_active": True,
-            }
-        )
-    org_refs = [org.ref for org in ORGANISATIONS]
-    organisations = _upsert(
-        Organisation.objects.filter(ref__in=org_refs),
-        key="ref",
-        rows=org_rows,
-        writes=writes,
-        create_only={"slug"},
-    )
-    org_pk = {ref: obj.pk for ref, obj in organisations.items()}
-    organisations_by_pk = {obj.pk: obj for obj in organisations.values()}
-    for org in ORGANISATIONS:
-        parent_id = org_pk[org.parent] if org.parent else None
-        if organisations[org.ref].parent_id != parent_id:
-            Organisation.objects.filter(pk=org_pk[org.ref]).update(parent_id=parent_id)
-            writes.count += 1
-    for field, lookup, value_of in (
-        ("topics", taxonomy.topics, lambda org: org.topics),
-        ("sectors", taxonomy.sectors, lambda org: org.sectors),
-        ("formats", taxonomy.formats, lambda org: " ".join(offered_formats.get(org.ref, []))),
-    ):
-        wanted = {org_pk[org.ref]: _ids(lookup, value_of(org)) for org in ORGANISATIONS}
-        _sync_links(Organisation, field, wanted, writes)
-
     # People: every demo person can log in with the given password.
     emails = [person.email for person in PEOPLE]
     password_hash = _shared_password_hash(password, emails)
@@ -424,6 +372,87 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         ],
         writes=writes,
     )
+    # Organisations, then their parents once every one of them has a primary key.
+    # Room for every accepted match, plus one where the supplier is still being suggested:
+    # a supplier whose capacity is used up is not suggested (PRODUCT.md section 5).
+    accepted = Counter(org for _, org, status in MATCHES if status == MatchStatus.ACCEPTED)
+    still_suggested = {org for _, org, status in MATCHES if status != MatchStatus.ACCEPTED}
+    offered_formats: dict[str, list[str]] = {}
+    org_rows = []
+    for org in ORGANISATIONS:
+        supply = org.kind in KIND_FORMATS
+        capacity = 0
+        if supply:
+            pool = KIND_FORMATS[org.kind]
+            offered_formats[org.ref] = sorted(rng.sample(pool, rng.randint(2, len(pool))))
+            needed = accepted[org.ref] + (org.ref in still_suggested)
+            capacity = max(rng.randint(1, 5), needed)
+        org_rows.append(
+            {
+                "ref": org.ref,
+                "name": org.name,
+                "slug": lambda name=org.name: unique_slug(Organisation, name),
+                "kind_id": taxonomy.kinds[org.kind],
+                "province_id": taxonomy.provinces[org.province],
+                "website": f"https://www.{slugify(org.name)}.example.nl",
+                "description": org.about,
+                "capacity": capacity,
+                "serves_nationally": org.national,
+                "is_active": True,
+            }
+        )
+    administrator_of = {
+        p.organisation: p.email for p in PEOPLE if p.organisation and p.is_org_admin
+    }
+    kinds = {kind.pk: kind for kind in OrganisationKind.objects.all()}
+
+    def organisation_created(values: dict[str, Any]) -> Organisation:
+        """Made by its administrator as on the site, where the demo has one (the supplier
+        rule, the first membership, matching told); else registered by the hub."""
+        creator = people.get(administrator_of.get(values["ref"], ""))
+        if creator is None:
+            organisation = Organisation(**values)
+            organisation.save()
+            return organisation
+        listed = ORGANISATIONS_BY_REF[values["ref"]]
+        return organisation_create(
+            creator=creator,
+            name=values["name"],
+            kind=kinds[values["kind_id"]],
+            province=Province(pk=values["province_id"]),
+            website=values["website"],
+            description=values["description"],
+            capacity=values["capacity"],
+            serves_nationally=values["serves_nationally"],
+            topics=_ids(taxonomy.topics, listed.topics),
+            sectors=_ids(taxonomy.sectors, listed.sectors),
+            formats=_ids(taxonomy.formats, " ".join(offered_formats.get(listed.ref, []))),
+        )
+
+    org_refs = [org.ref for org in ORGANISATIONS]
+    organisations = _upsert(
+        Organisation.objects.filter(ref__in=org_refs),
+        key="ref",
+        rows=org_rows,
+        writes=writes,
+        create_only={"slug"},
+        create=organisation_created,
+    )
+    org_pk = {ref: obj.pk for ref, obj in organisations.items()}
+    organisations_by_pk = {obj.pk: obj for obj in organisations.values()}
+    for org in ORGANISATIONS:
+        parent_id = org_pk[org.parent] if org.parent else None
+        if organisations[org.ref].parent_id != parent_id:
+            Organisation.objects.filter(pk=org_pk[org.ref]).update(parent_id=parent_id)
+            writes.count += 1
+    for field, lookup, value_of in (
+        ("topics", taxonomy.topics, lambda org: org.topics),
+        ("sectors", taxonomy.sectors, lambda org: org.sectors),
+        ("formats", taxonomy.formats, lambda org: " ".join(offered_formats.get(org.ref, []))),
+    ):
+        wanted = {org_pk[org.ref]: _ids(lookup, value_of(org)) for org in ORGANISATIONS}
+        _sync_links(Organisation, field, wanted, writes)
+
     _upsert(
         Membership.objects.filter(user_id__in=user_pk.values()),
         key=("user_id", "organisation_id"),
