@@ -53,10 +53,11 @@ from apps.communities.services import (
     activity_create,
     community_update_create,
     join_request_create,
+    learning_record_save,
 )
 from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub, HubCoordinator
-from apps.hubs.services import programme_coordinator_set
+from apps.hubs.services import hub_coordinator_add, programme_coordinator_set
 from apps.knowledge.models import KnowledgeItem
 from apps.matching.engine import ALGORITHM_VERSION as MATCHING_ALGORITHM_VERSION
 from apps.matching.models import IntroductionRequest, Match, MatchStatus
@@ -229,15 +230,6 @@ def _shared_password_hash(password: str, emails: list[str]) -> str:
         if check_password(password, most_common):
             return most_common
     return make_password(password)
-
-
-def _coordinator_group():
-    """The "Hub coordinators" group, where the hubs app provides it."""
-    try:
-        from apps.hubs.services import coordinator_group_ensure
-    except ImportError:
-        return None
-    return coordinator_group_ensure()
 
 
 class _Taxonomy:
@@ -492,16 +484,12 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             organisation=organisations_by_pk[row["organisation_id"]],
         ),
     )
+    # The coordinators get their roles as a programme manager gives them (the link, staff
+    # access and the coordinators' group come together).
     coordinator = people[HUB_COORDINATOR]
-    _upsert(
-        HubCoordinator.objects.filter(user=coordinator),
-        key=("hub_id", "user_id"),
-        rows=[{"hub_id": hubs[COORDINATED_HUB].pk, "user_id": coordinator.pk}],
-        writes=writes,
-    )
-    group = _coordinator_group()
-    if group is not None:
-        coordinator.groups.add(group)
+    if not HubCoordinator.objects.filter(hub=hubs[COORDINATED_HUB], user=coordinator).exists():
+        writes.count += 1
+    hub_coordinator_add(hub=hubs[COORDINATED_HUB], user=coordinator)
     programme_coordinator_set(user=people[PROGRAMME_COORDINATOR], enabled=True)
 
     # Challenges: made by their author where the demo has one, and moved along the review
@@ -770,6 +758,12 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for record in LEARNING_RECORDS
         ],
         writes=writes,
+        # Written by the participant, as on the site (the service checks they take part).
+        create=lambda row: learning_record_save(
+            community=communities_by_pk[row["community_id"]],
+            user=people_by_pk[row["user_id"]],
+            text=row["text"],
+        ),
     )
 
     # The knowledge base.
