@@ -190,7 +190,7 @@ def community_page(
     if user.is_authenticated:
         own = next((record for record in records if record.user_id == user.pk), None)
         if own is None and user.pk in by_user:
-            own = LearningRecord.objects.filter(community=community, user=user).first()
+            own = learning_record_of(community=community, user=user)
     return CommunityPage(
         challenges=challenges,
         organisations=organisations,
@@ -214,7 +214,7 @@ def join_requests_pending(*, community: LearningCommunity) -> QuerySet[JoinReque
 
 
 def join_requests_pending_count(*, community: LearningCommunity) -> int:
-    return JoinRequest.objects.filter(community=community, state=JoinRequest.State.PENDING).count()
+    return join_requests_pending(community=community).count()
 
 
 def join_request_pending_of(*, community: LearningCommunity, user) -> JoinRequest | None:

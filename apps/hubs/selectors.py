@@ -35,6 +35,8 @@ def hub_get(*, slug: str, user) -> Hub | None:
     )
 
 
-def hubs_covering(*, province_id: int) -> list[Hub]:
-    """The hubs whose region includes a province (a challenge's status page names them)."""
-    return list(Hub.objects.filter(provinces=province_id).order_by("name"))
+def hubs_covering(*, province_id: int, coordinated_by: User | None = None) -> list[Hub]:
+    """The hubs whose region includes a province, by name (a challenge's status page names
+    them); with `coordinated_by`, only those that person coordinates (a balanced run)."""
+    hubs = Hub.objects.coordinated_by(coordinated_by) if coordinated_by else Hub.objects.all()
+    return list(hubs.filter(provinces=province_id).order_by("name"))

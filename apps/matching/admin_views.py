@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.challenges.models import Challenge, ChallengeStatus
 from apps.core.actions import refusal_text
+from apps.hubs.selectors import hubs_covering
 
 from .models import Match, MatchRun, MatchStatus
 from .permissions import (
@@ -37,7 +38,6 @@ from .permissions import (
 )
 from .reasons import reason_texts, taxonomy_labels
 from .selectors import (
-    hubs_coordinated_covering,
     match_quotes,
     match_run_latest_for_challenge,
     matches_for_review,
@@ -223,7 +223,7 @@ def match_review(request: HttpRequest, *, model_admin, challenge_id: int) -> Htt
         "any_accepted": any(row.match.status == MatchStatus.ACCEPTED for row in rows),
         "can_act": model_admin.has_change_permission(request),
         "can_rematch": challenge.status == ChallengeStatus.PUBLISHED,
-        "hubs": hubs_coordinated_covering(request.user, challenge.province_id),
+        "hubs": hubs_covering(province_id=challenge.province_id, coordinated_by=request.user),
         "progress": run_progress(run) if run else None,
     }
     request.current_app = model_admin.admin_site.name
@@ -281,7 +281,7 @@ def match_review_balanced_run(
     _require(model_admin, request, change=True)
     challenge = get_challenge_for_match_review_or_404(request.user, challenge_id)
     hub_id = request.POST.get("hub", "")
-    hubs = hubs_coordinated_covering(request.user, challenge.province_id)
+    hubs = hubs_covering(province_id=challenge.province_id, coordinated_by=request.user)
     hub = next((hub for hub in hubs if str(hub.pk) == hub_id), None)
     if hub is None:
         raise Http404

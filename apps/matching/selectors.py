@@ -458,11 +458,6 @@ def matches_for_review(challenge: Challenge) -> list[Match]:
     )
 
 
-def hubs_coordinated_covering(user, province_id: int) -> list[Hub]:
-    """The hubs the user coordinates that cover a province (for a balanced run)."""
-    return list(Hub.objects.coordinated_by(user).filter(provinces=province_id).order_by("name"))
-
-
 def challenges_affected_by_supplier(*, organisation_id: int) -> list[int]:
     """Published challenges whose suggestions a change of this supplier can alter: those
     sharing a topic group with it, and those where it is suggested now."""

@@ -9,7 +9,6 @@ from .admin_exchange import OrganisationCsvExchangeMixin
 from .models import Membership, Organisation
 from .services import (
     MANY_TO_MANY_FIELDS,
-    MATCHED_PROFILE_FIELDS,
     organisation_save_edited,
     supplier_profile_problems,
 )
@@ -39,15 +38,14 @@ class OrganisationAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        is_new = self.instance.pk is None
-        if kind is not None and (is_new or MATCHED_PROFILE_FIELDS & set(self.changed_data)):
-            problems = supplier_profile_problems(
-                is_supplier=kind.role == kind.Role.SUPPLY,
-                has_topics=bool(cleaned.get("topics")),
-                capacity=cleaned.get("capacity"),
-            )
-            for name, problem in problems.items():
-                self.add_error(name, problem)
+        problems = supplier_profile_problems(
+            is_supplier=kind is not None and kind.role == kind.Role.SUPPLY,
+            has_topics=bool(cleaned.get("topics")),
+            capacity=cleaned.get("capacity"),
+            changed_fields=self.changed_data if self.instance.pk else None,
+        )
+        for name, problem in problems.items():
+            self.add_error(name, problem)
         return cleaned
 
 

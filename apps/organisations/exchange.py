@@ -547,21 +547,17 @@ def _change_for(row: _Row, existing: Organisation | None, stored: _Stored) -> _C
     return change
 
 
-# What the supplier rule reads (organisations.services.supplier_profile_problems).
-_SUPPLIER_RULE_FIELDS = frozenset({"kind_id", "capacity", "topics"})
-
-
 def _check_supplier_profile(change: _Change, taxonomy: TaxonomyIndex, result: ImportResult) -> None:
     """The supplier rule for a new row or one that changes its kind, capacity or topics; an
     older, incomplete organisation that the file leaves as it is does not fail the file."""
-    touched = change.scalars_changed | change.related_changed.keys()
-    if not (change.is_new or _SUPPLIER_RULE_FIELDS & touched):
-        return
     row = change.row
+    touched = change.scalars_changed | change.related_changed.keys()
     problems = supplier_profile_problems(
         is_supplier=row.scalars["kind_id"] in taxonomy.supply_kind_ids,
         has_topics=bool(row.related["topics"]),
         capacity=row.scalars["capacity"],
+        # The file's columns by field name (kind_id is the kind).
+        changed_fields=None if change.is_new else {name.removesuffix("_id") for name in touched},
     )
     for column, problem in problems.items():
         result.add_error(row.line, column, problem)

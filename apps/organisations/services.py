@@ -81,12 +81,24 @@ SUPPLIER_NEEDS_CAPACITY = _(
 )
 
 
+# What the rule reads. An edit that changes none of these leaves an older, incomplete profile
+# alone (so fixing a website is never blocked by it).
+SUPPLIER_RULE_FIELDS = frozenset({"kind", "topics", "capacity"})
+
+
 def supplier_profile_problems(
-    *, is_supplier: bool, has_topics: bool, capacity: int | None
+    *,
+    is_supplier: bool,
+    has_topics: bool,
+    capacity: int | None,
+    changed_fields: Collection[str] | None = None,
 ) -> dict[str, str]:
     """What a supplier's profile lacks, by field ("topics", "capacity"); empty when nothing
-    does or when the organisation is not a supplier."""
-    if not is_supplier:
+    does, when the organisation is not a supplier, or when an edit (`changed_fields`; None
+    for a new profile) changes nothing the rule reads."""
+    if not is_supplier or (
+        changed_fields is not None and not SUPPLIER_RULE_FIELDS & set(changed_fields)
+    ):
         return {}
     problems = {}
     if not has_topics:
@@ -167,7 +179,7 @@ def organisation_update(*, organisation: Organisation, **values: Any) -> list[st
     # Compare with the stored row (a bound ModelForm has already changed `organisation` in
     # memory), locked against a concurrent edit.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if {"kind", "topics", "capacity"} & values.keys():
+    if SUPPLIER_RULE_FIELDS & values.keys():
         # An edit of what matching reads must leave a complete supplier; other edits of an
         # older, incomplete profile are not blocked by it.
         _refuse_incomplete_supplier(
@@ -203,9 +215,6 @@ def organisation_update(*, organisation: Organisation, **values: Any) -> list[st
     return changed
 
 
-MATCHED_PROFILE_FIELDS = frozenset({"kind", "topics", "capacity"})
-
-
 @transaction.atomic
 def organisation_save_edited(
     *,
@@ -222,7 +231,7 @@ def organisation_save_edited(
     supplier, or one whose kind, topics or capacity changed, needs topics and capacity.
     Matching hears which fields changed."""
     is_new = changed_fields is None
-    if is_new or MATCHED_PROFILE_FIELDS & set(changed_fields):
+    if is_new or SUPPLIER_RULE_FIELDS & set(changed_fields):
         topics = (
             relations["topics"]
             if "topics" in relations

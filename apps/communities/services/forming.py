@@ -16,6 +16,7 @@ from apps.challenges.services import challenge_change_status
 from apps.core.slugs import unique_slug
 from apps.core.transitions import transition_allowed, transition_check
 from apps.hubs.models import Hub
+from apps.hubs.selectors import hubs_covering
 
 from ..models import (
     STATUS_TRANSITIONS,
@@ -59,11 +60,12 @@ def community_change_status(
 def _hub_for(challenge: Challenge, by: User) -> Hub:
     """The hub covering the challenge's province; where several do, one the coordinator works
     for."""
-    hubs = Hub.objects.filter(provinces=challenge.province_id).order_by("name")
-    hub = hubs.filter(pk__in=Hub.objects.coordinated_by(by).values("pk")).first() or hubs.first()
-    if hub is None:
+    hubs = hubs_covering(province_id=challenge.province_id, coordinated_by=by) or hubs_covering(
+        province_id=challenge.province_id
+    )
+    if not hubs:
         raise ValidationError(_("No AI hub covers the province of this challenge."), code="no_hub")
-    return hub
+    return hubs[0]
 
 
 @transaction.atomic

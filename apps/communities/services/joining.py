@@ -21,6 +21,7 @@ from ..models import (
 )
 from ..selectors import (
     community_coordinators,
+    join_request_pending_of,
     user_single_active_organisation,
 )
 from .common import person_name
@@ -44,9 +45,7 @@ def join_request_create(
         )
     if CommunityMembership.objects.filter(community=community, user=user).exists():
         raise ValidationError(_("You are already a member of this community."), code="member")
-    pending = JoinRequest.objects.filter(
-        community=community, user=user, state=JoinRequest.State.PENDING
-    ).first()
+    pending = join_request_pending_of(community=community, user=user)
     if pending is not None:
         return pending, False
     try:
