@@ -237,18 +237,14 @@ class _Taxonomy:
 
     def __init__(self) -> None:
         self.provinces = dict(Province.objects.values_list("code", "id"))
-        self.kinds = dict(OrganisationKind.objects.values_list("slug", "id"))
+        self.kind_objects = {kind.pk: kind for kind in OrganisationKind.objects.all()}
+        self.kinds = {kind.slug: pk for pk, kind in self.kind_objects.items()}
         self.sectors = dict(Sector.objects.values_list("slug", "id"))
         self.formats = dict(Format.objects.values_list("slug", "id"))
         self.topics = dict(AITopic.objects.values_list("slug", "id"))
 
 
 ORGANISATIONS_BY_REF = {org.ref: org for org in ORGANISATIONS}
-
-
-def _challenge_province(challenge: Ch) -> str:
-    """A challenge sits where the organisation posting it is."""
-    return ORGANISATIONS_BY_REF[challenge.organisation].province
 
 
 def _challenge_dates(
@@ -396,7 +392,6 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     administrator_of = {
         p.organisation: p.email for p in PEOPLE if p.organisation and p.is_org_admin
     }
-    kinds = {kind.pk: kind for kind in OrganisationKind.objects.all()}
 
     def organisation_created(values: dict[str, Any]) -> Organisation:
         """Made by its administrator as on the site, where the demo has one (the supplier
@@ -410,7 +405,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         return organisation_create(
             creator=creator,
             name=values["name"],
-            kind=kinds[values["kind_id"]],
+            kind=taxonomy.kind_objects[values["kind_id"]],
             province=Province(pk=values["province_id"]),
             website=values["website"],
             description=values["description"],
@@ -800,7 +795,6 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     # them (the matching engine through matching's service: no second scoring here).
     # A pair the current matcher scored already (on an earlier load) keeps that score: the
     # load restores the data it was computed from, so scoring it again would give the same.
-    challenge_by_ref = {c.ref: c for c in CHALLENGES}
     listed = [(challenge_pk[c], org_pk[o]) for c, o, _status in MATCHES]
     scored = {
         (challenge_id, organisation_id): (score, reasons)
@@ -814,14 +808,13 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         scored.update(match_score_pairs(pairs=unscored))
     match_rows = []
     for challenge_ref, supplier_ref, status in MATCHES:
-        challenge = challenge_by_ref[challenge_ref]
         pair = (challenge_pk[challenge_ref], org_pk[supplier_ref])
         if pair not in scored:
             raise ValueError(f"Demo match {challenge_ref} ↔ {supplier_ref} shares no AI topic.")
         score, reasons = scored[pair]
         computed_at = challenges[challenge_ref].published_at + timedelta(hours=1)
         decided = status != MatchStatus.SUGGESTED
-        in_coordinated_hub = _challenge_province(challenge) == "NL-ZH"
+        in_coordinated_hub = challenges[challenge_ref].province_id in coordinated_provinces
         match_rows.append(
             {
                 "challenge_id": challenge_pk[challenge_ref],
