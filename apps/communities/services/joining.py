@@ -153,15 +153,21 @@ def join_request_approve(*, join_request: JoinRequest, by: User) -> CommunityMem
             % {"community": community.name},
         )
 
+    _tell_the_decision(join_request, locked, text)
+    return membership
+
+
+def _tell_the_decision(join_request: JoinRequest, locked: JoinRequest, text) -> None:
+    """The person who asked hears the decision (once per request), and the caller's object
+    shows it."""
     notify(
         recipients=[locked.user],
         kind=NotificationKind.COMMUNITY_JOIN_DECISION,
         text=text,
-        url=notice_path("communities:detail", slug=community.slug),
+        url=notice_path("communities:detail", slug=locked.community.slug),
         dedupe_key=f"join-request-{locked.pk}-decision",
     )
     join_request.__dict__.update(state=locked.state, decided_at=locked.decided_at)
-    return membership
 
 
 @transaction.atomic
@@ -187,12 +193,5 @@ def join_request_decline(*, join_request: JoinRequest, by: User) -> JoinRequest:
             % {"community": community.name},
         )
 
-    notify(
-        recipients=[locked.user],
-        kind=NotificationKind.COMMUNITY_JOIN_DECISION,
-        text=text,
-        url=notice_path("communities:detail", slug=community.slug),
-        dedupe_key=f"join-request-{locked.pk}-decision",
-    )
-    join_request.__dict__.update(state=locked.state, decided_at=locked.decided_at)
+    _tell_the_decision(join_request, locked, text)
     return locked
