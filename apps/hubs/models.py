@@ -3,18 +3,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.permissions import coordinator_reach_confirmed, sees_all_hubs
+from apps.accounts.permissions import hubs_coordinated_by
 from apps.taxonomy.models import in_active_language
 
 
 class HubQuerySet(models.QuerySet):
     def coordinated_by(self, user):
-        """Hubs whose region the user coordinates; programme coordinators coordinate all."""
-        if not coordinator_reach_confirmed(user):
-            return self.none()
-        if sees_all_hubs(user):
-            return self
-        return self.filter(coordinators=user)
+        """Hubs whose region the user coordinates; programme coordinators coordinate all
+        (`accounts.permissions.hubs_coordinated_by`, narrowed to this queryset)."""
+        return self & hubs_coordinated_by(user)
 
     def province_ids_coordinated_by(self, user):
         """Subquery of the provinces the user coordinates (one column, no fan-out: use it as
