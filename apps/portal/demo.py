@@ -17,9 +17,10 @@ database or the clock, so every machine gets the same data.
 
 from __future__ import annotations
 
+import io
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -31,6 +32,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.models import User
+from apps.challenges.exchange import COLUMNS as CHALLENGE_COLUMNS
+from apps.challenges.exchange import challenges_import
 from apps.challenges.models import Challenge, ChallengeInterest, ChallengeStatus
 from apps.challenges.services import (
     challenge_change_status,
@@ -40,6 +43,7 @@ from apps.challenges.services import (
     challenge_publish,
     challenge_reject,
     challenge_submit,
+    challenge_update,
 )
 from apps.communities.models import (
     Activity,
@@ -55,6 +59,13 @@ from apps.communities.services import (
     join_request_create,
     learning_record_save,
 )
+from apps.core.csv_exchange import (
+    Column,
+    ImportResult,
+    format_boolean,
+    join_list,
+    write_rows,
+)
 from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub, HubCoordinator
 from apps.hubs.services import hub_coordinator_add, programme_coordinator_set
@@ -66,8 +77,14 @@ from apps.matching.services import (
     match_score_pairs,
     match_set_status,
 )
+from apps.organisations.exchange import COLUMNS as ORGANISATION_COLUMNS
+from apps.organisations.exchange import organisations_import
 from apps.organisations.models import Membership, Organisation
-from apps.organisations.services import membership_request, organisation_create
+from apps.organisations.services import (
+    membership_request,
+    organisation_create,
+    organisation_update,
+)
 from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
 from .demo_data.challenges import CHALLENGES, Ch
@@ -291,6 +308,20 @@ def _member(community: str, email: str) -> str:
     return email
 
 
+def _import_row(
+    importer: Callable[..., ImportResult], columns: Sequence[Column], row: dict[str, str]
+) -> None:
+    """Register one row as a coordinator's spreadsheet upload does (`importer` is an app's
+    CSV import, `columns` its file format): a demo row it refuses is a mistake in the data."""
+    text = io.StringIO()
+    write_rows(text, columns=columns, rows=[row])
+    text.seek(0)
+    result = importer(file=text, file_name="demo.csv")
+    if not result.ok:
+        problems = "; ".join(str(error) for error in result.errors)
+        raise ValueError(f"Demo row {row['ref']} does not import: {problems}")
+
+
 def demo_is_loaded() -> bool:
     return Organisation.objects.filter(ref=ORGANISATIONS[0].ref).exists()
 
@@ -395,13 +426,30 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
 
     def organisation_created(values: dict[str, Any]) -> Organisation:
         """Made by its administrator as on the site, where the demo has one (the supplier
-        rule, the first membership, matching told); else registered by the hub."""
+        rule, the first membership, matching told); else registered by the hub through its
+        spreadsheet import (the same rule, the audit trail)."""
+        listed = ORGANISATIONS_BY_REF[values["ref"]]
         creator = people.get(administrator_of.get(values["ref"], ""))
         if creator is None:
-            organisation = Organisation(**values)
-            organisation.save()
-            return organisation
-        listed = ORGANISATIONS_BY_REF[values["ref"]]
+            _import_row(
+                organisations_import,
+                ORGANISATION_COLUMNS,
+                {
+                    "ref": listed.ref,
+                    "name": values["name"],
+                    "kind": listed.kind,
+                    "province": listed.province,
+                    "topics": join_list(listed.topics.split()),
+                    "sectors": join_list(listed.sectors.split()),
+                    "formats": join_list(offered_formats.get(listed.ref, [])),
+                    "capacity": str(values["capacity"]),
+                    "serves_nationally": format_boolean(values["serves_nationally"]),
+                    "website": values["website"],
+                    "parent_ref": "",  # set below, once every organisation is there
+                    "description": values["description"],
+                },
+            )
+            return Organisation.objects.get(ref=listed.ref)
         return organisation_create(
             creator=creator,
             name=values["name"],
@@ -428,9 +476,9 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     org_pk = {ref: obj.pk for ref, obj in organisations.items()}
     organisations_by_pk = {obj.pk: obj for obj in organisations.values()}
     for org in ORGANISATIONS:
-        parent_id = org_pk[org.parent] if org.parent else None
-        if organisations[org.ref].parent_id != parent_id:
-            Organisation.objects.filter(pk=org_pk[org.ref]).update(parent_id=parent_id)
+        parent = organisations[org.parent] if org.parent else None
+        if organisations[org.ref].parent_id != (parent.pk if parent else None):
+            organisation_update(organisation=organisations[org.ref], parent=parent)
             writes.count += 1
     for field, lookup, value_of in (
         ("topics", taxonomy.topics, lambda org: org.topics),
@@ -535,27 +583,40 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         }
         organisation = organisations_by_pk[values["organisation_id"]]
         province = Province(pk=values["province_id"])
+        reviewer = region_coordinator(values["province_id"])
         if author is not None:
             challenge, _created = challenge_create(
                 organisation=organisation, by=author, province=province, **fields
             )
         else:
             # An organisation the hub onboarded without people of its own: its challenge is
-            # registered for it, as the coordinator's import does.
-            challenge = Challenge.objects.create(
-                organisation=organisation,
-                province=province,
-                **{name: fields[name] for name in ("title", "description", "learning_goals")},
-                time_frame=fields["time_frame"],
-                visibility=fields["visibility"],
+            # registered for it through the coordinator's import (as a draft), and the
+            # coordinator completes what the file has no column for.
+            _import_row(
+                challenges_import,
+                CHALLENGE_COLUMNS,
+                {
+                    "ref": listed.ref,
+                    "organisation_ref": listed.organisation,
+                    "title": fields["title"],
+                    "description": fields["description"],
+                    "province": ORGANISATIONS_BY_REF[listed.organisation].province,
+                    "topics": join_list(listed.topics.split()),
+                    "sectors": join_list(listed.sectors.split()),
+                    "formats": join_list(listed.formats.split()),
+                    "status": "",
+                },
             )
-            for name in ("topics", "sectors", "formats"):
-                getattr(challenge, name).set(fields[name])
+            challenge = challenge_update(
+                challenge=Challenge.objects.get(ref=listed.ref),
+                by=reviewer,
+                province=province,
+                **fields,
+            )
         status = values["status"]
         if status == ChallengeStatus.DRAFT:
             return challenge
         challenge_submit(challenge=challenge, by=author)
-        reviewer = region_coordinator(values["province_id"])
         if status == ChallengeStatus.REJECTED:
             challenge_reject(challenge=challenge, reason=values["rejection_reason"], by=reviewer)
         elif status != ChallengeStatus.SUBMITTED:

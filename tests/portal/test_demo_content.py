@@ -351,3 +351,33 @@ def test_challenges_reached_their_status_through_the_review_workflow(loaded_demo
     assert MatchRun.objects.filter(kind=MatchRun.Kind.CHALLENGE).count() >= len(published)
     # The author heard about the review, as on the site.
     assert NotificationKind.CHALLENGE_PUBLISHED in notice_kinds(SME_OWNER)
+
+
+def test_organisations_and_challenges_without_demo_people_came_through_the_hubs_import(
+    loaded_demo,
+):
+    """Issue 11: the demo writes no organisation or challenge itself. One that has no demo
+    person to make it is registered through the coordinator's spreadsheet import, which
+    leaves its audit event (and applies the import's checks)."""
+    from apps.audit.models import AuditAction, AuditEvent
+    from apps.portal.demo_data.challenges import CHALLENGES
+    from apps.portal.demo_data.organisations import ORGANISATIONS
+    from apps.portal.demo_data.people import PEOPLE
+
+    administered = {p.organisation for p in PEOPLE if p.organisation and p.is_org_admin}
+    imported = AuditEvent.objects.filter(action=AuditAction.ORGANISATIONS_IMPORTED)
+    assert sum(event.after["created"] for event in imported) == len(
+        [org for org in ORGANISATIONS if org.ref not in administered]
+    )
+    # The others were made by their administrator, who is its first member.
+    for org in demo_organisations().filter(ref__in=administered):
+        assert org.memberships.filter(role=Membership.Role.ADMIN).exists()
+
+    imported = AuditEvent.objects.filter(action=AuditAction.CHALLENGES_IMPORTED)
+    assert sum(event.after["created"] for event in imported) == len(
+        [c for c in CHALLENGES if not c.created_by]
+    )
+    # Completed by the hub with what the file has no column for.
+    listed = {c.ref: c for c in CHALLENGES}
+    for challenge in demo_challenges():
+        assert challenge.learning_goals == listed[challenge.ref].learning_goals
