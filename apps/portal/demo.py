@@ -70,12 +70,11 @@ from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub, HubCoordinator
 from apps.hubs.services import hub_coordinator_add, programme_coordinator_set
 from apps.knowledge.models import KnowledgeItem
-from apps.matching.engine import ALGORITHM_VERSION as MATCHING_ALGORITHM_VERSION
 from apps.matching.models import IntroductionRequest, Match, MatchStatus
 from apps.matching.services import (
     introduction_request_create,
-    match_score_pairs,
     match_set_status,
+    match_suggest_pairs,
 )
 from apps.organisations.exchange import COLUMNS as ORGANISATION_COLUMNS
 from apps.organisations.exchange import organisations_import
@@ -852,69 +851,49 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         wanted = {item_pk[i.slug]: _ids(lookup, value_of(i)) for i in KNOWLEDGE_ITEMS}
         _sync_links(KnowledgeItem, field, wanted, writes)
 
-    # Matches: the pairs the demo decided on, with the matcher's own score and reasons for
-    # them (the matching engine through matching's service: no second scoring here).
-    # A pair the current matcher scored already (on an earlier load) keeps that score: the
-    # load restores the data it was computed from, so scoring it again would give the same.
+    # Matches: the pairs the demo decided on, suggested by matching's own service with the
+    # matcher's score and reasons (no second scoring here), then decided through the review
+    # workflow (its transition check, the audit trail, the supplier's capacity) by the
+    # region's coordinator where the demo has one. A pair stored already keeps its decision
+    # until the restore below.
     listed = [(challenge_pk[c], org_pk[o]) for c, o, _status in MATCHES]
-    scored = {
-        (challenge_id, organisation_id): (score, reasons)
-        for challenge_id, organisation_id, score, reasons in Match.objects.filter(
-            challenge_id__in={c for c, _o in listed},
-            organisation_id__in={o for _c, o in listed},
-            algorithm_version=MATCHING_ALGORITHM_VERSION,
-        ).values_list("challenge_id", "organisation_id", "score", "reasons")
-    }
-    if unscored := [pair for pair in listed if pair not in scored]:
-        scored.update(match_score_pairs(pairs=unscored))
+    stored_pairs = set(
+        Match.objects.filter(
+            challenge_id__in={c for c, _o in listed}, organisation_id__in={o for _c, o in listed}
+        ).values_list("challenge_id", "organisation_id")
+    )
+    suggested = match_suggest_pairs(pairs=listed)
     match_rows = []
     for challenge_ref, supplier_ref, status in MATCHES:
         pair = (challenge_pk[challenge_ref], org_pk[supplier_ref])
-        if pair not in scored:
-            raise ValueError(f"Demo match {challenge_ref} ↔ {supplier_ref} shares no AI topic.")
-        score, reasons = scored[pair]
         computed_at = challenges[challenge_ref].published_at + timedelta(hours=1)
         decided = status != MatchStatus.SUGGESTED
         in_coordinated_hub = challenges[challenge_ref].province_id in coordinated_provinces
+        decider = coordinator if decided and in_coordinated_hub else None
+        if decided and pair not in stored_pairs:
+            match_set_status(match=suggested[pair], status=status, by=decider)
         match_rows.append(
             {
-                "challenge_id": challenge_pk[challenge_ref],
-                "organisation_id": org_pk[supplier_ref],
-                "person_id": None,
-                "score": score,
-                "reasons": reasons,
-                "algorithm_version": MATCHING_ALGORITHM_VERSION,
+                "challenge_id": pair[0],
+                "organisation_id": pair[1],
                 "computed_at": computed_at,
                 "status": status,
                 "status_changed_at": computed_at + timedelta(days=2) if decided else None,
-                "status_changed_by_id": coordinator.pk if decided and in_coordinated_hub else None,
+                "status_changed_by_id": decider.pk if decider else None,
             }
         )
 
-    def match_decided(values: dict[str, Any]) -> Match:
-        """The pair as the matcher writes a suggestion, then the demo's decision through the
-        review workflow (its transition check, the audit trail, the supplier's capacity),
-        made by the region's coordinator where the demo has one."""
-        match = Match.objects.create(
-            **{
-                **values,
-                "status": MatchStatus.SUGGESTED,
-                "status_changed_at": None,
-                "status_changed_by_id": None,
-            }
-        )
-        if values["status"] == MatchStatus.SUGGESTED:
-            return match
-        decider = people_by_pk.get(values["status_changed_by_id"])
-        return match_set_status(match=match, status=values["status"], by=decider)
+    def match_not_suggested(values: dict[str, Any]) -> Match:
+        raise AssertionError(f"match_suggest_pairs left out {values}")
 
     matches = _upsert(
-        Match.objects.filter(challenge_id__in=challenge_pk.values(), organisation__isnull=False),
+        Match.objects.filter(pk__in=[match.pk for match in suggested.values()]),
         key=("challenge_id", "organisation_id"),
         rows=match_rows,
         writes=writes,
-        create=match_decided,
+        create=match_not_suggested,
     )
+    writes.count += len(set(listed) - stored_pairs)
     challenges_by_pk = {obj.pk: obj for obj in challenges.values()}
 
     # What members did with the challenges: interest, and an introduction to a matched partner.

@@ -487,3 +487,38 @@ def test_scoring_chosen_pairs_gives_what_a_run_writes_even_for_a_full_supplier(s
     suppliers["lab_ut"].capacity = 0
     suppliers["lab_ut"].save()
     assert pairs[1] in services.match_score_pairs(pairs=pairs)
+
+
+def test_suggesting_chosen_pairs_writes_the_matchers_rows_once_and_keeps_decisions(suppliers):
+    challenge = ChallengeFactory(topics=["nlp"])
+    pairs = [(challenge.pk, suppliers[key].pk) for key in ("hbo_zh", "lab_ut")]
+    scored = services.match_score_pairs(pairs=pairs)
+
+    rows = services.match_suggest_pairs(pairs=pairs)
+
+    assert set(rows) == set(pairs)
+    for pair, match in rows.items():
+        match.refresh_from_db()
+        assert match.status == MatchStatus.SUGGESTED
+        assert match.score == pytest.approx(scored[pair][0], abs=1e-4)
+        assert match.reasons == scored[pair][1]
+    # Decided, then asked again: the decision and the stored score stay, nothing is written.
+    first = rows[pairs[0]]
+    services.match_set_status(match=first, status=MatchStatus.ACCEPTED)
+    computed_at = Match.objects.get(pk=first.pk).computed_at
+    again = services.match_suggest_pairs(pairs=pairs)
+    assert {pair: match.pk for pair, match in again.items()} == {
+        pair: match.pk for pair, match in rows.items()
+    }
+    stored = Match.objects.get(pk=first.pk)
+    assert (stored.status, stored.computed_at) == (MatchStatus.ACCEPTED, computed_at)
+    assert Match.objects.filter(challenge=challenge).count() == 2
+
+
+def test_suggesting_a_pair_without_topic_fit_is_refused(suppliers):
+    challenge = ChallengeFactory(topics=["nlp"])
+
+    with pytest.raises(ValueError, match="No topic fit"):
+        services.match_suggest_pairs(pairs=[(challenge.pk, suppliers["vision_zh"].pk)])
+
+    assert not Match.objects.filter(challenge=challenge).exists()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from apps.semantics.core import meaningful_term
 from apps.semantics.embeddings import MEANING_FLOOR
 
 from .. import engine
-from ..models import MatchRun, MatchStatus
+from ..models import Match, MatchRun, MatchStatus
 from ..selectors import (
     Codebook,
     DemandData,
@@ -189,6 +189,49 @@ def match_score_pairs(
         pair: (round(score, 4), json.loads(reason))
         for pair, score, reason in zip(known, scores, reasons, strict=True)
     }
+
+
+@transaction.atomic
+def match_suggest_pairs(
+    *, pairs: Sequence[tuple[int, int]], context: MatchingContext | None = None
+) -> dict[tuple[int, int], Match]:
+    """The suggestion rows for pairs a person put forward (challenge id, supplier id), as the
+    matcher writes a suggestion, whatever the pair's rank: for the demo's decided matches,
+    which are then decided through `match_set_status`.
+
+    A stored pair keeps its row and its status; the matcher's score and reasons are written
+    only where it has none from the current engine version, so asking again writes nothing.
+    A pair without topic fit (or with an inactive or unknown organisation) is refused, as
+    the matcher would never suggest it."""
+    wanted = list(dict.fromkeys((int(c), int(o)) for c, o in pairs))
+    stored = {
+        (match.challenge_id, match.organisation_id): match
+        for match in Match.objects.select_for_update().filter(
+            challenge_id__in={c for c, _ in wanted},
+            organisation_id__in={o for _, o in wanted},
+        )
+    }
+    stale = [
+        pair
+        for pair in wanted
+        if pair not in stored or stored[pair].algorithm_version != engine.ALGORITHM_VERSION
+    ]
+    if not stale:
+        return {pair: stored[pair] for pair in wanted}
+    scored = match_score_pairs(pairs=stale, context=context)
+    if unfit := [pair for pair in stale if pair not in scored]:
+        raise ValueError(f"No topic fit, so no suggestion, for (challenge, supplier) {unfit}.")
+    now = timezone.now()
+    for pair in stale:
+        score, reasons = scored[pair]
+        match = stored.get(pair) or Match(
+            challenge_id=pair[0], organisation_id=pair[1], status=MatchStatus.SUGGESTED
+        )
+        match.score, match.reasons = score, reasons
+        match.algorithm_version, match.computed_at = engine.ALGORITHM_VERSION, now
+        match.save()
+        stored[pair] = match
+    return {pair: stored[pair] for pair in wanted}
 
 
 def _balanced_ranks(ranking: engine.Ranking, *, capacity: np.ndarray, n: int) -> np.ndarray:
