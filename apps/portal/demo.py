@@ -27,6 +27,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -70,6 +71,7 @@ from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub, HubCoordinator
 from apps.hubs.services import hub_coordinator_add, programme_coordinator_set
 from apps.knowledge.models import KnowledgeItem
+from apps.knowledge.services import knowledge_item_create
 from apps.matching.models import IntroductionRequest, Match, MatchStatus
 from apps.matching.services import (
     introduction_request_create,
@@ -821,7 +823,33 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         ),
     )
 
-    # The knowledge base.
+    # The knowledge base: shared by its author as on the site (a unique slug, the checked
+    # file, the double-submit guard). What has no link of its own comes with its write-up as
+    # a Markdown file, since an item needs a file or a link.
+    knowledge_by_slug = {item.slug: item for item in KNOWLEDGE_ITEMS}
+
+    def share_knowledge_item(values: dict[str, Any]) -> KnowledgeItem:
+        listed = knowledge_by_slug[values["slug"]]
+        write_up = None
+        if not listed.link:
+            text = f"# {listed.title}\n\n{listed.summary}\n\n{listed.body}\n"
+            write_up = ContentFile(text.encode(), name=f"{listed.slug}.md")
+        item, _created = knowledge_item_create(
+            title=listed.title,
+            kind=listed.kind,
+            summary=listed.summary,
+            body=listed.body,
+            author=people_by_pk[values["author_id"]],
+            source_community=communities_by_pk.get(values["source_community_id"]),
+            file=write_up,
+            link=listed.link,
+            licence=listed.licence,
+            visibility=listed.visibility,
+            topics=_ids(taxonomy.topics, listed.topics),
+            sectors=_ids(taxonomy.sectors, listed.sectors),
+        )
+        return item
+
     items = _upsert(
         KnowledgeItem.objects.filter(slug__in=[i.slug for i in KNOWLEDGE_ITEMS]),
         key="slug",
@@ -842,6 +870,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for item in KNOWLEDGE_ITEMS
         ],
         writes=writes,
+        create=share_knowledge_item,
     )
     item_pk = {slug: obj.pk for slug, obj in items.items()}
     for field, lookup, value_of in (

@@ -2,6 +2,7 @@
 in memory (Django's locmem backend, which the test runner installs anyway)."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -22,6 +23,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads of a test run (knowledge files, the demo's write-ups) go to a directory of its own
+# rather than the developer's media/.
+MEDIA_ROOT = os.path.join(
+    tempfile.gettempdir(), "lc-test-media-" + os.environ.get("PYTEST_DB_SUFFIX", "main")
+)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # A queue of the tests' own, so a `make run` worker on the same Redis never takes test tasks.

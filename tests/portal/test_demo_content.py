@@ -381,3 +381,18 @@ def test_organisations_and_challenges_without_demo_people_came_through_the_hubs_
     listed = {c.ref: c for c in CHALLENGES}
     for challenge in demo_challenges():
         assert challenge.learning_goals == listed[challenge.ref].learning_goals
+
+
+def test_knowledge_items_were_shared_through_the_service_with_a_file_or_a_link(loaded_demo):
+    """Issue 11: as on the site, an item needs a file or a link; the demo's items without a
+    link carry their write-up as a Markdown file that passed the upload checks."""
+    from apps.portal.demo_data.knowledge import KNOWLEDGE_ITEMS
+
+    items = KnowledgeItem.objects.filter(slug__in=[i.slug for i in KNOWLEDGE_ITEMS])
+    assert items.count() == len(KNOWLEDGE_ITEMS)
+    for item in items:
+        assert item.link or item.file, item.slug
+        if item.file:
+            assert item.file.name.endswith(".md")
+            with item.file.open("rb") as stored:
+                assert stored.read().decode().startswith(f"# {item.title}\n")
