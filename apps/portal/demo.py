@@ -29,6 +29,7 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -48,7 +49,9 @@ from apps.challenges.services import (
 )
 from apps.communities.models import (
     Activity,
+    CommunityInvitation,
     CommunityMembership,
+    CommunityStatus,
     JoinRequest,
     LearningCommunity,
     LearningRecord,
@@ -56,10 +59,16 @@ from apps.communities.models import (
 )
 from apps.communities.services import (
     activity_create,
+    community_challenge_add,
+    community_change_status,
+    community_form_from_matches,
+    community_invitation_accept,
     community_update_create,
+    join_request_approve,
     join_request_create,
     learning_record_save,
 )
+from apps.communities.services.joining import PARTICIPANT_ROLE_VALUES
 from apps.core.csv_exchange import (
     Column,
     ImportResult,
@@ -78,6 +87,7 @@ from apps.matching.services import (
     match_set_status,
     match_suggest_pairs,
 )
+from apps.notifications.models import Notification
 from apps.organisations.exchange import COLUMNS as ORGANISATION_COLUMNS
 from apps.organisations.exchange import organisations_import
 from apps.organisations.models import Membership, Organisation
@@ -112,6 +122,12 @@ SEED = 2026
 
 # Updates at most this old were announced to the community's other members.
 ANNOUNCED_WITHIN_DAYS = 14
+# The moves a new community makes to reach the demo's status.
+COMMUNITY_STATUS_PATH = {
+    CommunityStatus.FORMING: (),
+    CommunityStatus.ACTIVE: (CommunityStatus.ACTIVE,),
+    CommunityStatus.COMPLETED: (CommunityStatus.ACTIVE, CommunityStatus.COMPLETED),
+}
 
 
 # --- Loading --------------------------------------------------------------------------------
@@ -149,6 +165,7 @@ def _upsert(
     writes: _Writes,
     create_only: Collection[str] = (),
     create: Callable[[dict[str, Any]], models.Model] | None = None,
+    left_to_create: Collection[str] = (),
 ) -> dict[Any, models.Model]:
     """Create the rows `queryset` lacks and update the fields that differ, matching on `key`.
 
@@ -159,7 +176,8 @@ def _upsert(
 
     `create(values)`, when given, makes a missing row instead of a plain save: a domain
     service, so that what it does besides (a notice) happens as in real use. The fields the
-    service set differently are then written as for an existing row."""
+    service set differently are then written as for an existing row, except those in
+    `left_to_create` (what a later step of the load still moves through a service)."""
     model = queryset.model
     fields = (key,) if isinstance(key, str) else key
 
@@ -187,7 +205,11 @@ def _upsert(
                 later = {f: v for f, v in values.items() if f in auto_fields}
             else:
                 obj = create(values)
-                later = {f: v for f, v in values.items() if getattr(obj, f) != v}
+                later = {
+                    f: v
+                    for f, v in values.items()
+                    if f not in left_to_create and getattr(obj, f) != v
+                }
             if later:
                 model._base_manager.filter(pk=obj.pk).update(**later)
                 for field, value in later.items():
@@ -622,7 +644,9 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             challenge_reject(challenge=challenge, reason=values["rejection_reason"], by=reviewer)
         elif status != ChallengeStatus.SUBMITTED:
             challenge_publish(challenge=challenge, by=reviewer)
-            if status == ChallengeStatus.IN_COMMUNITY:
+            if listed.ref in in_community:
+                pass  # its community takes it on below
+            elif status == ChallengeStatus.IN_COMMUNITY:
                 challenge_change_status(
                     challenge=challenge, to_status=ChallengeStatus.IN_COMMUNITY, by=reviewer
                 )
@@ -632,12 +656,15 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         return challenge
 
     challenge_by_ref = {c.ref: c for c in CHALLENGES}
+    in_community = {ref for c in COMMUNITIES for ref in c.challenges}
     challenges = _upsert(
         Challenge.objects.filter(ref__in=[c.ref for c in CHALLENGES]),
         key="ref",
         rows=challenge_rows,
         writes=writes,
         create=challenge_through_workflow,
+        # Where forming a community takes a new challenge on, written once that is done.
+        left_to_create={"status", "closed_at"},
     )
     challenge_pk = {ref: obj.pk for ref, obj in challenges.items()}
     for field, lookup, value_of in (
@@ -648,7 +675,114 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         wanted = {challenge_pk[c.ref]: _ids(lookup, value_of(c)) for c in CHALLENGES}
         _sync_links(Challenge, field, wanted, writes)
 
-    # Learning communities and what happens in them.
+    # Matches: the pairs the demo decided on, suggested by matching's own service with the
+    # matcher's score and reasons (no second scoring here), then decided through the review
+    # workflow (its transition check, the audit trail, the supplier's capacity) by the
+    # region's coordinator where the demo has one. A pair stored already keeps its decision
+    # until the restore below.
+    listed = [(challenge_pk[c], org_pk[o]) for c, o, _status in MATCHES]
+    stored_pairs = set(
+        Match.objects.filter(
+            challenge_id__in={c for c, _o in listed}, organisation_id__in={o for _c, o in listed}
+        ).values_list("challenge_id", "organisation_id")
+    )
+    suggested = match_suggest_pairs(pairs=listed)
+    match_rows = []
+    for challenge_ref, supplier_ref, status in MATCHES:
+        pair = (challenge_pk[challenge_ref], org_pk[supplier_ref])
+        computed_at = challenges[challenge_ref].published_at + timedelta(hours=1)
+        decided = status != MatchStatus.SUGGESTED
+        in_coordinated_hub = challenges[challenge_ref].province_id in coordinated_provinces
+        decider = coordinator if decided and in_coordinated_hub else None
+        if decided and pair not in stored_pairs:
+            match_set_status(match=suggested[pair], status=status, by=decider)
+        match_rows.append(
+            {
+                "challenge_id": pair[0],
+                "organisation_id": pair[1],
+                "computed_at": computed_at,
+                "status": status,
+                "status_changed_at": computed_at + timedelta(days=2) if decided else None,
+                "status_changed_by_id": decider.pk if decider else None,
+            }
+        )
+
+    def match_not_suggested(values: dict[str, Any]) -> Match:
+        raise AssertionError(f"match_suggest_pairs left out {values}")
+
+    matches = _upsert(
+        Match.objects.filter(pk__in=[match.pk for match in suggested.values()]),
+        key=("challenge_id", "organisation_id"),
+        rows=match_rows,
+        writes=writes,
+        create=match_not_suggested,
+    )
+    writes.count += len(set(listed) - stored_pairs)
+    challenges_by_pk = {obj.pk: obj for obj in challenges.values()}
+
+    # Learning communities: formed by a coordinator around their first challenge and its
+    # accepted partners, as on the site (`community_form_from_matches`: the invitations, the
+    # challenge "in a community", the audit trail), with their further challenges added by
+    # `community_challenge_add`. The demo's members take up their invitation, or ask to join
+    # and are let in; then the community moves along forming -> active -> completed. The
+    # demo's own rows restore the rest of its history below.
+    community_by_slug = {c.slug: c for c in COMMUNITIES}
+
+    def community_former(c: Community) -> User:
+        """Who formed it: the demo's hub coordinator in that hub, the programme coordinator
+        (who works nationally) elsewhere."""
+        return coordinator if c.hub == COORDINATED_HUB else people[PROGRAMME_COORDINATOR]
+
+    def form_community(values: dict[str, Any]) -> LearningCommunity:
+        listed = community_by_slug[values["slug"]]
+        former = community_former(listed)
+        notices_before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+        community, _formed = community_form_from_matches(
+            challenge=challenges[listed.challenges[0]],
+            by=former,
+            name=listed.name,
+            goal=listed.goal,
+            learning_objectives=listed.learning_objectives,
+            is_public=listed.is_public,
+        )
+        for ref in listed.challenges[1:]:
+            community_challenge_add(community=community, challenge=challenges[ref], by=former)
+        invitations = {
+            invitation.user_id: invitation
+            for invitation in CommunityInvitation.objects.filter(community=community)
+        }
+        for email, role in listed.members:
+            person = people[email]
+            if person.pk == former.pk:
+                continue
+            if person.pk in invitations:
+                community_invitation_accept(invitation=invitations[person.pk], by=person)
+                continue
+            # A co-coordinator asks as a participant; the coordinators' role is given in the
+            # admin afterwards (the restore below).
+            request, _created = join_request_create(
+                community=community,
+                user=person,
+                role=role if role in PARTICIPANT_ROLE_VALUES else CommunityMembership.Role.LECTURER,
+            )
+            join_request_approve(join_request=request, by=former)
+        for status in COMMUNITY_STATUS_PATH[listed.status]:
+            community_change_status(community=community, to_status=status, by=former)
+        for ref in listed.challenges:
+            if challenge_by_ref[ref].status == ChallengeStatus.CLOSED:
+                challenge_close(challenge=challenges[ref], by=former)
+        if listed.started_days_ago > ANNOUNCED_WITHIN_DAYS:
+            # Formed long ago: its invitations were answered and their notices read then.
+            started = at(-listed.started_days_ago)
+            Notification.objects.filter(pk__gt=notices_before).update(
+                created_at=started, read_at=started + timedelta(days=1)
+            )
+            CommunityInvitation.objects.filter(community=community).update(created_at=started)
+            CommunityInvitation.objects.filter(
+                community=community, decided_at__isnull=False
+            ).update(decided_at=started + timedelta(days=1))
+        return community
+
     communities = _upsert(
         LearningCommunity.objects.filter(slug__in=[c.slug for c in COMMUNITIES]),
         key="slug",
@@ -666,6 +800,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for c in COMMUNITIES
         ],
         writes=writes,
+        create=form_community,
     )
     community_pk = {slug: obj.pk for slug, obj in communities.items()}
     communities_by_pk = {obj.pk: obj for obj in communities.values()}
@@ -683,6 +818,10 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     )
     person_org = {p.email: p.organisation for p in PEOPLE}
     in_communities = list(community_pk.values())
+
+    def member_missing(values: dict[str, Any]) -> CommunityMembership:
+        raise AssertionError(f"Demo member not brought in by forming the community: {values}")
+
     members = _upsert(
         CommunityMembership.objects.filter(community_id__in=in_communities),
         key=("community_id", "user_id"),
@@ -697,6 +836,14 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for c in COMMUNITIES
             for index, (email, role) in enumerate(c.members)
         ],
+        writes=writes,
+        create=member_missing,
+    )
+    # The challenges again, now that forming and closing are done: their history.
+    _upsert(
+        Challenge.objects.filter(pk__in=challenge_pk.values()),
+        key="ref",
+        rows=challenge_rows,
         writes=writes,
     )
     join_requests = _upsert(
@@ -879,51 +1026,6 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     ):
         wanted = {item_pk[i.slug]: _ids(lookup, value_of(i)) for i in KNOWLEDGE_ITEMS}
         _sync_links(KnowledgeItem, field, wanted, writes)
-
-    # Matches: the pairs the demo decided on, suggested by matching's own service with the
-    # matcher's score and reasons (no second scoring here), then decided through the review
-    # workflow (its transition check, the audit trail, the supplier's capacity) by the
-    # region's coordinator where the demo has one. A pair stored already keeps its decision
-    # until the restore below.
-    listed = [(challenge_pk[c], org_pk[o]) for c, o, _status in MATCHES]
-    stored_pairs = set(
-        Match.objects.filter(
-            challenge_id__in={c for c, _o in listed}, organisation_id__in={o for _c, o in listed}
-        ).values_list("challenge_id", "organisation_id")
-    )
-    suggested = match_suggest_pairs(pairs=listed)
-    match_rows = []
-    for challenge_ref, supplier_ref, status in MATCHES:
-        pair = (challenge_pk[challenge_ref], org_pk[supplier_ref])
-        computed_at = challenges[challenge_ref].published_at + timedelta(hours=1)
-        decided = status != MatchStatus.SUGGESTED
-        in_coordinated_hub = challenges[challenge_ref].province_id in coordinated_provinces
-        decider = coordinator if decided and in_coordinated_hub else None
-        if decided and pair not in stored_pairs:
-            match_set_status(match=suggested[pair], status=status, by=decider)
-        match_rows.append(
-            {
-                "challenge_id": pair[0],
-                "organisation_id": pair[1],
-                "computed_at": computed_at,
-                "status": status,
-                "status_changed_at": computed_at + timedelta(days=2) if decided else None,
-                "status_changed_by_id": decider.pk if decider else None,
-            }
-        )
-
-    def match_not_suggested(values: dict[str, Any]) -> Match:
-        raise AssertionError(f"match_suggest_pairs left out {values}")
-
-    matches = _upsert(
-        Match.objects.filter(pk__in=[match.pk for match in suggested.values()]),
-        key=("challenge_id", "organisation_id"),
-        rows=match_rows,
-        writes=writes,
-        create=match_not_suggested,
-    )
-    writes.count += len(set(listed) - stored_pairs)
-    challenges_by_pk = {obj.pk: obj for obj in challenges.values()}
 
     # What members did with the challenges: interest, and an introduction to a matched partner.
     interests = _upsert(

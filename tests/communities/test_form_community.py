@@ -525,3 +525,74 @@ def test_the_invitations_list_has_a_fixed_query_count_and_filters_by_community(
     assert response.context["cl"].result_count == 23
     assert client.get(filtered).context["cl"].result_count == 22
     assert filtered.replace("&", "&amp;") in community_page.content.decode()
+
+
+# --- A further challenge for a community (community_challenge_add) --------------------------
+
+
+@pytest.fixture
+def second_challenge():
+    """A tuinderij's published challenge in the same region, with one accepted partner."""
+    tuinderij = OrganisationFactory(name="Tuinderij De Kas", kind_slug="sme", province_code="NL-ZH")
+    grower = MembershipFactory(organisation=tuinderij, role=Membership.Role.ADMIN).user
+    challenge = ChallengeFactory(
+        organisation=tuinderij,
+        status=ChallengeStatus.PUBLISHED,
+        published_at=timezone.now(),
+        title="Oogst beter voorspellen",
+    )
+    lab = OrganisationFactory(name="Kaslab Westland", kind_slug="innovation-lab")
+    lab_admin = MembershipFactory(organisation=lab, role=Membership.Role.ADMIN).user
+    MatchFactory(challenge=challenge, organisation=lab, status=MatchStatus.ACCEPTED, rank=1)
+    return {"challenge": challenge, "grower": grower, "lab": lab, "lab_admin": lab_admin}
+
+
+def test_a_further_challenge_joins_the_community_with_its_partners_and_their_people(
+    challenge, partners, second_challenge, zh_coordinator
+):
+    from apps.communities.services import community_challenge_add
+
+    community, _ = form(challenge, zh_coordinator)
+    further = second_challenge["challenge"]
+
+    assert community_challenge_add(community=community, challenge=further, by=zh_coordinator)
+
+    further.refresh_from_db()
+    assert further.status == ChallengeStatus.IN_COMMUNITY
+    assert set(community.challenges.all()) == {challenge, further}
+    assert {further.organisation, second_challenge["lab"]} <= set(community.organisations.all())
+    invited = set(
+        CommunityInvitation.objects.filter(community=community).values_list("user", flat=True)
+    )
+    assert {second_challenge["grower"].pk, second_challenge["lab_admin"].pk} <= invited
+    assert Notification.objects.filter(
+        recipient=second_challenge["grower"], kind=NotificationKind.COMMUNITY_INVITATION
+    ).exists()
+    # A double submit adds nothing and invites nobody twice.
+    count = CommunityInvitation.objects.filter(community=community).count()
+    assert not community_challenge_add(community=community, challenge=further, by=zh_coordinator)
+    assert CommunityInvitation.objects.filter(community=community).count() == count
+
+
+def test_a_further_challenge_is_refused_when_unpublished_elsewhere_or_the_work_is_done(
+    challenge, partners, second_challenge, zh_coordinator, nn_coordinator
+):
+    from apps.communities.services import community_challenge_add, community_change_status
+
+    community, _ = form(challenge, zh_coordinator)
+    further = second_challenge["challenge"]
+
+    with pytest.raises(PermissionDenied):
+        community_challenge_add(community=community, challenge=further, by=nn_coordinator)
+    draft = ChallengeFactory(organisation=further.organisation, status=ChallengeStatus.DRAFT)
+    with pytest.raises(ValidationError) as refused:
+        community_challenge_add(community=community, challenge=draft, by=zh_coordinator)
+    assert refused.value.code == "not_published"
+    community_change_status(community=community, to_status=CommunityStatus.ACTIVE)
+    community_change_status(community=community, to_status=CommunityStatus.COMPLETED)
+    with pytest.raises(ValidationError) as refused:
+        community_challenge_add(community=community, challenge=further, by=zh_coordinator)
+    assert refused.value.code == "completed"
+    further.refresh_from_db()
+    assert further.status == ChallengeStatus.PUBLISHED
+    assert list(community.challenges.all()) == [challenge]

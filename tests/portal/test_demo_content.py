@@ -396,3 +396,35 @@ def test_knowledge_items_were_shared_through_the_service_with_a_file_or_a_link(l
             assert item.file.name.endswith(".md")
             with item.file.open("rb") as stored:
                 assert stored.read().decode().startswith(f"# {item.title}\n")
+
+
+def test_communities_were_formed_and_joined_through_the_services(loaded_demo):
+    """Issue 11: each demo community was formed by a coordinator around its first challenge
+    (the audit trail says so), took its further challenges through the service, and every
+    other member came in by an accepted invitation or an approved request to join."""
+    from apps.audit.models import AuditAction, AuditEvent
+    from apps.communities.models import CommunityInvitation
+    from apps.portal.demo_data.communities import COMMUNITIES
+
+    formed = AuditEvent.objects.filter(action=AuditAction.COMMUNITY_FORMED)
+    communities = LearningCommunity.objects.filter(slug__in=[c.slug for c in COMMUNITIES])
+    assert {int(event.object_id) for event in formed} == set(
+        communities.values_list("pk", flat=True)
+    )
+    for community in communities:
+        event = formed.get(object_id=str(community.pk))
+        listed = next(c for c in COMMUNITIES if c.slug == community.slug)
+        assert event.before["challenge"] == community.challenges.get(ref=listed.challenges[0]).pk
+        assert set(community.challenges.values_list("ref", flat=True)) == set(listed.challenges)
+        invited = set(
+            CommunityInvitation.objects.filter(
+                community=community, state=CommunityInvitation.State.ACCEPTED
+            ).values_list("user_id", flat=True)
+        )
+        approved = set(
+            JoinRequest.objects.filter(
+                community=community, state=JoinRequest.State.APPROVED
+            ).values_list("user_id", flat=True)
+        )
+        for membership in community.memberships.exclude(user_id=event.actor_id):
+            assert membership.user_id in invited | approved, (community.slug, membership.user)

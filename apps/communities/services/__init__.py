@@ -28,6 +28,7 @@ from .common import (
 )
 from .forming import (
     community_can_change_status,
+    community_challenge_add,
     community_change_status,
     community_form_from_matches,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "activity_create",
     "activity_delete",
     "community_can_change_status",
+    "community_challenge_add",
     "community_change_status",
     "community_form_from_matches",
     "community_invitation_accept",

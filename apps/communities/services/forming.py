@@ -68,6 +68,61 @@ def _hub_for(challenge: Challenge, by: User) -> Hub:
     return hubs[0]
 
 
+def _challenge_locked_for(challenge: Challenge, *, by: User) -> Challenge:
+    """The challenge's row, locked (a double submit waits for the first), once `by` is found
+    to coordinate its region."""
+    locked = (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=challenge.pk)
+    )
+    if not coordinates_region_of(by, locked):
+        raise PermissionDenied
+    return locked
+
+
+def _organisations_of(challenge: Challenge, matches: list) -> list[int]:
+    """The challenge's organisation and its accepted partner organisations, once each."""
+    return list(
+        dict.fromkeys(
+            [challenge.organisation_id]
+            + [match.organisation_id for match in matches if match.organisation_id]
+        )
+    )
+
+
+def _invite_for_challenge(
+    *,
+    community: LearningCommunity,
+    challenge: Challenge,
+    matches: list,
+    by: User,
+    exclude_user_ids: list[int],
+) -> list[CommunityInvitation]:
+    """Invite the people of `selectors.community_invitees_for_challenge`, each told by a
+    notice."""
+    invitees = community_invitees_for_challenge(
+        challenge=challenge, matches=matches, exclude_user_ids=exclude_user_ids
+    )
+    invitations = CommunityInvitation.objects.bulk_create(
+        CommunityInvitation(
+            community=community,
+            user=invitee.user,
+            organisation=invitee.organisation,
+            role=invitee.role,
+            invited_by=by,
+        )
+        for invitee in invitees
+    )
+    for invitee, invitation in zip(invitees, invitations, strict=True):
+        invitee_notify(
+            invitation=invitation,
+            challenge=challenge,
+            own_challenge=invitee.from_challenge_organisation,
+        )
+    return invitations
+
+
 @transaction.atomic
 def community_form_from_matches(
     *,
@@ -91,13 +146,7 @@ def community_form_from_matches(
     waits for the first and then gets its community back (the challenge is in a community
     by then) instead of forming a second one.
     """
-    locked = (
-        Challenge.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .get(pk=challenge.pk)
-    )
-    if not coordinates_region_of(by, locked):
-        raise PermissionDenied
+    locked = _challenge_locked_for(challenge, by=by)
     if locked.status == ChallengeStatus.IN_COMMUNITY:
         existing = locked.communities.order_by("created_at", "pk").first()
         if existing is not None:
@@ -131,37 +180,16 @@ def community_form_from_matches(
     community.full_clean()
     community.save()
     community.challenges.add(locked)
-    organisation_ids = list(
-        dict.fromkeys(
-            [locked.organisation_id]
-            + [match.organisation_id for match in matches if match.organisation_id]
-        )
-    )
+    organisation_ids = _organisations_of(locked, matches)
     community.organisations.add(*organisation_ids)
     CommunityMembership.objects.create(
         community=community, user=by, role=CommunityMembership.Role.COORDINATOR
     )
     challenge_change_status(challenge=locked, to_status=ChallengeStatus.IN_COMMUNITY, by=by)
 
-    invitees = community_invitees_for_challenge(
-        challenge=locked, matches=matches, exclude_user_ids=[by.pk]
+    invitations = _invite_for_challenge(
+        community=community, challenge=locked, matches=matches, by=by, exclude_user_ids=[by.pk]
     )
-    invitations = CommunityInvitation.objects.bulk_create(
-        CommunityInvitation(
-            community=community,
-            user=invitee.user,
-            organisation=invitee.organisation,
-            role=invitee.role,
-            invited_by=by,
-        )
-        for invitee in invitees
-    )
-    for invitee, invitation in zip(invitees, invitations, strict=True):
-        invitee_notify(
-            invitation=invitation,
-            challenge=locked,
-            own_challenge=invitee.from_challenge_organisation,
-        )
     audit_record(
         actor=by,
         action=AuditAction.COMMUNITY_FORMED,
@@ -178,3 +206,42 @@ def community_form_from_matches(
     )
     challenge.__dict__.update(status=locked.status, updated_at=locked.updated_at)
     return community, True
+
+
+@transaction.atomic
+def community_challenge_add(
+    *, community: LearningCommunity, challenge: Challenge, by: User
+) -> bool:
+    """Bring another published challenge of the coordinator's region into a community that
+    is still at work: the challenge is then "in a community", its organisation and accepted
+    partners become the community's organisations, and their people who are not members yet
+    are invited as when forming. Returns False when the challenge is in it already (a
+    double submit)."""
+    locked = _challenge_locked_for(challenge, by=by)
+    if community.challenges.filter(pk=locked.pk).exists():
+        return False
+    if community.status == CommunityStatus.COMPLETED:
+        raise ValidationError(
+            _("This community has completed its work and takes no new challenges."),
+            code="completed",
+        )
+    if locked.status != ChallengeStatus.PUBLISHED:
+        raise ValidationError(
+            _("Only a published challenge can join a community; this one is “%(status)s”.")
+            % {"status": locked.get_status_display()},
+            code="not_published",
+        )
+    matches = list(challenge_accepted_matches(challenge=locked))
+    community.challenges.add(locked)
+    community.organisations.add(*_organisations_of(locked, matches))
+    challenge_change_status(challenge=locked, to_status=ChallengeStatus.IN_COMMUNITY, by=by)
+    members = list(community.memberships.values_list("user_id", flat=True))
+    _invite_for_challenge(
+        community=community,
+        challenge=locked,
+        matches=matches,
+        by=by,
+        exclude_user_ids=[*members, *community.invitations.values_list("user_id", flat=True)],
+    )
+    challenge.__dict__.update(status=locked.status, updated_at=locked.updated_at)
+    return True

@@ -10,7 +10,14 @@ from typing import NamedTuple
 
 from apps.communities.models import CommunityMembership, CommunityStatus
 
-from .people import DEMO_DOMAIN, HUB_COORDINATOR, LAB_STAFF, LECTURER, SME_OWNER
+from .people import (
+    DEMO_DOMAIN,
+    HUB_COORDINATOR,
+    LAB_STAFF,
+    LECTURER,
+    PROGRAMME_COORDINATOR,
+    SME_OWNER,
+)
 
 
 class Meeting(NamedTuple):
@@ -105,7 +112,7 @@ COMMUNITIES = [
         ("demo-org-035", "demo-org-001", "demo-org-015"),
         ((f"pieter.brinkman@{DEMO_DOMAIN}", R.COMPANY_PARTICIPANT),
          (f"lotte.jansen@{DEMO_DOMAIN}", R.COORDINATOR),
-         (f"daan.smit@{DEMO_DOMAIN}", R.STUDENT)),
+         (f"daan.smit@{DEMO_DOMAIN}", R.STUDENT), (PROGRAMME_COORDINATOR, R.COORDINATOR)),
         (),
         (
             Meeting("meeting", "Kennismaking en ritten in kaart",
@@ -133,11 +140,11 @@ COMMUNITIES = [
         "Medewerkers leren wat taaltechnologie kan en niet kan; studenten leren werken met "
         "gevoelige gegevens.",
         ("demo-ch-015", "demo-ch-016"),
-        ("demo-org-055", "demo-org-041", "demo-org-012", "demo-org-028", "demo-org-008"),
+        ("demo-org-055", "demo-org-041", "demo-org-012", "demo-org-028", "demo-org-002"),
         ((f"willem.dejong@{DEMO_DOMAIN}", R.COMPANY_PARTICIPANT),
          (f"iris.mulder@{DEMO_DOMAIN}", R.COORDINATOR),
          (f"noor.yilmaz@{DEMO_DOMAIN}", R.RESEARCHER),
-         (f"emma.deboer@{DEMO_DOMAIN}", R.LECTURER)),
+         (f"emma.deboer@{DEMO_DOMAIN}", R.LECTURER), (PROGRAMME_COORDINATOR, R.COORDINATOR)),
         ((f"youssef.bouzid@{DEMO_DOMAIN}", R.STUDENT,
           "Ik zit in het tweede jaar ICT en wil graag helpen met het testen van de "
           "chatbot."),),
@@ -163,10 +170,11 @@ COMMUNITIES = [
         "Operators leren een camerasysteem bijstellen; studenten leren beeldherkenning in "
         "een echte fabriek; docenten maken er lesmateriaal van.",
         ("demo-ch-033", "demo-ch-036"),
-        ("demo-org-037", "demo-org-023", "demo-org-029", "demo-org-018"),
+        ("demo-org-037", "demo-org-023", "demo-org-029", "demo-org-018", "demo-org-005",
+         "demo-org-027"),
         ((f"bram.vandijk@{DEMO_DOMAIN}", R.COMPANY_PARTICIPANT),
          (f"fleur.hermans@{DEMO_DOMAIN}", R.COORDINATOR),
-         (LAB_STAFF, R.RESEARCHER)),
+         (LAB_STAFF, R.RESEARCHER), (PROGRAMME_COORDINATOR, R.COORDINATOR)),
         (),
         (
             Meeting("workshop", "Camera's ophangen in de werkplaats",
@@ -202,7 +210,7 @@ COMMUNITIES = [
         ("demo-ch-022", "demo-ch-023"),
         ("demo-org-058", "demo-org-053", "demo-org-017", "demo-org-004"),
         ((f"kees.hendriks@{DEMO_DOMAIN}", R.COMPANY_PARTICIPANT),
-         (f"anouk.peters@{DEMO_DOMAIN}", R.COORDINATOR)),
+         (f"anouk.peters@{DEMO_DOMAIN}", R.COORDINATOR), (PROGRAMME_COORDINATOR, R.COORDINATOR)),
         ((LECTURER, R.LECTURER,
           "Ik geef les over AI en ethiek en zou graag een case uit de zorg gebruiken."),),
         (
