@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.models import User
+from apps.accounts.services import profile_update
 from apps.challenges.exchange import COLUMNS as CHALLENGE_COLUMNS
 from apps.challenges.exchange import challenges_import
 from apps.challenges.models import Challenge, ChallengeInterest, ChallengeStatus
@@ -92,7 +93,9 @@ from apps.organisations.exchange import COLUMNS as ORGANISATION_COLUMNS
 from apps.organisations.exchange import organisations_import
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.services import (
+    membership_decide,
     membership_request,
+    membership_set_role,
     organisation_create,
     organisation_update,
 )
@@ -345,6 +348,16 @@ def _import_row(
         raise ValueError(f"Demo row {row['ref']} does not import: {problems}")
 
 
+def _last_notice() -> int:
+    return Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def _notices_read_as_history(*, after: int, at: datetime) -> None:
+    """The notices made since notice `after` tell of something long past: they were sent and
+    read `at` then (so they are neither news nor emailed now)."""
+    Notification.objects.filter(pk__gt=after).update(created_at=at, read_at=at)
+
+
 def demo_is_loaded() -> bool:
     return Organisation.objects.filter(ref=ORGANISATIONS[0].ref).exists()
 
@@ -371,7 +384,22 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             hub.save(update_fields=["website"])
             writes.count += 1
 
-    # People: every demo person can log in with the given password.
+    # People: every demo person can log in with the given password. A new one is registered
+    # by the user manager and fills in their profile through `profile_update`; the password
+    # is the demo's shared hash (set with the history below).
+    people_by_email = {person.email: person for person in PEOPLE}
+
+    def register_person(values: dict[str, Any]) -> User:
+        listed = people_by_email[values["email"]]
+        user = User.objects.create_user(email=listed.email, full_name=listed.full_name)
+        return profile_update(
+            user=user,
+            province=Province(pk=values["province_id"]),
+            bio=listed.bio,
+            offer=listed.offer,
+            expertise_topics=_ids(taxonomy.topics, listed.expertise),
+        )
+
     emails = [person.email for person in PEOPLE]
     password_hash = _shared_password_hash(password, emails)
     people = _upsert(
@@ -394,6 +422,9 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             for index, person in enumerate(PEOPLE)
         ],
         writes=writes,
+        create=register_person,
+        # Staff access and national reach come with the roles given below.
+        left_to_create={"is_staff", "is_programme_coordinator"},
     )
     user_pk = {email: user.pk for email, user in people.items()}
     people_by_pk = {user.pk: user for user in people.values()}
@@ -414,6 +445,23 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         ],
         writes=writes,
     )
+    # The coordinators get their roles as a programme manager gives them (the link, staff
+    # access and the coordinators' group come together).
+    coordinator = people[HUB_COORDINATOR]
+    if not HubCoordinator.objects.filter(hub=hubs[COORDINATED_HUB], user=coordinator).exists():
+        writes.count += 1
+    hub_coordinator_add(hub=hubs[COORDINATED_HUB], user=coordinator)
+    programme_coordinator_set(user=people[PROGRAMME_COORDINATOR], enabled=True)
+
+    def region_coordinator(province_id: int) -> User:
+        """Who reviews a challenge: the demo's hub coordinator in its hub, the programme
+        coordinator (who works nationally) elsewhere."""
+        if province_id in coordinated_provinces:
+            return coordinator
+        return people[PROGRAMME_COORDINATOR]
+
+    coordinated_provinces = set(hubs[COORDINATED_HUB].provinces.values_list("pk", flat=True))
+
     # Organisations, then their parents once every one of them has a primary key.
     # Room for every accepted match, plus one where the supplier is still being suggested:
     # a supplier whose capacity is used up is not suggested (PRODUCT.md section 5).
@@ -511,6 +559,25 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         wanted = {org_pk[org.ref]: _ids(lookup, value_of(org)) for org in ORGANISATIONS}
         _sync_links(Organisation, field, wanted, writes)
 
+    def join_organisation(values: dict[str, Any]) -> Membership:
+        """A person joins as on the site: they ask, and the organisation's administrator (or,
+        without one, the region's coordinator) approves; an administrator is then made one.
+        They joined long ago: the notices of it were read then."""
+        organisation = organisations_by_pk[values["organisation_id"]]
+        notices_before = _last_notice()
+        membership = membership_request(
+            user=people_by_pk[values["user_id"]], organisation=organisation
+        )
+        admin = people.get(administrator_of.get(organisation.ref, ""))
+        decider = admin or region_coordinator(organisation.province_id)
+        membership_decide(membership=membership, approve=True, decided_by=decider)
+        if values["role"] == Membership.Role.ADMIN:
+            membership = membership_set_role(membership=membership, role=Membership.Role.ADMIN)
+        joined = people_by_pk[values["user_id"]].date_joined + timedelta(days=1)
+        _notices_read_as_history(after=notices_before, at=joined)
+        membership.refresh_from_db()
+        return membership
+
     _upsert(
         Membership.objects.filter(user_id__in=user_pk.values()),
         key=("user_id", "organisation_id"),
@@ -526,6 +593,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             if p.organisation
         ],
         writes=writes,
+        create=join_organisation,
     )
     requests = _upsert(
         Membership.objects.filter(
@@ -550,14 +618,6 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
             organisation=organisations_by_pk[row["organisation_id"]],
         ),
     )
-    # The coordinators get their roles as a programme manager gives them (the link, staff
-    # access and the coordinators' group come together).
-    coordinator = people[HUB_COORDINATOR]
-    if not HubCoordinator.objects.filter(hub=hubs[COORDINATED_HUB], user=coordinator).exists():
-        writes.count += 1
-    hub_coordinator_add(hub=hubs[COORDINATED_HUB], user=coordinator)
-    programme_coordinator_set(user=people[PROGRAMME_COORDINATOR], enabled=True)
-
     # Challenges: made by their author where the demo has one, and moved along the review
     # workflow by the services to their status (the notices, the audit trail and the match
     # runs come with it); then their dates are set back to a believable history.
@@ -581,15 +641,6 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
                 **_challenge_dates(challenge, community_of.get(challenge.ref), rng, at),
             }
         )
-
-    def region_coordinator(province_id: int) -> User:
-        """Who reviews a challenge: the demo's hub coordinator in its hub, the programme
-        coordinator (who works nationally) elsewhere."""
-        if province_id in coordinated_provinces:
-            return coordinator
-        return people[PROGRAMME_COORDINATOR]
-
-    coordinated_provinces = set(hubs[COORDINATED_HUB].provinces.values_list("pk", flat=True))
 
     def challenge_through_workflow(values: dict[str, Any]) -> Challenge:
         listed = challenge_by_ref[values["ref"]]
@@ -736,7 +787,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     def form_community(values: dict[str, Any]) -> LearningCommunity:
         listed = community_by_slug[values["slug"]]
         former = community_former(listed)
-        notices_before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+        notices_before = _last_notice()
         community, _formed = community_form_from_matches(
             challenge=challenges[listed.challenges[0]],
             by=former,
@@ -774,9 +825,7 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
         if listed.started_days_ago > ANNOUNCED_WITHIN_DAYS:
             # Formed long ago: its invitations were answered and their notices read then.
             started = at(-listed.started_days_ago)
-            Notification.objects.filter(pk__gt=notices_before).update(
-                created_at=started, read_at=started + timedelta(days=1)
-            )
+            _notices_read_as_history(after=notices_before, at=started + timedelta(days=1))
             CommunityInvitation.objects.filter(community=community).update(created_at=started)
             CommunityInvitation.objects.filter(
                 community=community, decided_at__isnull=False

@@ -3,6 +3,7 @@ the demo load it once per module). Loading itself (idempotence, refresh, the com
 notices a load sends) is tested in test_demo.py."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
@@ -428,3 +429,22 @@ def test_communities_were_formed_and_joined_through_the_services(loaded_demo):
         )
         for membership in community.memberships.exclude(user_id=event.actor_id):
             assert membership.user_id in invited | approved, (community.slug, membership.user)
+
+
+def test_people_joined_their_organisation_by_asking_and_being_approved(loaded_demo):
+    """Issue 11: a demo person who did not make their organisation joined it as on the site
+    (asked, approved by its administrator or the region's coordinator); the notices of it
+    are history, read long ago."""
+    from apps.portal.demo_data.people import PEOPLE
+
+    creators = {p.organisation: p.email for p in PEOPLE if p.organisation and p.is_org_admin}
+    joined = [p for p in PEOPLE if p.organisation and creators.get(p.organisation) != p.email]
+    assert joined
+    for person in joined:
+        decision = Notification.objects.get(
+            recipient__email=person.email,
+            kind=NotificationKind.ORGANISATION_JOIN_DECISION,
+            dedupe_key__startswith="membership-",
+        )
+        assert decision.read_at is not None
+        assert decision.created_at < NOW - timedelta(days=100)
