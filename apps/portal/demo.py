@@ -929,16 +929,18 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     }
 
     def plan_activity(values: dict[str, Any]) -> Activity:
-        """An upcoming activity is planned as a coordinator plans it on the site (the service
-        tells the members); a past one is history."""
-        if (values["community_id"], values["title"]) not in upcoming:
-            activity = Activity(**values)
-            activity.save()
-            return activity
+        """Planned as a coordinator plans it on the site (the service tells the members); for
+        a past activity that notice is history, read a week before it took place."""
+        notices_before = _last_notice()
         fields = {name: value for name, value in values.items() if name != "community_id"}
-        return activity_create(
+        activity = activity_create(
             community=communities_by_pk[values["community_id"]], by=None, **fields
         )[0]
+        if (values["community_id"], values["title"]) not in upcoming:
+            _notices_read_as_history(
+                after=notices_before, at=values["starts_at"] - timedelta(days=7)
+            )
+        return activity
 
     activities = _upsert(
         Activity.objects.filter(community_id__in=in_communities),
@@ -968,17 +970,17 @@ def demo_load(*, password: str, now: datetime | None = None) -> DemoSummary:
     }
 
     def post_update(values: dict[str, Any]) -> Update:
-        """A recent update is posted as a member posts it on the site (the service tells the
-        other members); an older one is history whose notices were read long ago."""
-        if (values["community_id"], values["body"]) not in recent_posts:
-            update = Update(**values)
-            update.save()
-            return update
-        return community_update_create(
+        """Posted as a member posts it on the site (the service tells the other members); the
+        notices of an older update are history, read long ago."""
+        notices_before = _last_notice()
+        update = community_update_create(
             community=communities_by_pk[values["community_id"]],
             author=people_by_pk[values["author_id"]],
             body=values["body"],
         )[0]
+        if (values["community_id"], values["body"]) not in recent_posts:
+            _notices_read_as_history(after=notices_before, at=values["created_at"])
+        return update
 
     updates = _upsert(
         Update.objects.filter(community_id__in=in_communities),
