@@ -24,8 +24,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Uploads of a test run (knowledge files, the demo's write-ups) go to a directory of its own
-# rather than the developer's media/.
-MEDIA_ROOT = os.path.join(
+# rather than the developer's media/, unless the environment names one (a test that runs
+# `manage.py restore` in a process of its own does).
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or os.path.join(
     tempfile.gettempdir(), "lc-test-media-" + os.environ.get("PYTEST_DB_SUFFIX", "main")
 )
 WHITENOISE_USE_FINDERS = True
