@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -31,7 +32,13 @@ from .models import (
     Update,
 )
 from .selectors import challenge_accepted_matches, community_invitees_for_challenge
-from .services import community_form_from_matches, join_request_approve, join_request_decline
+from .services import (
+    community_edit_problems,
+    community_form_from_matches,
+    community_save_edited,
+    join_request_approve,
+    join_request_decline,
+)
 
 # How many challenges the "ready for a community" page lists (oldest published first).
 FORM_CANDIDATES_SHOWN = 200
@@ -79,6 +86,23 @@ class JoinRequestInline(admin.TabularInline):
         return False
 
 
+class LearningCommunityAdminForm(forms.ModelForm):
+    """Names what the community service would refuse on the fields themselves."""
+
+    # No Meta: the admin builds the form's Meta from its fieldsets.
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = community_edit_problems(
+            stored=LearningCommunity.objects.get(pk=self.instance.pk) if self.instance.pk else None,
+            status=cleaned.get("status"),
+            challenges=cleaned.get("challenges"),
+        )
+        for name, problem in problems.items():
+            self.add_error(name, problem)
+        return cleaned
+
+
 @admin.register(LearningCommunity)
 class LearningCommunityAdmin(
     ChangeListQuerysetMixin, ReadonlyAfterCreationMixin, HubScopedAdminMixin, admin.ModelAdmin
@@ -102,6 +126,22 @@ class LearningCommunityAdmin(
     # Invitations are listed on their own read-only page (a link on the change page): an
     # inline would add a formset every save of the community has to post.
     inlines = (CommunityMembershipInline, ActivityInline, JoinRequestInline)
+    form = LearningCommunityAdminForm
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: the row is written with its challenges through the service in
+        `save_related` (the status workflow, a challenge joining as on the other ways in)."""
+
+    def save_related(self, request, form, formsets, change):
+        community_save_edited(
+            community=form.instance,
+            challenges=form.cleaned_data.get("challenges"),
+            organisations=form.cleaned_data.get("organisations"),
+            changed_fields=form.changed_data if change else None,
+            by=request.user,
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def changelist_queryset(self, request, queryset):
         return queryset.annotate(members_total=Count("memberships", distinct=True))

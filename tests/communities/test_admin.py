@@ -74,3 +74,104 @@ def test_admin_action_approves_pending_requests_through_the_service(client, coor
     assert CommunityMembership.objects.filter(community=community).count() == 2
     assert set(JoinRequest.objects.values_list("state", flat=True)) == {"approved"}
     assert Notification.objects.filter(kind=NotificationKind.COMMUNITY_JOIN_DECISION).count() == 2
+
+
+# --- The community's change form writes through the services -------------------------------
+
+
+def community_payload(community, **overrides):
+    def empty(prefix):
+        return {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+
+    return {
+        "name": community.name,
+        "hub": community.hub_id,
+        "status": community.status,
+        "is_public": "on",
+        "goal": community.goal,
+        "learning_objectives": "",
+        "challenges": [c.pk for c in community.challenges.all()],
+        "organisations": [o.pk for o in community.organisations.all()],
+        **empty("memberships"),
+        **empty("activities"),
+        **empty("join_requests"),
+        **overrides,
+    }
+
+
+@pytest.fixture
+def hub_coordinator(coordinator):
+    """Staff, in the "Hub coordinators" group, coordinator of hub zuid-holland."""
+    coordinator.groups.add(coordinator_group_ensure())
+    return coordinator
+
+
+def change_url(community):
+    return reverse("admin:communities_learningcommunity_change", args=[community.pk])
+
+
+def test_the_admin_moves_a_community_only_along_its_workflow(client, hub_coordinator):
+    from apps.communities.models import CommunityStatus
+
+    community = LearningCommunityFactory(hub=hub("zuid-holland"), status=CommunityStatus.FORMING)
+    login_with_second_factor(client, hub_coordinator)
+
+    response = client.post(
+        change_url(community), community_payload(community, status=CommunityStatus.COMPLETED)
+    )
+
+    assert response.status_code == 200
+    assert "status" in response.context["adminform"].form.errors
+    community.refresh_from_db()
+    assert community.status == CommunityStatus.FORMING
+
+    response = client.post(
+        change_url(community), community_payload(community, status=CommunityStatus.ACTIVE)
+    )
+
+    assert response.status_code == 302
+    community.refresh_from_db()
+    assert community.status == CommunityStatus.ACTIVE
+
+
+def test_a_challenge_added_in_the_admin_joins_through_the_service(client, hub_coordinator, sme):
+    from apps.challenges.models import ChallengeStatus
+    from apps.communities.models import CommunityInvitation
+    from apps.organisations.models import Membership
+    from tests.challenges.factories import ChallengeFactory
+    from tests.organisations.factories import MembershipFactory
+
+    community = LearningCommunityFactory(hub=hub("zuid-holland"))
+    owner = MembershipFactory(organisation=sme, role=Membership.Role.ADMIN).user
+    published = ChallengeFactory(organisation=sme, status=ChallengeStatus.PUBLISHED)
+    draft = ChallengeFactory(organisation=sme, status=ChallengeStatus.DRAFT)
+    login_with_second_factor(client, hub_coordinator)
+
+    refused = client.post(
+        change_url(community), community_payload(community, challenges=[draft.pk])
+    )
+
+    assert refused.status_code == 200
+    assert "challenges" in refused.context["adminform"].form.errors
+    assert not community.challenges.exists()
+
+    response = client.post(
+        change_url(community), community_payload(community, challenges=[published.pk])
+    )
+
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.status == ChallengeStatus.IN_COMMUNITY
+    assert list(community.challenges.all()) == [published]
+    assert sme in community.organisations.all()
+    assert CommunityInvitation.objects.filter(community=community, user=owner).exists()
+
+    # And it stays: taking it out is refused.
+    kept = client.post(change_url(community), community_payload(community, challenges=[]))
+    assert "challenges" in kept.context["adminform"].form.errors
+    assert list(community.challenges.all()) == [published]

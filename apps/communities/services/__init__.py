@@ -30,7 +30,9 @@ from .forming import (
     community_can_change_status,
     community_challenge_add,
     community_change_status,
+    community_edit_problems,
     community_form_from_matches,
+    community_save_edited,
 )
 from .invitations import (
     community_invitation_accept,
@@ -64,10 +66,12 @@ __all__ = [
     "community_can_change_status",
     "community_challenge_add",
     "community_change_status",
+    "community_edit_problems",
     "community_form_from_matches",
     "community_invitation_accept",
     "community_invitation_decline",
     "community_lock",
+    "community_save_edited",
     "community_update_create",
     "community_update_delete",
     "invitee_notify",

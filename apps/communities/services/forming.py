@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.accounts.permissions import coordinates_region_of
@@ -31,6 +32,8 @@ from ..selectors import (
 )
 from .invitations import invitee_notify
 
+STATUS_REFUSAL = gettext_noop("A community cannot go from “%(from)s” to “%(to)s”.")
+
 
 def community_can_change_status(*, community: LearningCommunity, to_status: str) -> bool:
     return transition_allowed(STATUS_TRANSITIONS, community.status, to_status)
@@ -48,7 +51,7 @@ def community_change_status(
         statuses=CommunityStatus,
         current=locked.status,
         to=to_status,
-        refusal=_("A community cannot go from “%(from)s” to “%(to)s”."),
+        refusal=_(STATUS_REFUSAL),
     )
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
@@ -245,3 +248,73 @@ def community_challenge_add(
     )
     challenge.__dict__.update(status=locked.status, updated_at=locked.updated_at)
     return True
+
+
+def community_edit_problems(
+    *, stored: LearningCommunity | None, status: str | None, challenges
+) -> dict[str, str]:
+    """What `community_save_edited` would refuse in an edit, by field, for a form to name on
+    its fields first: a status move the workflow does not allow, a challenge taken out, or
+    one added that is not published."""
+    problems: dict[str, str] = {}
+    moved = stored is not None and status and status != stored.status
+    if moved and not community_can_change_status(community=stored, to_status=status):
+        problems["status"] = _(STATUS_REFUSAL) % {
+            "from": CommunityStatus(stored.status).label,
+            "to": CommunityStatus(status).label,
+        }
+    if challenges is not None:
+        current = set(stored.challenges.values_list("pk", flat=True)) if stored else set()
+        wanted = {challenge.pk: challenge for challenge in challenges}
+        if current - wanted.keys():
+            problems["challenges"] = _(
+                "A challenge stays in its community; it cannot be taken out here."
+            )
+        added = [challenge for pk, challenge in wanted.items() if pk not in current]
+        unpublished = [c.title for c in added if c.status != ChallengeStatus.PUBLISHED]
+        if added and (stored.status if stored else status) == CommunityStatus.COMPLETED:
+            problems["challenges"] = _(
+                "This community has completed its work and takes no new challenges."
+            )
+        elif unpublished:
+            problems["challenges"] = _(
+                "Only a published challenge can join a community; not: %(titles)s."
+            ) % {"titles": ", ".join(unpublished)}
+    return problems
+
+
+@transaction.atomic
+def community_save_edited(
+    *,
+    community: LearningCommunity,
+    challenges=None,
+    organisations=None,
+    changed_fields=None,
+    by: User,
+) -> None:
+    """Write a community edited as a whole, as the admin's form does (its fields already set
+    on `community`, new or stored). `challenges` and `organisations` are what it should have
+    (None: leave them); `changed_fields` names what the editor changed (None: a new one).
+
+    The rules of the other ways in hold: the status moves only forming -> active ->
+    completed (`community_change_status`), and a challenge joins through
+    `community_challenge_add` (published, in `by`'s region, its people invited) and stays."""
+    stored = None
+    if changed_fields is not None:
+        stored = LearningCommunity.objects.select_for_update().get(pk=community.pk)
+    problems = community_edit_problems(
+        stored=stored, status=community.status, challenges=challenges
+    )
+    if problems:
+        raise ValidationError(problems)
+    wanted_status = community.status
+    if stored is not None:
+        community.status = stored.status  # moved below, through the workflow
+    community.full_clean(exclude=["challenges", "organisations"])
+    community.save()
+    if organisations is not None:
+        community.organisations.set(organisations)
+    for challenge in challenges or ():
+        community_challenge_add(community=community, challenge=challenge, by=by)
+    if community.status != wanted_status:
+        community_change_status(community=community, to_status=wanted_status, by=by)
