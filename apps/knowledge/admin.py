@@ -9,6 +9,7 @@ from apps.accounts.permissions import scope_to_coordinated_hubs, sees_all_hubs
 from apps.core.admin import ReadonlyAfterCreationMixin
 
 from .models import KnowledgeItem
+from .services import file_or_link_missing, knowledge_item_create
 from .validators import sanitise_upload_name, validate_knowledge_upload
 
 
@@ -26,6 +27,13 @@ class KnowledgeItemAdminForm(forms.ModelForm):
             validate_knowledge_upload(upload)
             upload.name = sanitise_upload_name(upload.name)
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = file_or_link_missing(file=cleaned.get("file"), link=cleaned.get("link"))
+        if missing and not self.has_error("file") and not self.has_error("link"):
+            self.add_error("file", missing)
+        return cleaned
 
 
 @admin.register(KnowledgeItem)
@@ -68,6 +76,34 @@ class KnowledgeItemAdmin(ReadonlyAfterCreationMixin, HubScopedAdminMixin, admin.
         return queryset.filter(Q(pk__in=own_hubs.values("pk")) | Q(author=request.user))
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        """An edit is saved here; a new item is shared in `save_related` through the service,
+        with its topics and sectors (a unique slug, the double-submit guard)."""
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            return super().save_related(request, form, formsets, change)
+        data = form.cleaned_data
+        item, _created = knowledge_item_create(
+            title=data["title"],
+            kind=data["kind"],
+            summary=data["summary"],
+            body=data.get("body", ""),
+            file=data.get("file") or None,
+            link=data.get("link", ""),
+            licence=data["licence"],
+            visibility=data["visibility"],
+            source_community=data.get("source_community"),
+            author=data.get("author") or request.user,
+            topics=data.get("topics", ()),
+            sectors=data.get("sectors", ()),
+        )
+        # The admin answers with the object it gave the form: make it the stored item.
+        obj = form.instance
+        for field in KnowledgeItem._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(item, field.attname))
+        obj._state.adding = False
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        return None

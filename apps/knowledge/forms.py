@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.taxonomy.models import AITopic, Sector
 
 from .models import KnowledgeItem
+from .services import file_or_link_missing
 from .validators import (
     ACCEPT_ATTRIBUTE,
     max_upload_bytes,
@@ -95,14 +96,9 @@ class KnowledgeItemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        missing = not cleaned.get("file") and not cleaned.get("link")
+        missing = file_or_link_missing(file=cleaned.get("file"), link=cleaned.get("link"))
         if missing and not self.has_error("file") and not self.has_error("link"):
-            self.add_error(
-                "file",
-                forms.ValidationError(
-                    _("Add a file or a link (or both)."), code="file_or_link_required"
-                ),
-            )
+            self.add_error("file", missing)
         return cleaned
 
 

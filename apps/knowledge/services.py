@@ -19,6 +19,14 @@ from .validators import sanitise_upload_name, validate_knowledge_upload
 SLUG_ATTEMPTS = 5
 
 
+def file_or_link_missing(*, file, link: str | None) -> ValidationError | None:
+    """The refusal when an item has neither a file nor a link (every way in asks it: the
+    community's form, the admin, this service)."""
+    if file or (link or "").strip():
+        return None
+    return ValidationError(_("Add a file or a link (or both)."), code="file_or_link_required")
+
+
 @transaction.atomic
 def knowledge_item_create(
     *,
@@ -49,11 +57,8 @@ def knowledge_item_create(
         ).first()
         if existing is not None:
             return existing, False
-    if not file and not link.strip():
-        raise ValidationError(
-            _("Add a file or a link (or both)."),
-            code="file_or_link_required",
-        )
+    if missing := file_or_link_missing(file=file, link=link):
+        raise missing
     if file:
         validate_knowledge_upload(file)
         file.name = sanitise_upload_name(file.name)

@@ -28,7 +28,7 @@ def post_item(client, upload):
             "summary": "Wat we leerden.",
             "licence": KnowledgeItem.Licence.CC_BY,
             "visibility": "public",
-            "file": upload,
+            **({"file": upload} if upload else {}),
         },
     )
 
@@ -53,3 +53,31 @@ def test_admin_refuses_a_file_whose_content_is_not_what_its_name_says(client):
     assert response.status_code == 200
     assert not KnowledgeItem.objects.exists()
     assert "file" in response.context["adminform"].form.errors
+
+
+def test_admin_refuses_an_item_without_a_file_or_a_link(client):
+    login_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True))
+
+    response = post_item(client, b"")
+
+    assert response.status_code == 200
+    assert not KnowledgeItem.objects.exists()
+    assert [
+        error.code for error in response.context["adminform"].form.errors.as_data()["file"]
+    ] == ["file_or_link_required"]
+
+
+def test_an_item_added_in_the_admin_is_shared_through_the_service_once(client):
+    """Made by the service (its author, the double-submit guard): the same title by the same
+    author posted twice is one item."""
+    curator = UserFactory(is_staff=True, is_superuser=True)
+    login_with_second_factor(client, curator)
+    pdf = b"%PDF-1.4\n%verslag\n"
+
+    first = post_item(client, SimpleUploadedFile("verslag.pdf", pdf))
+    second = post_item(client, SimpleUploadedFile("verslag.pdf", pdf))
+
+    assert first.status_code == 302
+    assert second.status_code in (200, 302)  # the slug taken, or the first item again
+    item = KnowledgeItem.objects.get()
+    assert item.author == curator
