@@ -9,6 +9,8 @@ from .admin_exchange import OrganisationCsvExchangeMixin
 from .models import Membership, Organisation
 from .services import (
     MANY_TO_MANY_FIELDS,
+    membership_edit_problems,
+    membership_save_edited,
     organisation_save_edited,
     supplier_profile_problems,
 )
@@ -46,6 +48,24 @@ class OrganisationAdminForm(forms.ModelForm):
         )
         for name, problem in problems.items():
             self.add_error(name, problem)
+        return cleaned
+
+
+class MembershipAdminForm(forms.ModelForm):
+    """Names what the membership service would refuse on the fields themselves."""
+
+    # No Meta: the admin builds the form's Meta from its fields.
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            problems = membership_edit_problems(
+                stored=Membership.objects.get(pk=self.instance.pk),
+                state=cleaned.get("state"),
+                role=cleaned.get("role"),
+            )
+            for name, problem in problems.items():
+                self.add_error(name, problem)
         return cleaned
 
 
@@ -125,7 +145,17 @@ class MembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     fields = ("user", "organisation", "role", "state", "job_title", "created_at")
     readonly_fields = ("created_at",)
 
+    form = MembershipAdminForm
+
     def get_readonly_fields(self, request, obj=None):
         # A membership stays the same person's in the same organisation; make a new one.
         fields = super().get_readonly_fields(request, obj)
         return fields if obj is None else (*fields, "user", "organisation")
+
+    def save_model(self, request, obj, form, change):
+        """An edit goes through the service: approving tells the requester, and the last
+        administrator stays one."""
+        if change:
+            membership_save_edited(membership=obj, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)

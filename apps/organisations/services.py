@@ -386,3 +386,44 @@ def membership_end(*, membership: Membership) -> None:
     if admins == [membership.pk]:
         raise LastAdminError()
     Membership.objects.filter(pk=membership.pk).delete()
+
+
+def membership_edit_problems(*, stored: Membership, state: str, role: str) -> dict[str, str]:
+    """What `membership_save_edited` would refuse in an edit of `stored`, by field: a
+    membership never goes back to being a request, and the last administrator stays one."""
+    problems: dict[str, str] = {}
+    if stored.state == Membership.State.ACTIVE and state == Membership.State.REQUESTED:
+        problems["state"] = _(
+            "An active membership cannot become a request again; remove it instead."
+        )
+    demoted = stored.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN
+    if demoted and stored.state == Membership.State.ACTIVE:
+        admins = Membership.objects.filter(
+            organisation_id=stored.organisation_id,
+            role=Membership.Role.ADMIN,
+            state=Membership.State.ACTIVE,
+        ).values_list("pk", flat=True)
+        if list(admins) == [stored.pk]:
+            problems["role"] = LastAdminError().message
+    return problems
+
+
+@transaction.atomic
+def membership_save_edited(*, membership: Membership, by) -> Membership:
+    """Write a membership edited as a whole, as the admin's form does (its fields already
+    set on `membership`): approving a request goes through `membership_decide` (the requester
+    is told) and a change of role through `membership_set_role` (the last administrator
+    stays one); the other fields are saved as they are."""
+    stored = Membership.objects.select_for_update().get(pk=membership.pk)
+    problems = membership_edit_problems(stored=stored, state=membership.state, role=membership.role)
+    if problems:
+        raise ValidationError(problems)
+    wanted_state, wanted_role = membership.state, membership.role
+    membership.state, membership.role = stored.state, stored.role
+    membership.save()
+    if wanted_state != stored.state:
+        membership_decide(membership=membership, approve=True, decided_by=by)
+    if wanted_role != stored.role:
+        membership_set_role(membership=membership, role=wanted_role)
+    membership.refresh_from_db()
+    return membership
