@@ -18,6 +18,7 @@ from apps.core.admin import (
     ChangeListQuerysetMixin,
     FixedRelationsInlineForm,
     ReadonlyAfterCreationMixin,
+    adopt_saved,
 )
 from apps.matching.models import MatchStatus
 
@@ -33,12 +34,17 @@ from .models import (
 )
 from .selectors import challenge_accepted_matches, community_invitees_for_challenge
 from .services import (
+    activity_change,
+    activity_create,
+    activity_delete,
     community_edit_problems,
     community_form_from_matches,
     community_save_edited,
+    community_update_create,
     join_request_approve,
     join_request_decline,
 )
+from .services.activities import ACTIVITY_FIELDS
 
 # How many challenges the "ready for a community" page lists (oldest published first).
 FORM_CANDIDATES_SHOWN = 200
@@ -58,6 +64,17 @@ class CommunityMembershipInline(RegionChoicesMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "organisation", "community")
+
+
+def activity_save(activity: Activity, *, is_new: bool, by) -> None:
+    """Plan or change an activity edited in the admin through the services, so the members
+    are told as when it is planned on the site."""
+    fields = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+    if is_new:
+        planned, _created = activity_create(community=activity.community, by=by, **fields)
+        adopt_saved(activity, planned)
+    else:
+        activity_change(activity=activity, by=by, **fields)
 
 
 class ActivityInline(admin.TabularInline):
@@ -131,6 +148,18 @@ class LearningCommunityAdmin(
     def save_model(self, request, obj, form, change):
         """Nothing yet: the row is written with its challenges through the service in
         `save_related` (the status workflow, a challenge joining as on the other ways in)."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Activity:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for activity in formset.deleted_objects:
+            activity_delete(activity=activity, by=request.user)
+        for activity in formset.new_objects:
+            activity_save(activity, is_new=True, by=request.user)
+        for activity, _changed in formset.changed_objects:
+            activity_save(activity, is_new=False, by=request.user)
+        return None
 
     def save_related(self, request, form, formsets, change):
         community_save_edited(
@@ -377,16 +406,17 @@ class ActivityAdmin(HubScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("title", "description", "location", "community__name")
     date_hierarchy = "starts_at"
     autocomplete_fields = ("community",)
-    fields = (
-        "community",
-        "kind",
-        "title",
-        "description",
-        "starts_at",
-        "ends_at",
-        "location",
-        "online_url",
-    )
+    fields = ("community", *ACTIVITY_FIELDS)
+
+    def save_model(self, request, obj, form, change):
+        activity_save(obj, is_new=not change, by=request.user)
+
+    def delete_model(self, request, obj):
+        activity_delete(activity=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for activity in queryset:
+            activity_delete(activity=activity, by=request.user)
 
 
 @admin.register(Update)
@@ -406,9 +436,15 @@ class UpdateAdmin(HubScopedAdminMixin, admin.ModelAdmin):
         return update.body if len(update.body) <= 80 else f"{update.body[:79]}…"
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        """A new update is posted through the service, so the members are told as when it
+        is posted on the site; an edit of the text is saved as it is."""
+        if change:
+            return super().save_model(request, obj, form, change)
+        update, _created = community_update_create(
+            community=obj.community, author=obj.author or request.user, body=obj.body
+        )
+        adopt_saved(obj, update)
+        return None
 
 
 @admin.register(LearningRecord)

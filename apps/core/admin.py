@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +89,12 @@ class ChangeListQuerysetMixin:
                 return model_admin.changelist_queryset(request, queryset)
 
         return ChangeList
+
+
+def adopt_saved(obj: models.Model, saved: models.Model) -> None:
+    """Make the admin's object the row a service stored (a service that makes the row
+    itself, with a slug or a lock of its own): the admin answers with the object it gave the
+    form, so it must carry the stored row's pk and values."""
+    for field in type(saved)._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False

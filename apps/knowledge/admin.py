@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.admin_scope import HubScopedAdminMixin
 from apps.accounts.permissions import scope_to_coordinated_hubs, sees_all_hubs
-from apps.core.admin import ReadonlyAfterCreationMixin
+from apps.core.admin import ReadonlyAfterCreationMixin, adopt_saved
 
 from .models import KnowledgeItem
 from .services import file_or_link_missing, knowledge_item_create
@@ -99,11 +99,7 @@ class KnowledgeItemAdmin(ReadonlyAfterCreationMixin, HubScopedAdminMixin, admin.
             topics=data.get("topics", ()),
             sectors=data.get("sectors", ()),
         )
-        # The admin answers with the object it gave the form: make it the stored item.
-        obj = form.instance
-        for field in KnowledgeItem._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(item, field.attname))
-        obj._state.adding = False
+        adopt_saved(form.instance, item)
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
         return None

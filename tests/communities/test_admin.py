@@ -175,3 +175,119 @@ def test_a_challenge_added_in_the_admin_joins_through_the_service(client, hub_co
     kept = client.post(change_url(community), community_payload(community, challenges=[]))
     assert "challenges" in kept.context["adminform"].form.errors
     assert list(community.challenges.all()) == [published]
+
+
+# --- Activities and updates made in the admin tell the members, as on the site --------------
+
+
+@pytest.fixture
+def zh_community_with_member():
+    from tests.communities.factories import CommunityMembershipFactory
+
+    community = LearningCommunityFactory(hub=hub("zuid-holland"))
+    member = CommunityMembershipFactory(community=community).user
+    return community, member
+
+
+def member_notices(member, kind):
+    return list(
+        Notification.objects.filter(recipient=member, kind=kind).values_list("title", flat=True)
+    )
+
+
+def test_an_activity_planned_and_cancelled_in_the_admin_is_told_to_the_members(
+    client, hub_coordinator, zh_community_with_member
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.communities.models import Activity
+    from tests.accounts.factories import UserFactory
+
+    community, member = zh_community_with_member
+    login_with_second_factor(client, hub_coordinator)
+    starts = timezone.localtime() + timedelta(days=10)
+
+    response = client.post(
+        reverse("admin:communities_activity_add"),
+        {
+            "community": community.pk,
+            "kind": Activity.Kind.WORKSHOP,
+            "title": "Datadag",
+            "description": "",
+            "starts_at_0": starts.strftime("%Y-%m-%d"),
+            "starts_at_1": "10:00:00",
+            "ends_at_0": starts.strftime("%Y-%m-%d"),
+            "ends_at_1": "12:00:00",
+            "location": "Delft",
+            "online_url": "",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    activity = Activity.objects.get(title="Datadag")
+    assert len(member_notices(member, NotificationKind.COMMUNITY_ACTIVITY)) == 1
+
+    # Coordinators delete nothing (they change or cancel); staff with the right may.
+    client.logout()
+    login_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True))
+    deleted = client.post(
+        reverse("admin:communities_activity_delete", args=[activity.pk]), {"post": "yes"}
+    )
+    assert deleted["Location"] == reverse("admin:communities_activity_changelist")
+
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+    assert len(member_notices(member, NotificationKind.COMMUNITY_ACTIVITY)) == 2
+
+
+def test_an_update_posted_in_the_admin_is_told_to_the_members(
+    client, hub_coordinator, zh_community_with_member
+):
+    community, member = zh_community_with_member
+    login_with_second_factor(client, hub_coordinator)
+
+    response = client.post(
+        reverse("admin:communities_update_add"),
+        {"community": community.pk, "author": hub_coordinator.pk, "body": "Volgende week data!"},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert len(member_notices(member, NotificationKind.COMMUNITY_UPDATE)) == 1
+
+
+def test_an_activity_added_on_the_community_page_is_told_to_the_members(
+    client, hub_coordinator, zh_community_with_member
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.communities.models import Activity
+
+    community, member = zh_community_with_member
+    login_with_second_factor(client, hub_coordinator)
+    day = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%d")
+
+    response = client.post(
+        change_url(community),
+        community_payload(
+            community,
+            **{
+                "activities-TOTAL_FORMS": "1",
+                "activities-0-community": community.pk,
+                "activities-0-kind": Activity.Kind.MEETING,
+                "activities-0-title": "Terugkomdag",
+                "activities-0-starts_at_0": day,
+                "activities-0-starts_at_1": "14:00:00",
+                "activities-0-ends_at_0": day,
+                "activities-0-ends_at_1": "16:00:00",
+                "activities-0-location": "Gouda",
+                "activities-0-online_url": "",
+            },
+        ),
+    )
+
+    assert response.status_code == 302
+    assert community.activities.get().title == "Terugkomdag"
+    assert len(member_notices(member, NotificationKind.COMMUNITY_ACTIVITY)) == 1
