@@ -30,6 +30,11 @@ import time
 from http import HTTPStatus
 
 from allauth.account import app_settings as account_settings
+
+# allauth's parsing of ACCOUNT_RATE_LIMITS and its client-IP rule, so our limits read the
+# same settings and count the same networks as allauth's. Private (`core.internal`) and used
+# in this module only; tests/accounts/test_login_limits.py fails if an upgrade changes them
+# (Retry-After 300 from "5/5m/key", the count per network by REMOTE_ADDR).
 from allauth.core.internal.ratelimit import get_ip, parse_rates
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
