@@ -7,6 +7,7 @@ from apps.accounts.permissions import people_in_coordinated_region
 
 from .admin_scope import HubScopedAdminMixin
 from .models import User
+from .signals import programme_coordinator_flag_changed
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):
@@ -98,3 +99,13 @@ class UserAdmin(HubScopedAdminMixin, DjangoUserAdmin):
 
     def scope_queryset(self, request, queryset):
         return people_in_coordinated_region(queryset, request.user)
+
+    def save_related(self, request, form, formsets, change):
+        """The programme-coordinator flag brings staff access and the programme group with
+        it (the hubs app's `programme_coordinator_set`, told by a signal: hubs lie above
+        accounts); after the groups of the form are saved, so it has the last word."""
+        super().save_related(request, form, formsets, change)
+        if "is_programme_coordinator" in form.changed_data:
+            programme_coordinator_flag_changed.send(
+                User, user=form.instance, enabled=form.instance.is_programme_coordinator
+            )

@@ -14,6 +14,12 @@ def refresh_coordinator_group(sender, **kwargs) -> None:
     programme_coordinator_group_ensure()
 
 
+def give_programme_coordinator_role(sender, *, user, enabled: bool, **kwargs) -> None:
+    from .services import programme_coordinator_set
+
+    programme_coordinator_set(user=user, enabled=enabled)
+
+
 class HubsConfig(AppConfig):
     name = "apps.hubs"
     verbose_name = _("Hubs")
@@ -22,6 +28,10 @@ class HubsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(seed_reference_data, sender=self)
         post_migrate.connect(refresh_coordinator_group, sender=self)
+
+        from apps.accounts.signals import programme_coordinator_flag_changed
+
+        programme_coordinator_flag_changed.connect(give_programme_coordinator_role)
 
         from apps.semantics.embeddings import embedded_text_register
 

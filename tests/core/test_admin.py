@@ -593,3 +593,36 @@ def test_an_admin_edit_of_a_supplier_is_saved_through_the_service_and_rematches_
     assert college.name == "Hogeschool Delft"  # the service's spacing rule
     assert list(college.topics.values_list("slug", flat=True)) == ["speech"]
     assert MatchRun.objects.filter(trigger__contains="edited in admin").exists()
+
+
+def test_ticking_programme_coordinator_in_the_admin_gives_the_role_with_its_group(
+    client, superuser
+):
+    """Issue 11: the flag goes through the hubs app's service (told by a signal), so staff
+    access and the programme group come with it, after the form's own groups are saved."""
+    from apps.hubs.services import PROGRAMME_COORDINATOR_GROUP_NAME
+
+    person = UserFactory(is_staff=False)
+    login_with_second_factor(client, superuser)
+
+    response = client.post(
+        url(User, "change", person.pk),
+        {
+            "email": person.email,
+            "full_name": person.full_name,
+            "province": "",
+            "preferred_language": person.preferred_language,
+            "bio": "",
+            "offer": "",
+            "email_visibility": person.email_visibility,
+            "profile_visibility": person.profile_visibility,
+            "is_active": "on",
+            "is_programme_coordinator": "on",
+            "groups": [],
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person.refresh_from_db()
+    assert person.is_programme_coordinator and person.is_staff
+    assert person.groups.filter(name=PROGRAMME_COORDINATOR_GROUP_NAME).exists()
