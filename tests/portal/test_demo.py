@@ -31,7 +31,6 @@ from apps.notifications.models import Notification
 from apps.notifications.services import notification_email_send
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.services import membership_decide
-from apps.portal import demo
 from apps.portal.demo import (
     DEMO_LOGINS,
     HUB_COORDINATOR,
@@ -211,8 +210,11 @@ def notice_kinds(email: str) -> set[str]:
 
 
 def test_an_introduction_to_a_pair_the_demo_does_not_match_is_left_out(monkeypatch):
-    unmatched = demo.Introduction("demo-ch-011", "demo-org-027", SME_OWNER, 2, "Hallo.")
-    monkeypatch.setattr(demo, "INTRODUCTIONS", [*demo.INTRODUCTIONS, unmatched])
+    from apps.portal.demo import matches as demo_matches
+    from apps.portal.demo_data.matches import INTRODUCTIONS, Introduction
+
+    unmatched = Introduction("demo-ch-011", "demo-org-027", SME_OWNER, 2, "Hallo.")
+    monkeypatch.setattr(demo_matches, "INTRODUCTIONS", [*INTRODUCTIONS, unmatched])
 
     summary = demo_load(password=PASSWORD, now=NOW)
 
