@@ -13,7 +13,7 @@ from apps.hubs.facets import HubFacetFilter
 from apps.taxonomy.facets import ProvinceFacetFilter, SectorFacetFilter, TopicFacetFilter
 from apps.taxonomy.models import Format
 
-from .meaning import challenge_ids_by_meaning
+from .meaning import challenge_ids_by_meaning_soon
 from .models import Challenge, ChallengeStatus
 
 # What the directory calls open: still looking for partners or under way. Closed ones are
@@ -33,7 +33,7 @@ class ChallengeFilterSet(ListingFilterSet):
     counts_from_index = True  # at national size; its facets do not depend on the user
     q = SearchFilter(
         document="search_document",
-        meaning=challenge_ids_by_meaning,
+        meaning=challenge_ids_by_meaning_soon,
         labels=("topics", "sectors"),
     )
     province = ProvinceFacetFilter()

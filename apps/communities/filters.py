@@ -18,7 +18,7 @@ from apps.core.search import bilingual_search_vector
 from apps.hubs.facets import HubFacetFilter
 from apps.taxonomy.facets import SectorFacetFilter, TopicFacetFilter, topics_matching
 
-from .meaning import community_ids_by_meaning
+from .meaning import community_ids_by_meaning_soon
 from .models import CommunityStatus, LearningCommunity
 
 SORTS = {
@@ -80,7 +80,7 @@ class CommunityFilterSet(ListingFilterSet):
     # Few communities per hub: a vector computed per query is enough, no stored document.
     q = SearchFilter(
         document=lambda: bilingual_search_vector("name", "goal", "learning_objectives"),
-        meaning=community_ids_by_meaning,
+        meaning=community_ids_by_meaning_soon,
     )
     hub = HubFacetFilter(path="hub")
     status = ChoiceFacetFilter(choices=CommunityStatus.choices, label=_("Status"))

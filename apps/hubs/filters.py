@@ -5,7 +5,7 @@ from apps.core.filters import ListingFilterSet, SearchFilter, Sort, SortFilter
 from apps.core.search import bilingual_search_vector
 from apps.taxonomy.facets import ProvinceFacetFilter
 
-from .meaning import hub_ids_by_meaning
+from .meaning import hub_ids_by_meaning_soon
 from .models import Hub
 
 
@@ -21,7 +21,7 @@ class HubFilterSet(ListingFilterSet):
     # Seven hubs: a vector computed per query is cheap enough, no stored document needed.
     q = SearchFilter(
         document=lambda: bilingual_search_vector("name", "description_nl", "description_en"),
-        meaning=hub_ids_by_meaning,
+        meaning=hub_ids_by_meaning_soon,
     )
     province = HubProvinceFilter()
     sort = SortFilter(sorts={"name": Sort(_("name (A–Z)"), ("name", "pk"))}, default="name")

@@ -6,7 +6,7 @@ from apps.core.filters import ChoiceFacetFilter, ListingFilterSet, SearchFilter,
 from apps.hubs.facets import HubFacetFilter
 from apps.taxonomy.facets import SectorFacetFilter, TopicFacetFilter
 
-from .meaning import knowledge_item_ids_by_meaning
+from .meaning import knowledge_item_ids_by_meaning_soon
 from .models import KnowledgeItem
 
 SORTS = {
@@ -33,7 +33,7 @@ class KnowledgeItemFilterSet(ListingFilterSet):
     counts_from_index = True
     q = SearchFilter(
         document="search_document",
-        meaning=knowledge_item_ids_by_meaning,
+        meaning=knowledge_item_ids_by_meaning_soon,
         labels=("topics", "sectors"),
     )
     kind = ChoiceFacetFilter(choices=KnowledgeItem.Kind.choices, label=_("Type"))

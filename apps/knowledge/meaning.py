@@ -1,6 +1,8 @@
 """What of a knowledge item is embedded, for search by meaning (apps.semantics)."""
 
-from apps.semantics.embeddings import EmbeddedText, ids_by_meaning, text_of
+from collections.abc import Callable
+
+from apps.semantics.embeddings import EmbeddedText, ids_by_meaning_soon, text_of
 
 from .models import KnowledgeItem
 
@@ -14,5 +16,6 @@ EMBEDDED_KNOWLEDGE_ITEM = EmbeddedText(
 )
 
 
-def knowledge_item_ids_by_meaning(text: str) -> list[int]:
-    return ids_by_meaning(SOURCE, text)
+def knowledge_item_ids_by_meaning_soon(text: str) -> Callable[[], list[int]]:
+    """The directory's search by meaning, started (`ids_by_meaning_soon`)."""
+    return ids_by_meaning_soon(SOURCE, text)

@@ -12,7 +12,7 @@ from apps.hubs.facets import HubFacetFilter
 from apps.taxonomy.facets import ProvinceFacetFilter, SectorFacetFilter, TopicFacetFilter
 from apps.taxonomy.models import Format, OrganisationKind
 
-from .meaning import organisation_ids_by_meaning
+from .meaning import organisation_ids_by_meaning_soon
 from .models import Organisation
 
 NATIONWIDE = "1"
@@ -26,7 +26,7 @@ class OrganisationFilterSet(ListingFilterSet):
     counts_from_index = True  # at national size; its facets do not depend on the user
     q = SearchFilter(
         document="search_document",
-        meaning=organisation_ids_by_meaning,
+        meaning=organisation_ids_by_meaning_soon,
         labels=("topics", "sectors"),
     )
     kind = ModelFacetFilter(

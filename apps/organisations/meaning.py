@@ -1,11 +1,13 @@
 """What of an organisation is embedded, for search and matching by meaning
 (apps.semantics): its name and description, and what its active members offer."""
 
+from collections.abc import Callable
+
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import OuterRef, Subquery
 
 from apps.accounts.models import User
-from apps.semantics.embeddings import EmbeddedText, ids_by_meaning, text_of
+from apps.semantics.embeddings import EmbeddedText, ids_by_meaning_soon, text_of
 
 from .models import Membership, Organisation
 
@@ -32,5 +34,6 @@ EMBEDDED_ORGANISATION = EmbeddedText(
 )
 
 
-def organisation_ids_by_meaning(text: str) -> list[int]:
-    return ids_by_meaning(SOURCE, text)
+def organisation_ids_by_meaning_soon(text: str) -> Callable[[], list[int]]:
+    """The directory's search by meaning, started (`ids_by_meaning_soon`)."""
+    return ids_by_meaning_soon(SOURCE, text)

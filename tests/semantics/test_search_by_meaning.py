@@ -230,3 +230,18 @@ def test_gunicorns_master_loads_the_model_and_vectors_before_forking_and_closes_
     assert embeddings.search_by_meaning_ready(CHALLENGES)
     assert ids_by_meaning(CHALLENGES, "chatbot voor klantenservice")[0] == chatbot.pk
     assert not [t for t in threading.enumerate() if t.name == embeddings.WARM_UP_THREAD_NAME]
+
+
+def test_a_search_by_meaning_started_in_the_background_gives_the_same_rows():
+    """The directories start their search by meaning (`ids_by_meaning_soon`) and run their
+    words' query while the vectors are compared in a thread of their own; the rows and their
+    order are those of the plain call."""
+    from apps.semantics.embeddings import ids_by_meaning_soon
+
+    chatbot, _roster, _bread = challenges(CHATBOT, ROSTER, BREAD_EN)
+    for query in ("chatbot voor klantenservice", "how much to bake", "rooster thuiszorg"):
+        started = ids_by_meaning_soon(CHALLENGES, query)
+        assert callable(started)
+        assert started() == ids_by_meaning(CHALLENGES, query)
+    assert chatbot.pk in ids_by_meaning_soon(CHALLENGES, "chatbot voor klantenservice")()
+    assert ids_by_meaning_soon(CHALLENGES, "   ")() == []

@@ -4,6 +4,7 @@ lists, from the facet index."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -155,19 +156,33 @@ class ListingFilterSet(django_filters.FilterSet):
     # -- rows --------------------------------------------------------------------------------
 
     @cached_property
-    def meaning_ids(self) -> list[int]:
-        """The rows the query finds by meaning, best first (none without a search)."""
+    def _meaning_started(self) -> list[int] | Callable[[], list[int]] | None:
+        """The search by meaning as the directory gives it: the ids, or a callable for ids
+        still being found in the background; None without a search or meaning."""
         search_filter = self.search_filter
         if self.search is None or search_filter.meaning is None:
-            return []
+            return None
         return search_filter.meaning(self._value(search_filter) or "")
 
     @cached_property
+    def meaning_ids(self) -> list[int]:
+        """The rows the query finds by meaning, best first (none without a search)."""
+        started = self._meaning_started
+        if started is None:
+            return []
+        return started() if callable(started) else started
+
+    @cached_property
     def found_ids(self) -> list[int] | None:
-        """Every row the search finds, once per page (`SearchFilter.found_ids`)."""
+        """Every row the search finds, once per page (`SearchFilter.found_ids`). A search by
+        meaning that runs in the background is started first, and the words' query (kept
+        for the page) runs while it does."""
         if self.search is None:
             return None
-        return self.search_filter.found_ids(self.queryset.model, self.search, self.meaning_ids)
+        model = self.queryset.model
+        if callable(self._meaning_started):
+            self.search_filter.found_by_words(model, self.search)
+        return self.search_filter.found_ids(model, self.search, self.meaning_ids)
 
     def searched(self, queryset: models.QuerySet, *, rank: bool = True) -> models.QuerySet:
         if self.search is None:
