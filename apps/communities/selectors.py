@@ -385,3 +385,26 @@ def community_invitations_pending_for_user(
     if community is not None:
         invitations = invitations.filter(community=community)
     return invitations.select_related("community__hub", "organisation").order_by("created_at", "pk")
+
+
+def communities_not_taken_up(
+    queryset: QuerySet[LearningCommunity], *, user: User
+) -> QuerySet[LearningCommunity]:
+    """`queryset` without the communities the person already answered: they are a member,
+    they asked to join (still pending, or declined by the coordinators), or they declined
+    an invitation. What "For you" offers leaves these out."""
+    return (
+        queryset.exclude(
+            pk__in=CommunityMembership.objects.filter(user=user).values("community_id")
+        )
+        .exclude(
+            pk__in=JoinRequest.objects.filter(
+                user=user, state__in=[JoinRequest.State.PENDING, JoinRequest.State.DECLINED]
+            ).values("community_id")
+        )
+        .exclude(
+            pk__in=CommunityInvitation.objects.filter(
+                user=user, state=CommunityInvitation.State.DECLINED
+            ).values("community_id")
+        )
+    )

@@ -19,6 +19,7 @@ from apps.challenges.meaning import SOURCE as CHALLENGES
 from apps.challenges.models import Challenge
 from apps.challenges.selectors import challenge_list_by_ids
 from apps.communities.models import LearningCommunity
+from apps.communities.selectors import communities_not_taken_up
 from apps.core.data_version import cached_for_data_version, memoised_for_data_version
 from apps.matching import engine
 from apps.matching.selectors import (
@@ -151,12 +152,13 @@ def _recommendations_for_person(person, expertise: list[int], top_n: int) -> lis
         return _published_visible(person, ids)
 
     def visible_communities(ids: list[int]) -> set[int]:
-        return set(
-            LearningCommunity.objects.visible_to(person)
-            .exclude(status="completed")
-            .filter(pk__in=ids)
-            .values_list("pk", flat=True)
+        # Not one the person joined, asked to join or turned down (issue 12: a member was
+        # offered their own community first).
+        offered = communities_not_taken_up(
+            LearningCommunity.objects.visible_to(person).exclude(status="completed"),
+            user=person,
         )
+        return set(offered.filter(pk__in=ids).values_list("pk", flat=True))
 
     recommendations = _with_words(
         person,

@@ -522,3 +522,46 @@ def test_suggesting_a_pair_without_topic_fit_is_refused(suppliers):
         services.match_suggest_pairs(pairs=[(challenge.pk, suppliers["vision_zh"].pk)])
 
     assert not Match.objects.filter(challenge=challenge).exists()
+
+
+def test_for_you_leaves_out_the_communities_a_person_joined_asked_for_or_turned_down(suppliers):
+    """Issue 12: a member was offered their own community as the top item. A community the
+    person is in, asked to join (pending or declined) or whose invitation they declined is
+    not offered; one whose request they withdrew is again."""
+    from apps.communities.models import (
+        CommunityInvitation,
+        CommunityMembership,
+        CommunityStatus,
+        JoinRequest,
+    )
+    from apps.taxonomy.models import AITopic, Province
+    from tests.accounts.factories import UserFactory
+    from tests.communities.factories import LearningCommunityFactory
+    from tests.hubs.factories import hub
+
+    lecturer = UserFactory(province=Province.objects.get(code="NL-ZH"))
+    lecturer.expertise_topics.set(AITopic.objects.filter(slug="nlp"))
+    communities = []
+    for _ in range(5):
+        community = LearningCommunityFactory(
+            hub=hub("zuid-holland"), status=CommunityStatus.ACTIVE, is_public=True
+        )
+        community.challenges.add(ChallengeFactory(topics=["nlp"], province_code="NL-ZH"))
+        communities.append(community)
+    member_of, asked, refused, turned_down, withdrawn = communities
+    CommunityMembership.objects.create(community=member_of, user=lecturer)
+    JoinRequest.objects.create(community=asked, user=lecturer, role="lecturer")
+    JoinRequest.objects.create(
+        community=refused, user=lecturer, role="lecturer", state=JoinRequest.State.DECLINED
+    )
+    CommunityInvitation.objects.create(
+        community=turned_down, user=lecturer, state=CommunityInvitation.State.DECLINED
+    )
+    JoinRequest.objects.create(
+        community=withdrawn, user=lecturer, role="lecturer", state=JoinRequest.State.WITHDRAWN
+    )
+
+    ranked = for_you.match_recommendations_for_person(person=lecturer)
+
+    offered = {r.object_id for r in ranked if r.kind == "community"}
+    assert offered == {withdrawn.pk}
