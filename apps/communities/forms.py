@@ -13,6 +13,7 @@ class JoinRequestForm(forms.Form):
         label=_("I would take part as"),
         choices=[(role.value, role.label) for role in PARTICIPANT_ROLES],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the role you would take part in.")},
     )
     message = forms.CharField(
         label=_("Message to the coordinators"),

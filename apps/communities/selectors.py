@@ -273,6 +273,16 @@ def invitation_role_for(organisation: Organisation | None) -> str:
     return CommunityMembership.Role.RESEARCHER
 
 
+def join_role_suggested_for(*, user) -> str | None:
+    """The role the join form proposes: the one an invitation would give, from the kind of
+    the person's organisation (an SME's people take part as company participants, a
+    hogeschool's as lecturers); None when they have no single organisation to tell by."""
+    organisation = user_single_active_organisation(user=user)
+    if organisation is None:
+        return None
+    return invitation_role_for(organisation)
+
+
 def challenge_accepted_matches(*, challenge: Challenge) -> QuerySet[Match]:
     """The partners the hub accepted for a challenge, best first: organisations (with their
     kind, for the role) and individual people."""

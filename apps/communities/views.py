@@ -38,6 +38,7 @@ from .selectors import (
     join_requests_pending,
     join_requests_pending_count,
     join_requests_recently_decided,
+    join_role_suggested_for,
     learning_record_of,
 )
 from .services import (
@@ -128,7 +129,9 @@ def community_join(request, slug: str):
         messages.info(request, _("You are already a member of this community."))
         return redirect(_detail(community))
     pending = join_request_pending_of(community=community, user=request.user)
-    form = JoinRequestForm(_submitted(request))
+    form = JoinRequestForm(
+        _submitted(request), initial={"role": join_role_suggested_for(user=request.user)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _join_request, created = join_request_create(

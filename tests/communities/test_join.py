@@ -228,3 +228,33 @@ def test_requests_page_query_count_does_not_grow(
         response = client.get(url)
     assert len(response.context["pending"]) == 25
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_join_form_proposes_the_role_of_the_persons_organisation(client, community):
+    """Issue 12: a lecturer of a hogeschool is proposed as lecturer, an SME's owner as
+    company participant; someone without an organisation chooses themselves."""
+    sme_owner = MembershipFactory(organisation=OrganisationFactory(kind_slug="sme")).user
+    hbo_lecturer = MembershipFactory(organisation=OrganisationFactory(kind_slug="hbo")).user
+    for person, role in (
+        (hbo_lecturer, "lecturer"),
+        (sme_owner, "company-participant"),
+        (UserFactory(), None),
+    ):
+        client.force_login(person)
+        response = client.get(join_url(community))
+        assert response.context["form"]["role"].value() == role
+        if role:
+            assert f'value="{role}"' in response.text
+            checked = response.text.split(f'value="{role}"')[1].split(">")[0]
+            assert "checked" in checked
+
+
+def test_a_request_without_a_role_is_answered_with_a_clear_message(client, lecturer, community):
+    client.force_login(lecturer)
+
+    response = client.post(join_url(community), {"message": "Graag!"})
+
+    assert response.status_code == 200
+    assert not JoinRequest.objects.exists()
+    assert response.context["form"].errors["role"] == ["Kies de rol waarin je meedoet."]
+    assert "Kies de rol waarin je meedoet." in response.text
