@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 
 from apps.challenges.meaning import SOURCE as CHALLENGES
 from apps.challenges.models import Challenge, ChallengeStatus
@@ -449,12 +449,25 @@ def match_run_latest_for_challenge(challenge: Challenge) -> MatchRun | None:
 
 
 def matches_for_review(challenge: Challenge) -> list[Match]:
-    """A challenge's matches in the coordinator's review order: ranked ones by rank, then the
-    rest (decided people, former suggestions) by score."""
+    """A challenge's matches in the coordinator's review order, which the page numbers 1, 2,
+    3...: the partners chosen (accepted, contacted) by score, then the candidates
+    (suggested, shortlisted) in the matcher's order, then the declined ones by score. (A
+    chosen match keeps the rank it had when it was suggested, so ranks alone repeat: the
+    page read 1, 1, 1, 2, 3 after three acceptances.)"""
+    candidate = Q(status__in=[MatchStatus.SUGGESTED, MatchStatus.SHORTLISTED])
     return list(
         Match.objects.filter(challenge=challenge)
         .select_related("organisation__kind", "organisation__province", "person__province")
-        .order_by(F("rank").asc(nulls_last=True), "-score", "pk")
+        .order_by(
+            Case(
+                When(candidate, then=Value(1)),
+                When(status=MatchStatus.DECLINED, then=Value(2)),
+                default=Value(0),
+            ),
+            Case(When(candidate, then=F("rank"))).asc(nulls_last=True),
+            "-score",
+            "pk",
+        )
     )
 
 

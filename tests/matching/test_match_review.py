@@ -490,3 +490,30 @@ def test_run_list_shows_the_same_progress_at_a_fixed_query_count(
     html = response.content.decode()
     assert html.count("50 of 100 challenges") == 20
     assert 'hx-trigger="every 2s"' in html
+
+
+def test_positions_are_the_review_order_and_accepted_rows_offer_only_what_is_allowed(
+    client, zh_coordinator, challenge
+):
+    """Issue 12: after three acceptances the positions read 1, 1, 1, 2, 3 (a decided match
+    keeps the rank it had as a suggestion) and an accepted match offered "mark contacted"."""
+    matches = make_matches(challenge, 5)
+    for match in matches[:3]:
+        Match.objects.filter(pk=match.pk).update(status=MatchStatus.ACCEPTED, rank=1)
+    for rank, match in enumerate(matches[3:], start=1):
+        Match.objects.filter(pk=match.pk).update(rank=rank)
+    login_with_second_factor(client, zh_coordinator)
+
+    with translation.override("en"):
+        response = client.get(review_url(challenge.pk))
+
+    rows = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    positions = [
+        row.split("<td>", 1)[1].split("</td>", 1)[0].strip() for row in rows.split("<tr")[1:]
+    ]
+    assert positions == ["1", "2", "3", "4", "5"]
+    shown = [row.match.pk for row in response.context["rows"]]
+    assert shown == [m.pk for m in matches]  # accepted by score, then suggestions by rank
+    accepted = response.context["rows"][0]
+    assert [status for status, _label in accepted.next_statuses] == [MatchStatus.DECLINED]
+    assert "Mark contacted" not in rows.split("<tr")[1]

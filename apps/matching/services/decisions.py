@@ -36,7 +36,8 @@ MATCH_TRANSITIONS: dict[str, frozenset[str]] = {
         {MatchStatus.SUGGESTED, MatchStatus.CONTACTED, MatchStatus.ACCEPTED, MatchStatus.DECLINED}
     ),
     MatchStatus.CONTACTED: frozenset({MatchStatus.ACCEPTED, MatchStatus.DECLINED}),
-    MatchStatus.ACCEPTED: frozenset({MatchStatus.CONTACTED, MatchStatus.DECLINED}),
+    # An accepted partner can still fall through, but is not "contacted" again.
+    MatchStatus.ACCEPTED: frozenset({MatchStatus.DECLINED}),
     MatchStatus.DECLINED: frozenset({MatchStatus.SHORTLISTED}),
 }
 
