@@ -263,6 +263,7 @@ class LearningCommunityAdmin(
         form = CommunityFromChallengeForm(
             request.POST if request.method == "POST" else None,
             initial=CommunityFromChallengeForm.initial_for_challenge(challenge),
+            challenge=challenge,
         )
         if request.method == "POST" and form.is_valid():
             try:

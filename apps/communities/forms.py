@@ -134,6 +134,9 @@ class CommunityFromChallengeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Who wants to learn what along the way (taken from the challenge)."),
     )
+    # Chosen by the coordinator, never pre-selected (issue 12: a members-only default went
+    # unnoticed); the help text says who may see the challenge, and that invited people
+    # always see the community they are invited to.
     is_public = forms.TypedChoiceField(
         label=_("Who can see the community page?"),
         choices=[
@@ -142,8 +145,16 @@ class CommunityFromChallengeForm(forms.Form):
         ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        initial="yes",
+        error_messages={"required": _("Choose who can see the community page.")},
     )
+
+    def __init__(self, *args, challenge=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if challenge is not None:
+            self.fields["is_public"].help_text = _(
+                "The challenge can be read by: %(audience)s. The people invited can always "
+                "see the community, whichever you choose."
+            ) % {"audience": challenge.get_visibility_display()}
 
     @staticmethod
     def initial_for_challenge(challenge) -> dict:
@@ -151,6 +162,4 @@ class CommunityFromChallengeForm(forms.Form):
             "name": challenge.title[: _max_length("name")],
             "goal": challenge.description[: _max_length("goal")],
             "learning_objectives": challenge.learning_goals[: _max_length("learning_objectives")],
-            # A challenge kept from the public suggests a community kept from it too.
-            "is_public": "yes" if challenge.visibility == "public" else "no",
         }

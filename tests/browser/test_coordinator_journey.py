@@ -370,6 +370,11 @@ def test_coordinator_reviews_publishes_accepts_matches_and_forms_a_community(
     assert name["visibleFocus"], name
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.type(COMMUNITY_NAME)
+    # Who sees the community is chosen, not pre-selected: the first option, with Space.
+    visibility = tab_to(page, lambda element: element.get("name") == "is_public")
+    assert visibility["visibleFocus"], visibility
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Everyone (public)")).to_be_checked()
     submit = tab_to(page, lambda element: element.get("type") == "submit")
     assert submit["value"] == "Form the community and send the invitations", submit
     assert submit["visibleFocus"], submit

@@ -281,7 +281,7 @@ def test_the_form_is_prefilled_from_the_challenge_and_lists_who_is_invited(
     assert initial["name"] == challenge.title
     assert initial["goal"] == challenge.description
     assert initial["learning_objectives"] == challenge.learning_goals
-    assert initial["is_public"] == "yes"
+    assert "is_public" not in initial
     page = response.content.decode()
     assert partners["hbo"].name in page
     assert partners["hbo_admin"].full_name in page
@@ -294,16 +294,28 @@ def test_the_form_is_prefilled_from_the_challenge_and_lists_who_is_invited(
     }
 
 
-def test_a_hub_only_challenge_suggests_a_members_only_community(
+def test_the_coordinator_chooses_who_sees_the_community_knowing_who_sees_the_challenge(
     client, challenge, partners, zh_coordinator
 ):
+    """Issue 12: forming pre-selected members-only without saying so. Nothing is chosen in
+    advance; the page says who can read the challenge and that invitees always see the
+    community; leaving the choice open is refused with a message."""
     challenge.visibility = Visibility.HUB
     challenge.save()
     login_with_second_factor(client, zh_coordinator)
 
     response = client.get(form_url(challenge.pk))
 
-    assert response.context["form"].initial["is_public"] == "no"
+    page = response.content.decode()
+    assert 'name="is_public"' in page
+    assert not [
+        tag for tag in page.split("<input")[1:] if 'name="is_public"' in tag and "checked" in tag
+    ]
+    assert str(Visibility.HUB.label) in response.context["form"]["is_public"].help_text
+    refused = client.post(form_url(challenge.pk), posted(is_public=""))
+    assert refused.status_code == 200
+    assert refused.context["form"].has_error("is_public")
+    assert not LearningCommunity.objects.exists()
 
 
 def test_posting_forms_the_community_and_opens_it_in_the_admin(
