@@ -45,6 +45,8 @@ if not ALLOWED_HOSTS:
         "ALLOWED_HOSTS is empty. Set it to the site's host names, comma separated."
     )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a page in the site's layout and language (apps/core/errors.py).
+CSRF_FAILURE_VIEW = "apps.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
