@@ -22,7 +22,7 @@ def test_a_refused_page_is_a_page_of_the_site_in_its_language(client, member):
     assert dutch.status_code == english.status_code == 403
     assert "<h1>Geen toegang</h1>" in dutch.text
     assert 'href="/"' in dutch.text  # a way back
-    assert '<nav' in dutch.text  # the site's layout, not a bare page
+    assert "<nav" in dutch.text  # the site's layout, not a bare page
     assert "<h1>No access</h1>" in english.text
     assert "Forbidden" not in dutch.text
 
