@@ -139,7 +139,11 @@ def test_lecturer_finds_a_fitting_community_asks_to_join_and_is_let_in(
     expect(page).to_have_url(re.compile(re.escape(en("communities:join", slug=community.slug))))
     assert_accessible_at_both_widths(page, "journey-lecturer-join-form")
 
-    # Sent without choosing a role: the error is next to the role and the form is kept.
+    # The role is proposed from her organisation's kind (issue 12).
+    expect(page.get_by_label("lecturer", exact=True)).to_be_checked()
+    # Sent without a role (cleared here, as for someone whose organisation tells nothing):
+    # the error is next to the role and the form is kept.
+    page.evaluate("document.querySelectorAll('input[name=role]').forEach(r => r.checked = false)")
     submit = tab_through(
         page, lambda element: element["tag"] == "button" and element["region"] == "main"
     )
