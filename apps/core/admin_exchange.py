@@ -30,6 +30,7 @@ again. Abandoned uploads expire by themselves; no file with personal data stays 
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import io
@@ -89,6 +90,39 @@ class CsvExchange:
     # allowed_provinces(user) -> the province codes the user may import rows for; None: all.
     # The app that declares the exchange names its rule (a coordinator's region).
     allowed_provinces: Callable[[Any], list[str] | None]
+
+
+# The columns of the example files that name a row (`ref`) or point at one.
+REFERENCE_COLUMNS = ("parent_ref", "organisation_ref")
+
+
+def example_for_region(text: str, provinces: Sequence[str]) -> str:
+    """An example file (CSV text) made for a region: a row in one of `provinces` stays as
+    it is, a row elsewhere moves to the first of them, and its ref and the refs that go with
+    it end in that province's code. (A coordinator's upload refuses rows outside the region,
+    and the example's rows lie in three provinces; the suffix keeps a moved row from being
+    taken for the original where that was imported.) The examples keep an organisation and
+    its challenges in one province, so a moved challenge points at the moved organisation."""
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    if not provinces:
+        return text
+    target = sorted(provinces)[0]
+    suffix = f"-{target.lower()}"
+    moved = {row["ref"] for row in rows if row.get("province") not in provinces}
+    for row in rows:
+        moving = row["ref"] in moved
+        for column in REFERENCE_COLUMNS:
+            if row.get(column) and (moving or row[column] in moved):
+                row[column] += suffix
+        if moving:
+            row["ref"] += suffix
+            row["province"] = target
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 class CsvUploadForm(forms.Form):
@@ -434,13 +468,20 @@ class CsvExchangeAdminMixin:
         return HttpResponseRedirect(self._url("changelist"))
 
     def import_example_view(self, request):
+        """The example file; for someone whose imports are limited to a region, the example
+        made for that region (`example_for_region`), so it imports as it is."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         example = EXAMPLES_DIR / self.csv_exchange.example
         if not example.is_file():
             raise Http404
+        allowed = self.csv_exchange.allowed_provinces(request.user)
+        if allowed is None:
+            content = example.read_bytes()
+        else:
+            content = example_for_region(example.read_text(encoding="utf-8"), allowed).encode()
         return FileResponse(
-            example.open("rb"),
+            io.BytesIO(content),
             as_attachment=True,
             filename=self.csv_exchange.example,
             content_type="text/csv; charset=utf-8",

@@ -3,8 +3,10 @@ before anything is written, confirm, and end up where `manage.py import_<things>
 export the same format, limited to the coordinator's region."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -683,4 +685,36 @@ def test_the_challenge_list_offers_the_export_action(client, zh_coordinator):
 
     assert "export_selected_csv" in response.context["cl"].model_admin.get_actions(
         response.wsgi_request
+    )
+
+
+def test_a_hub_coordinator_gets_an_example_that_imports_in_their_region(client, zh_coordinator):
+    """Issue 12: the example on the import page was refused for a hub coordinator, because
+    of its rows outside the region. Theirs is made for the region, and the page says so."""
+    import csv
+
+    from apps.challenges.exchange import challenges_import
+    from apps.organisations.exchange import organisations_import
+
+    page = client.get(url(ORGS, "import"))
+    assert "made for your region" in page.content.decode()
+    allowed = ["NL-ZH"]
+    raw = (Path(settings.BASE_DIR) / "docs" / "examples" / "organisations.csv").read_text(
+        encoding="utf-8"
+    )
+    refused = organisations_import(
+        file=io.StringIO(raw), dry_run=True, by=zh_coordinator, allowed_provinces=allowed
+    )
+    assert refused.errors  # the file as it is: rows in Zeeland and Friesland
+
+    for model, importer in ((ORGS, organisations_import), (CHALLENGES, challenges_import)):
+        response = client.get(url(model, "import_example"))
+        text = b"".join(response.streaming_content).decode()
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert rows and {row["province"] for row in rows} == {"NL-ZH"}
+        result = importer(file=io.StringIO(text), by=zh_coordinator, allowed_provinces=allowed)
+        assert not result.errors, [str(error) for error in result.errors]
+    assert Organisation.objects.filter(ref="lab-delta-ai-nl-zh", province__code="NL-ZH").exists()
+    assert (
+        Challenge.objects.get(ref="fryslan-melk-nl-zh").organisation.ref == "zuivel-fryslan-nl-zh"
     )
