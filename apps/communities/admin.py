@@ -110,8 +110,10 @@ class LearningCommunityAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # While clean() runs the instance still holds the stored row (the form copies the
+        # cleaned values onto it afterwards).
         problems = community_edit_problems(
-            stored=LearningCommunity.objects.get(pk=self.instance.pk) if self.instance.pk else None,
+            stored=self.instance if self.instance.pk else None,
             status=cleaned.get("status"),
             challenges=cleaned.get("challenges"),
         )

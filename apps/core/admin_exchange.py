@@ -103,10 +103,10 @@ def example_for_region(text: str, provinces: Sequence[str]) -> str:
     and the example's rows lie in three provinces; the suffix keeps a moved row from being
     taken for the original where that was imported.) The examples keep an organisation and
     its challenges in one province, so a moved challenge points at the moved organisation."""
-    reader = csv.DictReader(io.StringIO(text))
-    rows = list(reader)
     if not provinces:
         return text
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
     target = sorted(provinces)[0]
     suffix = f"-{target.lower()}"
     moved = {row["ref"] for row in rows if row.get("province") not in provinces}

@@ -8,8 +8,9 @@ from apps.accounts.admin_scope import HubScopedAdminMixin
 from apps.accounts.permissions import scope_to_coordinated_hubs, sees_all_hubs
 from apps.core.admin import ReadonlyAfterCreationMixin, adopt_saved
 
+from .forms import require_file_or_link
 from .models import KnowledgeItem
-from .services import file_or_link_missing, knowledge_item_create
+from .services import knowledge_item_create
 from .validators import sanitise_upload_name, validate_knowledge_upload
 
 
@@ -30,9 +31,7 @@ class KnowledgeItemAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        missing = file_or_link_missing(file=cleaned.get("file"), link=cleaned.get("link"))
-        if missing and not self.has_error("file") and not self.has_error("link"):
-            self.add_error("file", missing)
+        require_file_or_link(self, cleaned)
         return cleaned
 
 

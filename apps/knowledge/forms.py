@@ -96,10 +96,16 @@ class KnowledgeItemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        missing = file_or_link_missing(file=cleaned.get("file"), link=cleaned.get("link"))
-        if missing and not self.has_error("file") and not self.has_error("link"):
-            self.add_error("file", missing)
+        require_file_or_link(self, cleaned)
         return cleaned
+
+
+def require_file_or_link(form: forms.BaseForm, cleaned: dict) -> None:
+    """Name the service's file-or-link refusal on the file field, unless the file or the
+    link already has an error of its own (the community's form and the admin's)."""
+    missing = file_or_link_missing(file=cleaned.get("file"), link=cleaned.get("link"))
+    if missing and not form.has_error("file") and not form.has_error("link"):
+        form.add_error("file", missing)
 
 
 def _megabytes(size: int) -> str:

@@ -58,9 +58,11 @@ class MembershipAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # While clean() runs the instance still holds the stored row (the form copies the
+        # cleaned values onto it afterwards).
         if self.instance.pk:
             problems = membership_edit_problems(
-                stored=Membership.objects.get(pk=self.instance.pk),
+                stored=self.instance,
                 state=cleaned.get("state"),
                 role=cleaned.get("role"),
             )

@@ -351,14 +351,19 @@ def membership_decide(*, membership: Membership, approve: bool, decided_by) -> b
     return True
 
 
-def _lock_active_admins(organisation: Organisation) -> list[int]:
-    return list(
-        Membership.objects.select_for_update()
-        .filter(
-            organisation=organisation, role=Membership.Role.ADMIN, state=Membership.State.ACTIVE
-        )
-        .values_list("pk", flat=True)
+def _active_admin_ids(organisation_id: int, *, lock: bool = False) -> list[int]:
+    admins = Membership.objects.filter(
+        organisation_id=organisation_id,
+        role=Membership.Role.ADMIN,
+        state=Membership.State.ACTIVE,
     )
+    if lock:
+        admins = admins.select_for_update()
+    return list(admins.values_list("pk", flat=True))
+
+
+def _lock_active_admins(organisation: Organisation) -> list[int]:
+    return _active_admin_ids(organisation.pk, lock=True)
 
 
 @transaction.atomic
@@ -396,15 +401,13 @@ def membership_edit_problems(*, stored: Membership, state: str, role: str) -> di
         problems["state"] = _(
             "An active membership cannot become a request again; remove it instead."
         )
-    demoted = stored.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN
-    if demoted and stored.state == Membership.State.ACTIVE:
-        admins = Membership.objects.filter(
-            organisation_id=stored.organisation_id,
-            role=Membership.Role.ADMIN,
-            state=Membership.State.ACTIVE,
-        ).values_list("pk", flat=True)
-        if list(admins) == [stored.pk]:
-            problems["role"] = LastAdminError().message
+    demoted = (
+        stored.role == Membership.Role.ADMIN
+        and role != Membership.Role.ADMIN
+        and stored.state == Membership.State.ACTIVE
+    )
+    if demoted and _active_admin_ids(stored.organisation_id) == [stored.pk]:
+        problems["role"] = LastAdminError().message
     return problems
 
 
