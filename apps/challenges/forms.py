@@ -145,6 +145,7 @@ class ChallengeForm(forms.Form):
         instance: Challenge | None = None,
         organisations=None,
         action: str = "",
+        chosen_organisation: str = "",
         **kwargs,
     ):
         if instance is not None:
@@ -175,8 +176,9 @@ class ChallengeForm(forms.Form):
         else:
             self.fields["organisation"].queryset = organisations
             choices = list(organisations)
-            if len(choices) == 1:
-                self.fields["organisation"].initial = choices[0].pk
+            chosen = [o for o in choices if o.slug == chosen_organisation]
+            if len(choices) == 1 or chosen:
+                self.fields["organisation"].initial = (chosen or choices)[0].pk
             if not self.is_bound:
                 self.initial.setdefault("creation_token", uuid.uuid4())
 

@@ -44,6 +44,29 @@ def is_active_member(user, organisation_id: int) -> bool:
     )
 
 
+def offers_challenge_form(user) -> bool:
+    """Whether pages invite this person to describe a challenge ("Beschrijf je uitdaging").
+
+    Visitors are invited (through sign-up), as are members of a company or public
+    organisation, and people not active in any organisation yet: the form's page leads them
+    to add theirs. People who only take part for an education or innovation partner answer
+    challenges; the invitation would only be noise for them.
+    """
+    from apps.organisations.models import Membership, Organisation
+    from apps.taxonomy.models import OrganisationKind
+
+    if not user.is_authenticated:
+        return True
+    roles = set(
+        Organisation.objects.filter(
+            is_active=True,
+            memberships__user=user,
+            memberships__state=Membership.State.ACTIVE,
+        ).values_list("kind__role", flat=True)
+    )
+    return not roles or OrganisationKind.Role.DEMAND in roles
+
+
 def demand_organisations_of(user):
     """The organisations a user may post challenges for: active member, demand kind."""
     from apps.organisations.models import Membership, Organisation

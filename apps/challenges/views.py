@@ -26,6 +26,7 @@ from .permissions import (
     get_challenge_for_interest_or_404,
     get_challenge_for_view_or_404,
     is_active_member,
+    offers_challenge_form,
     shows_review_feedback,
 )
 from .selectors import challenge_filterset, challenge_interest_get, challenge_progress
@@ -41,6 +42,7 @@ def challenge_list(request):
         results_template_name="challenges/_challenge_results.html",
         count_text=ngettext_lazy("%(count)s challenge", "%(count)s challenges", "count"),
         page_size=PAGE_SIZE,
+        context={"offers_challenge_form": offers_challenge_form(request.user)},
     )
 
 
@@ -68,7 +70,11 @@ def challenge_create(request):
         _suggest_topics(form)
         return render(request, "challenges/challenge_form.html", {"form": form, "challenge": None})
     form = ChallengeForm(
-        request.POST if is_post else None, organisations=organisations, action=action
+        request.POST if is_post else None,
+        organisations=organisations,
+        action=action,
+        # From an organisation's page ("describe a challenge of …"): that one, if allowed.
+        chosen_organisation=request.GET.get("organisation", ""),
     )
     if is_post and not form.is_valid():
         _suggest_topics_if_none_chosen(form)

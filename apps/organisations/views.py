@@ -68,7 +68,8 @@ def organisation_create(request):
                     _("%(name)s is on the platform. You are its administrator.")
                     % {"name": organisation.name},
                 )
-                return redirect(organisation)
+                # Back to where adding it was a step (the challenge form), else its page.
+                return redirect(_back_to(request, organisation.get_absolute_url()))
     else:
         form = OrganisationForm(user=request.user)
     return render(

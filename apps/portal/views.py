@@ -12,6 +12,7 @@ from django.utils.translation import ngettext_lazy
 from apps.accounts import services as account_services
 from apps.accounts.forms import AccountDeleteForm
 from apps.accounts.middleware import second_factor_for_coordinators
+from apps.challenges.permissions import demand_organisations_of, offers_challenge_form
 from apps.challenges.selectors import (
     challenge_interest_list_for_user,
     challenge_interests_by_challenge,
@@ -52,6 +53,7 @@ def home(request):
             "figures": platform_figures(user=request.user),
             "latest_challenges": challenge_list_latest_public(limit=6),
             "hubs": hub_list(user=request.user),
+            "offers_challenge_form": offers_challenge_form(request.user),
         },
     )
 
@@ -59,7 +61,14 @@ def home(request):
 @login_required
 @second_factor_for_coordinators
 def dashboard(request):
-    return render(request, "portal/dashboard.html", dashboard_sections(user=request.user))
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            **dashboard_sections(user=request.user),
+            "offers_challenge_form": offers_challenge_form(request.user),
+        },
+    )
 
 
 def person(request, pk: int):
@@ -77,7 +86,11 @@ def get_started(request):
     return render(
         request,
         "portal/get_started.html",
-        {"query": query, "results": results},
+        {
+            "query": query,
+            "results": results,
+            "offers_challenge_form": offers_challenge_form(request.user),
+        },
     )
 
 
@@ -140,6 +153,11 @@ def organisation_page(request, slug: str):
                 user=request.user, organisation=organisation
             ),
             "membership": membership,
+            "can_post_challenge": bool(
+                membership
+                and membership.state == Membership.State.ACTIVE
+                and demand_organisations_of(request.user).filter(pk=organisation.pk).exists()
+            ),
             "can_edit": is_admin,
             "can_manage_members": is_admin or can_manage_members(request.user, organisation),
         },

@@ -195,13 +195,24 @@ def is_logged_in(page: Page) -> bool:
     return settings.SESSION_COOKIE_NAME in names
 
 
-def signup(page: Page, mailoutbox, *, email: str, full_name: str, password: str, **extra):
+def signup(
+    page: Page,
+    mailoutbox,
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    on_the_form: bool = False,
+    **extra,
+):
     """Sign up through the real form, open the confirmation link from the mail and confirm:
     the person ends logged in, as after a real sign-up. `extra` fills further fields by
-    their `name` (`signup(..., organisation="X")`). Returns the new user."""
+    their `name` (`signup(..., organisation="X")`). `on_the_form`: the page is on the
+    sign-up form already (reached by a link), else it is opened. Returns the new user."""
     from apps.accounts.models import User
 
-    page.goto(reverse("account_signup"))
+    if not on_the_form:
+        page.goto(reverse("account_signup"))
     fields = {"email": email, "full_name": full_name, "password1": password, "password2": password}
     for name, value in {**fields, **extra}.items():
         page.locator(f"form.account-form [name='{name}']").fill(value)

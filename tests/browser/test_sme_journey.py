@@ -211,7 +211,8 @@ def fill_challenge_form_with_the_keyboard(page: Page) -> None:
     # While the description was typed, the topics that fit it were marked (htmx), with why,
     # in a live region a screen reader announces; the person ticks suggested ones.
     status = page.locator("#topic-picker [aria-live=polite]")
-    expect(status).to_contain_text("These AI topics seem to fit your description")
+    # The run's first suggestion loads the language model in the server: give it time.
+    expect(status).to_contain_text("These AI topics seem to fit your description", timeout=30_000)
     expect(status).to_contain_text("Time series")
     for label in ("Predictive analytics", "Time series"):
         expect(page.locator(f"label[for={ids[label]}] .suggested-tag")).to_have_text("suggested")
@@ -249,19 +250,35 @@ def fill_challenge_form_with_the_keyboard(page: Page) -> None:
 def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introduction(
     page: Page, new_context, live_server, mailoutbox, suppliers, hub_coordinator
 ):
-    # Sign up with the real form and confirm from the mail: the person lands on "get started".
-    user = signup(page, mailoutbox, email=EMAIL, full_name="Anouk de Bakker", password=PASSWORD)
-    expect(page).to_have_url(re.compile(re.escape(reverse("portal:get_started")) + "$"))
+    # From the home page, without typing an address: "describe your challenge" leads to
+    # sign-up; after confirming the address from the mail the person is back on its way.
+    page.goto(en("portal:home"))
+    page.get_by_role("link", name="Describe your challenge").first.click()
+    expect(page).to_have_url(re.compile(re.escape(en("account_signup")) + r"\?next="))
+    user = signup(
+        page,
+        mailoutbox,
+        email=EMAIL,
+        full_name="Anouk de Bakker",
+        password=PASSWORD,
+        on_the_form=True,
+    )
+    expect(page).to_have_url(re.compile(re.escape(en("challenges:create")) + "$"))
 
-    page.goto(en("portal:get_started"))
+    # Without an organisation, the form's page leads to finding or adding it.
+    expect(page.get_by_role("heading", level=1)).to_have_text("First, your organisation")
+    page.get_by_role("link", name="Find your organisation and ask to join").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Get started")
     page.get_by_label("Name of the organisation").fill("Korenbloem")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("main")).to_contain_text("No organisation with that name yet")
     assert_accessible_at_both_widths(page, "journey-sme-get-started")
+    page.go_back()
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("First, your organisation")
 
     # The organisation: an SME in Zuid-Holland, with its administrator the person signing up.
-    page.get_by_role("link", name="Add an organisation").click()
+    page.get_by_role("link", name="Add your organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add an organisation")
     assert_accessible_at_both_widths(page, "journey-sme-organisation-form")
     page.get_by_label(re.compile(r"^Name:?$")).fill("Bakkerij De Korenbloem")
@@ -272,7 +289,8 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     )
     page.get_by_label("Agrifood", exact=True).check()
     page.get_by_role("button", name="Add organisation").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bakkerij De Korenbloem")
+    # Straight back into the challenge form, with the new organisation chosen.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Describe your challenge")
     bakery = Organisation.objects.get(name="Bakkerij De Korenbloem")
     assert (bakery.kind.slug, bakery.province.code) == ("sme", "NL-ZH")
     assert bakery.memberships.get().user == user
@@ -280,8 +298,6 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
 
     # The guided form: empty, then sent empty (errors next to the fields), then filled and
     # submitted with the keyboard alone.
-    page.goto(en("challenges:create"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Describe your challenge")
     assert_accessible_at_both_widths(page, "journey-sme-challenge-form")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below")
@@ -289,7 +305,10 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     assert_accessible_at_both_widths(page, "journey-sme-challenge-form-errors")
     assert not Challenge.objects.exists()
 
-    page.goto(en("challenges:create"))
+    # Again from My overview, through its "describe your challenge".
+    page.goto(en("portal:dashboard"))
+    page.get_by_role("link", name="Describe your challenge").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Describe your challenge")
     fill_challenge_form_with_the_keyboard(page)
 
     expect(page).to_have_url(re.compile(r"/en/challenges/\d+/status/$"))
