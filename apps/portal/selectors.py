@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from apps.accounts.models import User
+from apps.challenges.permissions import demand_organisations_of
 from apps.challenges.selectors import (
     challenge_interest_list_for_user,
     challenge_list_for_hub,
@@ -22,12 +23,16 @@ from apps.communities.models import (
     JoinRequest,
     LearningCommunity,
 )
-from apps.communities.selectors import community_invitations_pending_for_user
+from apps.communities.selectors import (
+    communities_not_taken_up,
+    community_invitations_pending_for_user,
+    community_queryset,
+)
 from apps.core.data_version import cached_for_data_version
 from apps.hubs.filters import HubFilterSet
 from apps.hubs.models import Hub
 from apps.hubs.selectors import provinces_by_name
-from apps.matching.models import IntroductionRequest
+from apps.matching.models import IntroductionRequest, Match, MatchStatus
 from apps.organisations.models import Membership, Organisation
 from apps.organisations.selectors import (
     membership_list_for_user,
@@ -237,3 +242,70 @@ def hub_page(*, user, hub: Hub) -> dict[str, Any]:
 def hub_communities(*, user, hub: Hub) -> QuerySet[LearningCommunity]:
     """The hub's learning communities that the user may see, newest first."""
     return LearningCommunity.objects.visible_to(user).filter(hub=hub).order_by("-created_at")
+
+
+# --- "For you" of a company or public organisation --------------------------------------------
+
+FOR_YOU_DEMAND_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class DemandForYou:
+    """What "For you" shows someone who posts challenges: the newest matches and
+    introductions of their organisations' challenges, and communities near them."""
+
+    matches: list[Match]
+    introductions: list[IntroductionRequest]
+    communities: list[LearningCommunity]
+
+
+def for_you_for_demand(*, user) -> DemandForYou | None:
+    """For an active member of a company or public organisation; None for anyone else.
+
+    The communities are those in the region of the organisations (their hub covers one of
+    their provinces) or in their sector (a challenge or organisation in it shares a sector
+    with them), in the region first, without completed ones and without those the person
+    already answered (member, asked, declined: `communities_not_taken_up`).
+    """
+    organisations = list(demand_organisations_of(user).only("pk", "province_id"))
+    if not organisations:
+        return None
+    organisation_ids = [organisation.pk for organisation in organisations]
+    province_ids = {organisation.province_id for organisation in organisations}
+    sector_ids = Organisation.sectors.through.objects.filter(
+        organisation_id__in=organisation_ids
+    ).values("sector_id")
+
+    matches = (
+        Match.objects.filter(
+            challenge__organisation_id__in=organisation_ids, organisation__isnull=False
+        )
+        .exclude(status=MatchStatus.DECLINED)
+        .select_related("challenge", "organisation__kind", "organisation__province")
+        .order_by("-computed_at", "-pk")[:FOR_YOU_DEMAND_LIMIT]
+    )
+    introductions = (
+        IntroductionRequest.objects.filter(match__challenge__organisation_id__in=organisation_ids)
+        .select_related("match__challenge", "match__organisation")
+        .order_by("-created_at", "-pk")[:FOR_YOU_DEMAND_LIMIT]
+    )
+    near = LearningCommunity.objects.filter(
+        Q(hub__provinces__in=province_ids)
+        | Q(challenges__sectors__in=sector_ids)
+        | Q(organisations__sectors__in=sector_ids)
+    ).values("pk")
+    hub_provinces = Hub.provinces.through.objects
+    in_region = Exists(
+        hub_provinces.filter(hub_id=OuterRef("hub_id"), province_id__in=province_ids)
+    )
+    communities = (
+        communities_not_taken_up(
+            community_queryset(user=user).exclude(status=CommunityStatus.COMPLETED), user=user
+        )
+        .filter(pk__in=near)
+        .annotate(in_region=in_region)
+        .order_by("-in_region", "-created_at", "-pk")[:FOR_YOU_DEMAND_LIMIT]
+    )
+    return DemandForYou(
+        matches=list(matches), introductions=list(introductions), communities=list(communities)
+    )

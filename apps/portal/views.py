@@ -36,6 +36,7 @@ from .for_you import match_recommendations_with_objects, person_has_expertise
 from .permissions import get_person_for_view_or_404
 from .selectors import (
     dashboard_sections,
+    for_you_for_demand,
     hub_filterset,
     hub_list,
     hub_page,
@@ -192,6 +193,7 @@ def for_you(request):
         request,
         "portal/for_you.html",
         {
+            "demand": for_you_for_demand(user=user),
             "has_expertise": has_expertise,
             "rows": rows,
             "my_interests": challenge_interest_list_for_user(user=user),

@@ -383,6 +383,18 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     expect(page.locator("main")).to_contain_text(TITLE)
     assert_accessible_at_both_widths(page, "journey-sme-dashboard")
 
+    # "For you" from the header shows the SME what matters to them: the partners and the
+    # introduction of their challenge, not a request to state their AI expertise.
+    page.get_by_role("link", name="For you", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("For you")
+    expect(page.locator("main")).not_to_contain_text("Tell us what you know about AI")
+    introductions = page.get_by_role("region", name="Your challenges: introductions")
+    expect(introductions).to_contain_text(suppliers["hogeschool"].name)
+    expect(introductions).to_contain_text("Waiting for the partner")
+    partners = page.get_by_role("region", name="Your challenges: partners that fit")
+    expect(partners).to_contain_text(suppliers["lab"].name)
+    assert_accessible_at_both_widths(page, "journey-sme-for-you")
+
     # The partner's administrator is told, and reads the request without the SME's contact.
     partner = new_context().new_page()
     login(partner, live_server, suppliers["partner_admin"])

@@ -236,8 +236,8 @@ def test_anonymous_is_sent_to_log_in_for_for_you(client):
     assert response.status_code == 302 and reverse("account_login") in response.url
 
 
-def test_without_expertise_the_page_asks_for_it(client, member):
-    client.force_login(member)
+def test_without_expertise_the_page_asks_for_it(client):
+    client.force_login(UserFactory())  # no expertise, and no organisation that posts challenges
     response = client.get(FOR_YOU_URL)
     assert response.status_code == 200
     assert response.context["has_expertise"] is False
