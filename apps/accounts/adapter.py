@@ -1,6 +1,7 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from .login_limits import (
     login_failure_record,
     login_rate_limited_response,
 )
+from .second_factor_records import signed_in_recently
 
 RATE_LIMITED = "too_many_login_attempts"
 
@@ -23,6 +25,14 @@ class AccountAdapter(DefaultAccountAdapter):
         the person confirms their email in the browser they signed up in, which logs them
         in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION)."""
         return reverse("portal:get_started")
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Not right after signing in: the password (and code) just entered count, so a
+        person sent from the admin to set up the authenticator app is not asked for the
+        password again (see second_factor_records.py)."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not signed_in_recently(context.request)
 
     # --- Failed sign-ins (see login_limits.py for the design) -------------------------------
 
