@@ -1,12 +1,15 @@
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .login_limits import (
     login_attempt_key,
@@ -19,7 +22,20 @@ from .second_factor_records import signed_in_recently
 RATE_LIMITED = "too_many_login_attempts"
 
 
+@dataclass(frozen=True)
+class ProgrammeSite:
+    """What allauth's emails call the site: the programme's name and address, not the host
+    and port the request came in on (Django's `RequestSite`, "Hallo van 127.0.0.1:8811!")."""
+
+    name: str
+    domain: str
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        site = ProgrammeSite(name=gettext("AI Learning Communities"), domain=settings.SITE_URL)
+        super().send_mail(template_prefix, email, {"current_site": site, **context})
+
     def get_signup_redirect_url(self, request) -> str:
         """A new person starts by creating or finding their organisation. Also used when
         the person confirms their email in the browser they signed up in, which logs them

@@ -98,3 +98,13 @@ def test_a_new_person_lands_on_get_started_after_confirming_their_email(client, 
     assert response.status_code == 302
     assert response.url == reverse("portal:get_started")
     assert client.get(response.url).status_code == 200
+
+
+def test_account_emails_greet_with_the_programmes_name_not_a_host(client, mailoutbox, settings):
+    settings.SITE_URL = "https://leergemeenschappen.example.nl"
+    sign_up(client)
+    body = mailoutbox[0].body
+    without_links = re.sub(r"https?://\S+/accounts/\S+", "", body)
+    assert "testserver" not in without_links
+    assert body.startswith("Hallo van AI-leergemeenschappen!"), body[:80]
+    assert "AI-leergemeenschappen" in body.strip().splitlines()[-2]  # the sign-off
