@@ -414,6 +414,19 @@ def test_same_number_of_queries_with_5_and_50_rows(client, coordinator):
     assert count() == few
 
 
+def test_every_map_choice_costs_the_same_queries(client, coordinator, region):
+    sign_in(client, coordinator)
+    client.get(hub_url())  # sessions and caches warm
+
+    counts = []
+    for show in ("gap", "demand", "supply"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{hub_url()}?show={show}").status_code == 200
+        counts.append(len(captured))
+
+    assert len(set(counts)) == 1
+
+
 # --- Shared figures ---------------------------------------------------------------------------
 
 
