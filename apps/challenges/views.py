@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.middleware import second_factor_for_coordinators
 from apps.accounts.permissions import coordinates_region_of
 from apps.core.actions import posted_action, refusal_text
+from apps.core.admin_links import admin_change_url
 from apps.core.listing import render_listing
 from apps.hubs.selectors import hubs_covering
 from apps.semantics.forms import posted_as_initial
@@ -187,6 +188,8 @@ def challenge_status(request, pk: int):
             "steps": challenge_progress(challenge=challenge),
             "hubs": hubs_covering(province_id=challenge.province_id),
             "is_member": is_member,
+            # Its own members follow it here, not in the admin.
+            "admin_url": "" if is_member else admin_change_url(request, challenge),
             "can_edit": is_member and can_edit(challenge),
             # The services say what the workflow allows; the view only adds who is asking.
             "can_submit": is_member and services.challenge_may_submit(challenge=challenge),

@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -15,14 +16,22 @@ from apps.core.csv_exchange import protect_cell
 
 from .selectors import STALE_AFTER_DAYS, Insights
 
-Cell = str | int | float | None
+
+@dataclass(frozen=True)
+class Gap:
+    """Demand minus supply: on the page a shortage or a surplus in words ("surplus of 8",
+    never "gap −8"), in the CSV the signed number."""
+
+    value: int
+
+
+Cell = str | int | float | Gap | None
 
 
 @dataclass(frozen=True)
 class Column:
     label: str
     numeric: bool = False
-    nowrap: bool = False  # short codes that must not break
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ def topics_table(insights: Insights) -> Table:
                 _("whole group") if figures.is_group else figures.name,
                 figures.demand,
                 figures.supply,
-                figures.gap,
+                Gap(figures.gap),
             ),
             kind="group" if figures.is_group else "leaf",
         )
@@ -80,7 +89,7 @@ def topics_table(insights: Insights) -> Table:
                 _("each challenge and supplier once"),
                 totals.demand,
                 totals.supply,
-                totals.gap,
+                Gap(totals.gap),
             ),
             kind="total",
         )
@@ -93,7 +102,7 @@ def topics_table(insights: Insights) -> Table:
             Column(_("Topic")),
             Column(_("Demand (published challenges)"), numeric=True),
             Column(_("Supply (remaining capacity)"), numeric=True),
-            Column(_("Gap (demand − supply)"), numeric=True),
+            Column(_("Shortage or surplus (demand − supply)"), numeric=True),
         ),
         rows=tuple(rows),
         header_cells=2,
@@ -102,7 +111,7 @@ def topics_table(insights: Insights) -> Table:
 
 def provinces_table(insights: Insights) -> Table:
     rows = [
-        Row(cells=(p.name, p.code, p.demand, p.supply, p.gap, p.unmet))
+        Row(cells=(p.name, p.demand, p.supply, Gap(p.gap), p.unmet))
         for p in insights.provinces_in_scope
     ]
     totals = insights.totals
@@ -110,10 +119,9 @@ def provinces_table(insights: Insights) -> Table:
         Row(
             cells=(
                 _("Total"),
-                "",
                 totals.demand,
                 totals.supply,
-                totals.gap,
+                Gap(totals.gap),
                 sum(p.unmet for p in insights.provinces_in_scope),
             ),
             kind="total",
@@ -124,10 +132,9 @@ def provinces_table(insights: Insights) -> Table:
         caption=_("Demand, supply and unmet demand per province"),
         columns=(
             Column(_("Province")),
-            Column(_("Code"), nowrap=True),
             Column(_("Demand (published challenges)"), numeric=True),
             Column(_("Supply (remaining capacity)"), numeric=True),
-            Column(_("Gap (demand − supply)"), numeric=True),
+            Column(_("Shortage or surplus (demand − supply)"), numeric=True),
             Column(_("Unmet demand"), numeric=True),
         ),
         rows=tuple(rows),
@@ -172,6 +179,32 @@ def without_community_table(insights: Insights) -> Table:
                 _("Of which published more than %(days)d days ago") % {"days": STALE_AFTER_DAYS},
                 numeric=True,
             ),
+        ),
+        rows=tuple(rows),
+    )
+
+
+def per_month_table(insights: Insights) -> Table:
+    rows = [
+        Row(cells=(date_format(m.month, "F Y"), m.published, m.matched)) for m in insights.per_month
+    ]
+    rows.append(
+        Row(
+            cells=(
+                _("Total"),
+                sum(m.published for m in insights.per_month),
+                sum(m.matched for m in insights.per_month),
+            ),
+            kind="total",
+        )
+    )
+    return Table(
+        name="per-month",
+        caption=_("Challenges published and matched per month, last 12 months"),
+        columns=(
+            Column(_("Month")),
+            Column(_("Published"), numeric=True),
+            Column(_("Matched (first accepted match)"), numeric=True),
         ),
         rows=tuple(rows),
     )
@@ -246,6 +279,7 @@ TABLES: dict[str, Callable[[Insights], Table]] = {
     "topics": topics_table,
     "provinces": provinces_table,
     "time-to-match": time_to_match_table,
+    "per-month": per_month_table,
     "without-community": without_community_table,
     "communities": communities_table,
     "participants": participants_table,
@@ -257,6 +291,8 @@ def csv_cell(value: Cell) -> str:
     """Numbers as plain digits with a decimal point; text protected against formulas."""
     if value is None:
         return ""
+    if isinstance(value, Gap):
+        return str(value.value)
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, int):

@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from apps.accounts.middleware import second_factor_for_coordinators
 
 from . import svg
+from .formats import figure, gap_words
 from .permissions import (
     insights_hub_get,
     insights_hub_links_for,
@@ -72,16 +74,41 @@ def _charts(insights: Insights) -> tuple[dict, list[dict]]:
     return overview, per_group
 
 
-def _province_map(insights: Insights) -> dict:
+def _measure_from(request) -> str:
+    """What the map shows: `?show=` if it is one of svg.MEASURES, else the first."""
+    show = request.GET.get("show")
+    return show if show in svg.MEASURES else svg.MEASURES[0]
+
+
+def _province_map(insights: Insights, measure: str) -> dict:
     names = {row.code: row.name for row in insights.provinces}
-    unmet = {row.code: row.unmet for row in insights.provinces_in_scope}
-    province_map = svg.province_map(names, unmet)
-    description = "; ".join(
-        _("%(name)s (%(code)s): %(value)d") % {"name": p.name, "code": p.code, "value": p.value}
-        for p in province_map.provinces
-        if p.in_scope
+    values = {row.code: getattr(row, measure) for row in insights.provinces_in_scope}
+    province_map = svg.province_map(
+        names, values, measure=measure, value_text=gap_words if measure == "gap" else figure
     )
-    return {"map": province_map, "description": description}
+    description = "; ".join(
+        f"{p.name}: {p.value_text}" for p in province_map.provinces if p.in_scope
+    )
+    return {
+        "map": province_map,
+        "description": description,
+        "switch": [{"measure": m, "current": m == measure} for m in svg.MEASURES],
+    }
+
+
+def _month_chart(insights: Insights) -> dict:
+    rows = []
+    for index, m in enumerate(insights.per_month):
+        labels = (date_format(m.month, "M"),)
+        if index == 0 or m.month.month == 1:
+            labels += (str(m.month.year),)
+        rows.append((labels, m.published, m.matched))
+    description = "; ".join(
+        _("%(month)s: published %(published)d, matched %(matched)d")
+        % {"month": date_format(m.month, "F Y"), "published": m.published, "matched": m.matched}
+        for m in insights.per_month
+    )
+    return {"chart": svg.month_chart("chart-months", rows), "description": description}
 
 
 def _other_scopes(user, scope: Scope) -> list[dict]:
@@ -115,7 +142,8 @@ def _render_page(request, scope: Scope):
             "tables": tables,
             "overview_chart": overview_chart,
             "group_charts": group_charts,
-            "province_map": _province_map(insights),
+            "province_map": _province_map(insights, _measure_from(request)),
+            "month_chart": _month_chart(insights),
             "other_scopes": _other_scopes(request.user, scope),
             "period_days": PERIOD_DAYS,
             "stale_days": STALE_AFTER_DAYS,

@@ -78,7 +78,14 @@ def test_status_page_of_a_rejected_challenge_shows_the_reason_and_the_next_step(
     assert url("edit", challenge) in response.text
 
 
-def test_coordinator_sees_the_status_but_no_member_actions(client, coordinator, sme):
+def test_coordinator_sees_the_status_but_no_member_actions(client, sme):
+    from apps.hubs.models import Hub
+    from apps.hubs.services import hub_coordinator_add
+    from tests.accounts.factories import UserFactory
+
+    # Set up as the hub admin does it (staff, and the group that may review in the admin).
+    coordinator = UserFactory()
+    hub_coordinator_add(hub=Hub.objects.get(slug="zuid-holland"), user=coordinator)
     challenge = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
     sign_in(client, coordinator)
     response = client.get(url("status", challenge))

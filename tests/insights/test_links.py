@@ -57,3 +57,20 @@ def test_admin_index_has_no_insights_link_for_staff_without_a_hub(client):
 
     assert response.status_code == 200
     assert "insights-module" not in response.text
+
+
+def test_hub_insights_offer_the_national_page_only_to_who_may_open_it(
+    client, coordinator, programme_coordinator
+):
+    national = reverse("insights:national")
+    other_hub = reverse("insights:hub", kwargs={"slug": "noord-nederland"})
+
+    login_with_second_factor(client, coordinator)
+    page = client.get(INSIGHTS).text
+    assert f'href="{national}"' not in page and f'href="{other_hub}"' not in page
+    assert client.get(national).status_code == client.get(other_hub).status_code == 403
+
+    login_with_second_factor(client, programme_coordinator)
+    page = client.get(INSIGHTS).text
+    assert f'href="{national}"' in page and f'href="{other_hub}"' in page
+    assert client.get(national).status_code == 200

@@ -196,7 +196,7 @@ def test_queries_do_not_grow_with_rows(db):
         insights = Insights(scope_national(), now=NOW)
         with CaptureQueriesContext(connection) as captured:
             tables = [build(insights) for build in TABLES.values()]
-        assert len(tables) == 7
+        assert len(tables) == 8
         return len(captured)
 
     published("NL-ZH", ["nlp"], days=3)
@@ -207,3 +207,68 @@ def test_queries_do_not_grow_with_rows(db):
         supplier("NL-LI", ["ml"], capacity=index % 4)
 
     assert queries_for_page() == few
+
+
+# --- Per month --------------------------------------------------------------------------------
+
+
+def test_challenges_published_and_matched_per_month(django_assert_num_queries):
+    """The last 12 months up to the current one, oldest first, months without any as 0.
+    Published: challenges that went out in the open that month (whatever their status
+    now; drafts never count). Matched: challenges whose first accepted match was accepted
+    that month; a second acceptance on the same challenge does not count again."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from apps.challenges.models import ChallengeStatus
+    from tests.challenges.factories import ChallengeFactory
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    now = datetime.datetime(2026, 6, 15, 12, tzinfo=amsterdam)
+
+    def at(year, month, day, hour=12):
+        return datetime.datetime(year, month, day, hour, tzinfo=amsterdam)
+
+    def challenge(when, province="NL-ZH", **kwargs):
+        return ChallengeFactory(province_code=province, published_at=when, **kwargs)
+
+    june_a = challenge(at(2026, 6, 1, 0))  # midnight of 1 June in Amsterdam: June
+    challenge(at(2026, 6, 10), status=ChallengeStatus.IN_COMMUNITY)
+    april = challenge(at(2026, 4, 30, 23))
+    challenge(at(2025, 7, 1, 1))  # the oldest month shown
+    challenge(at(2025, 6, 30, 12))  # before it: not shown
+    challenge(at(2026, 5, 3), status=ChallengeStatus.DRAFT)  # never counts
+    challenge(at(2026, 6, 2), province="NL-UT")  # outside the hub
+    s1, s2 = supplier("NL-ZH", ["ml"], capacity=3), supplier("NL-ZH", ["ml"], capacity=3)
+
+    def accept(challenge, organisation, when):
+        MatchFactory(
+            challenge=challenge,
+            organisation=organisation,
+            status=MatchStatus.ACCEPTED,
+            status_changed_at=when,
+        )
+
+    accept(april, s1, at(2026, 5, 2))
+    accept(april, s2, at(2026, 6, 2))
+    accept(june_a, s2, at(2026, 6, 3))
+    MatchFactory(challenge=june_a, organisation=s1)  # only suggested
+
+    insights = Insights(scope_for_hub(Hub.objects.get(slug="zuid-holland")), now=now)
+    with django_assert_num_queries(1):
+        months = insights.per_month
+
+    assert [(m.month.year, m.month.month) for m in months] == [
+        *((2025, month) for month in range(7, 13)),
+        *((2026, month) for month in range(1, 7)),
+    ]
+    counts = {m.month: (m.published, m.matched) for m in months}
+    assert counts[datetime.date(2026, 6, 1)] == (2, 1)
+    assert counts[datetime.date(2026, 5, 1)] == (0, 1)
+    assert counts[datetime.date(2026, 4, 1)] == (1, 0)
+    assert counts[datetime.date(2025, 7, 1)] == (1, 0)
+    assert sum(p for p, _m in counts.values()) == 4
+    assert sum(m for _p, m in counts.values()) == 2
+    # The country counts Utrecht too.
+    national = Insights(scope_national(), now=now).per_month
+    assert {m.month: m.published for m in national}[datetime.date(2026, 6, 1)] == 3

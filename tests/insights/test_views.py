@@ -163,38 +163,136 @@ def map_classes(text: str) -> dict[str, str]:
     return dict(re.findall(r'<g id="province-(NL-[A-Z]{2})" class="province ([\w-]+)"', text))
 
 
-def test_map_has_twelve_provinces_with_titles_codes_and_shades(
+def province_map_svg(text: str) -> str:
+    return re.search(r'<svg class="province-map".*?</svg>', text, re.S).group(0)
+
+
+def legend_items(text: str) -> list[str]:
+    legend = re.search(r'<ul class="map-legend".*?</ul>', text, re.S).group(0)
+    items = re.findall(r"<li>(.*?)</li>", legend, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+
+
+def switch_links(text: str) -> list[tuple[str, bool]]:
+    return [
+        (show, bool(current))
+        for show, current in re.findall(
+            r'<a href="\?show=(\w+)#provinces"( aria-current="true")?', text
+        )
+    ]
+
+
+def test_map_has_twelve_provinces_named_with_titles_and_shades(
     client, programme_coordinator, region
 ):
     sign_in(client, programme_coordinator)
 
     text = client.get("/en" + NATIONAL).text
 
-    svg = re.search(r'<svg class="province-map".*?</svg>', text, re.S).group(0)
+    svg = province_map_svg(text)
     classes = map_classes(svg)
     assert len(classes) == 12
     assert svg.count("<title>") == 12  # one per province
     assert '<title id="province-map-title">' in svg  # and one for the map
     assert 'role="img"' in svg and "<desc" in svg
-    # Utrecht has the largest unmet demand (3): darkest; Flevoland 1 of 3: ceil(5/3) = 2.
+    # By default the gap: Utrecht the largest shortage (3), Zuid-Holland the largest surplus.
     assert classes["NL-UT"] == "shade-5"
-    assert classes["NL-FL"] == "shade-2"
-    assert classes["NL-ZH"] == "shade-0"  # supply covers demand
-    assert "Utrecht (NL-UT): unmet demand 3" in svg
-    assert '<tspan x="' in svg and ">NL-UT</tspan>" in svg  # the code as text
+    assert classes["NL-ZH"] == "surplus-5"
+    assert "<title>Utrecht: shortage of 3</title>" in svg
+    assert "<title>South Holland: surplus of 4</title>" in svg
+    assert ">South Holland</tspan>" in svg  # the name as text on the map
     assert "style=" not in svg
+
+
+def test_provinces_are_named_not_coded_on_the_page(client, programme_coordinator, region):
+    sign_in(client, programme_coordinator)
+
+    response = client.get("/en" + NATIONAL)
+
+    # No code as text anywhere: not on the map, in its description, titles or the tables.
+    visible = re.sub(r"<[^>]+>", "|", response.text)
+    assert not re.search(r"NL-[A-Z]{2}", visible)
+    provinces = response.context["tables"]["provinces"]["table"]
+    assert "Code" not in [str(column.label) for column in provinces.columns]
+    assert provinces.rows[0].cells[0] == "Drenthe"
+
+
+@pytest.mark.parametrize(
+    ("show", "classes", "legend"),
+    [
+        (
+            "gap",
+            {"NL-UT": "shade-5", "NL-ZH": "surplus-5", "NL-GR": "surplus-2", "NL-DR": "shade-0"},
+            [
+                "surplus of 4",
+                "surplus of 3",
+                "surplus of 2",
+                "surplus of 1",
+                "0: supply equals demand",
+                "shortage of 1",
+                "shortage of 2",
+                "shortage of 3",
+            ],
+        ),
+        (
+            "demand",
+            {"NL-UT": "shade-4", "NL-ZH": "shade-5", "NL-GR": "shade-2", "NL-DR": "shade-0"},
+            ["0", "1", "2", "3", "4"],
+        ),
+        (
+            "supply",
+            {"NL-UT": "shade-0", "NL-ZH": "surplus-5", "NL-GR": "surplus-2", "NL-DR": "shade-0"},
+            ["0", "1", "2–3", "4", "5–6", "7–8"],
+        ),
+    ],
+)
+def test_map_switch_changes_the_colouring_and_the_legend_gives_the_scale(
+    client, programme_coordinator, region, show, classes, legend
+):
+    sign_in(client, programme_coordinator)
+
+    text = client.get(f"/en{NATIONAL}?show={show}").text
+
+    drawn = map_classes(province_map_svg(text))
+    assert {code: drawn[code] for code in classes} == classes
+    assert legend_items(text) == legend
+    # Plain links, without JavaScript; the current one is marked.
+    assert switch_links(text) == [(name, name == show) for name in ("gap", "demand", "supply")]
+
+
+def test_an_unknown_map_choice_shows_the_gap(client, programme_coordinator, region):
+    sign_in(client, programme_coordinator)
+
+    text = client.get(f"/en{NATIONAL}?show=<script>").text
+
+    assert map_classes(province_map_svg(text))["NL-ZH"] == "surplus-5"
+    assert ("gap", True) in switch_links(text)
 
 
 def test_hub_map_greys_the_provinces_outside_the_hub(client, coordinator, region):
     sign_in(client, coordinator)
 
-    text = client.get("/en" + hub_url()).text
+    text = client.get("/en" + hub_url() + "?show=demand").text
 
     classes = map_classes(text)
-    assert classes["NL-ZH"] == "shade-0"
+    assert classes["NL-ZH"] == "shade-5"
     assert all(value == "outside" for code, value in classes.items() if code != "NL-ZH")
-    assert "Utrecht (NL-UT): outside this hub" in text
+    assert "<title>Utrecht: outside this hub</title>" in text
     assert "outside this hub</li>" in text  # the legend explains grey
+
+
+def test_a_negative_gap_reads_as_a_surplus(client, coordinator, region):
+    sign_in(client, coordinator)
+
+    text = client.get(hub_url()).text  # in Dutch
+
+    # Zuid-Holland: demand 4, supply 8.
+    assert '<span class="number">overschot 4</span>' in text
+    # Voorspellende analyse: 2 against 7; the vision group 1 against 0.
+    assert '<td class="num">overschot 5</td>' in text
+    assert '<td class="num">tekort 1</td>' in text
+    assert "tekort −" not in text and "tekort -" not in text
+    assert not re.search(r'<td class="num">[−-]\d', text)
 
 
 def test_hub_page_shows_only_its_figures(client, coordinator, region):
@@ -203,8 +301,30 @@ def test_hub_page_shows_only_its_figures(client, coordinator, region):
     response = client.get(hub_url())
 
     provinces = response.context["tables"]["provinces"]["table"]
-    assert [row.cells[1] for row in provinces.rows] == ["NL-ZH", ""]  # and the total
+    assert [(row.cells[0], row.kind) for row in provinces.rows][:1] == [("Zuid-Holland", "")]
+    assert [row.kind for row in provinces.rows] == ["", "total"]
     assert response.context["totals"].demand == 4
+
+
+def test_month_chart_is_an_image_with_a_table_of_the_same_figures(
+    client, programme_coordinator, region
+):
+    sign_in(client, programme_coordinator)
+
+    response = client.get("/en" + NATIONAL)
+
+    text = response.text
+    chart = re.search(r'<svg class="month-chart".*?</svg>', text, re.S).group(0)
+    assert 'role="img"' in chart and '<title id="chart-months-title">' in chart
+    assert chart.count('class="bar bar-published"') == 12
+    assert chart.count('class="bar bar-matched"') == 12
+    assert "style=" not in chart
+    table = response.context["tables"]["per_month"]["table"]
+    assert len(table.rows) == 13  # 12 months and the total
+    # Published in the last 12 months: c1-c4, c6, Groningen, Utrecht 3, Flevoland; matched
+    # for the first time: c1, c2, c4 and c6 (c7's acceptance is older).
+    assert table.rows[-1].cells[1:] == (10, 4)
+    assert 'id="table-per-month"' in text
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -292,6 +412,19 @@ def test_same_number_of_queries_with_5_and_50_rows(client, coordinator):
     make_rows(45)
 
     assert count() == few
+
+
+def test_every_map_choice_costs_the_same_queries(client, coordinator, region):
+    sign_in(client, coordinator)
+    client.get(hub_url())  # sessions and caches warm
+
+    counts = []
+    for show in ("gap", "demand", "supply"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{hub_url()}?show={show}").status_code == 200
+        counts.append(len(captured))
+
+    assert len(set(counts)) == 1
 
 
 # --- Shared figures ---------------------------------------------------------------------------

@@ -1,24 +1,25 @@
 from django import template
 from django.urls import reverse
-from django.utils.formats import number_format
 
 from apps.accounts.permissions import with_reach_confirmed
+from apps.insights.formats import figure, gap_words
 from apps.insights.permissions import may_see_any_insights, may_see_hub_insights
+from apps.insights.tables import Gap
 
 register = template.Library()
 
 
 @register.filter
 def insights_number(value) -> str:
-    """A table cell: whole numbers grouped, days with one decimal, in the reader's locale;
-    a dash where there is no figure."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value
-    if isinstance(value, float):
-        return number_format(value, decimal_pos=1, force_grouping=True)
-    return number_format(value, force_grouping=True)
+    """A table cell: a figure (`formats.figure`), or a gap in words."""
+    if isinstance(value, Gap):
+        return gap_words(value.value)
+    return figure(value)
+
+
+@register.filter
+def insights_gap(value: int) -> str:
+    return gap_words(value)
 
 
 @register.simple_tag(takes_context=True)
