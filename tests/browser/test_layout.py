@@ -9,7 +9,9 @@ from tests.accounts.factories import UserFactory
 from tests.browser.helpers import (
     PHONE,
     assert_no_serious_axe_violations,
+    elements_past_the_right_edge,
     focused,
+    horizontal_overflow,
     login,
     screenshot,
     tab_to,
@@ -20,25 +22,6 @@ from tests.organisations.factories import OrganisationFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MIN_TARGET = 24  # px, WCAG 2.2 target size (minimum)
-
-
-def horizontal_overflow(page: Page) -> int:
-    """How many CSS pixels the page is wider than the viewport (0 when it fits)."""
-    return page.evaluate(
-        "() => Math.max(0, document.scrollingElement.scrollWidth - window.innerWidth)"
-    )
-
-
-def elements_past_the_right_edge(page: Page) -> list[str]:
-    """The innermost elements that stick out on the right, to name the culprit of a failure."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll("body *")]
-            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
-            .filter(el => ![...el.children].some(
-                child => child.getBoundingClientRect().right > window.innerWidth + 0.5))
-            .slice(0, 5)
-            .map(el => `${el.localName}.${el.className} "${el.textContent.trim().slice(0, 40)}"`)"""
-    )
 
 
 def assert_links_fit_the_screen(page: Page, selector: str) -> None:
