@@ -21,4 +21,5 @@ urlpatterns = [
     path("me/get-started/", views.get_started, name="get_started"),
     path("me/delete/", views.account_delete, name="account_delete"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
 ]

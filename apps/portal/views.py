@@ -1,6 +1,9 @@
 """Pages that gather from several apps: the home page, My overview and the pages around it,
 another person's page, the hub pages and an organisation's page (with its challenges)."""
 
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -111,6 +114,25 @@ def account_delete(request):
         request,
         "portal/delete.html",
         {"form": form, "sole_admin_of": list(organisation_list_sole_admin(user=user))},
+    )
+
+
+# The day the accessibility statement was last reviewed: the Dutch model asks for it, and it
+# changes only when the statement's content does.
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 12, 7)
+
+
+def accessibility_statement(request):
+    """The accessibility statement (toegankelijkheidsverklaring), in the structure of the
+    Dutch government's model: status, standard, how it was checked, limitations, contact."""
+    return render(
+        request,
+        "portal/accessibility.html",
+        {
+            "statement_date": ACCESSIBILITY_STATEMENT_DATE,
+            "contact_email": settings.CONTACT_EMAIL,
+            "site_url": settings.SITE_URL,
+        },
     )
 
 

@@ -236,6 +236,8 @@ KNOWLEDGE_UPLOAD_MAX_BYTES = env.int("KNOWLEDGE_UPLOAD_MAX_BYTES", default=10 * 
 CSV_IMPORT_MAX_BYTES = env.int("CSV_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # Shown on the privacy page as the address for questions and requests about personal data.
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
+# Where the accessibility statement sends feedback; without one, to the regional AI hubs.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -38,12 +38,15 @@
      results are one tap away. Without JavaScript they stay open. */
   function foldFiltersOnNarrowScreens() {
     var panel = document.querySelector(".facet-panel");
-    if (!panel || !window.matchMedia("(max-width: 55.99rem)").matches) {
+    if (!panel) {
       return;
     }
-    if (!panel.querySelector("input:checked")) {
+    if (window.matchMedia("(max-width: 55.99rem)").matches && !panel.querySelector("input:checked")) {
       panel.removeAttribute("open");
     }
+    // Until now the stylesheet kept the options out of sight on a phone (search.css), so
+    // folding them moves nothing on the page.
+    panel.classList.add("fold-decided");
   }
 
   if (document.readyState === "loading") {

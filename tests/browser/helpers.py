@@ -152,6 +152,63 @@ def assert_accessible_at_both_widths(
         screenshot(page, screenshot_name)
 
 
+# --- Layout ------------------------------------------------------------------------------
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 when it fits)."""
+    return page.evaluate(
+        "() => Math.max(0, document.scrollingElement.scrollWidth - window.innerWidth)"
+    )
+
+
+def elements_past_the_right_edge(page: Page) -> list[str]:
+    """The innermost elements that stick out on the right, to name the culprit of a failure."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+            .filter(el => ![...el.children].some(
+                child => child.getBoundingClientRect().right > window.innerWidth + 0.5))
+            .slice(0, 5)
+            .map(el => `${el.localName}.${el.className} "${el.textContent.trim().slice(0, 40)}"`)"""
+    )
+
+
+def words_broken_inside(page: Page, selector: str) -> list[str]:
+    """Words in the elements `selector` matches that the browser broke across two lines
+    although they would fit on one ("Studentenprojec|t"), as "word (label text)".
+
+    Words are what lies between spaces, hyphens and slashes (the browser may break after
+    those). Each word is measured with a Range over its characters: its boxes on more than one line
+    mean it was broken. A word wider than its element's whole width may break (there is no
+    other way to fit it), so those are left out."""
+    return page.evaluate(
+        """(selector) => {
+            const broken = [];
+            for (const element of document.querySelectorAll(selector)) {
+                if (!element.getClientRects().length) continue;  // not rendered
+                const available = element.parentElement.clientWidth;
+                const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    for (const match of node.data.matchAll(/[^\\s\\/-]+/g)) {
+                        const range = document.createRange();
+                        range.setStart(node, match.index);
+                        range.setEnd(node, match.index + match[0].length);
+                        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+                        const lines = new Set(rects.map(r => Math.round(r.top)));
+                        const width = rects.reduce((sum, r) => sum + r.width, 0);
+                        if (lines.size > 1 && width <= available) {
+                            broken.push(`${match[0]} (${element.textContent.trim()})`);
+                        }
+                    }
+                }
+            }
+            return broken;
+        }""",
+        selector,
+    )
+
+
 # --- Screenshots ---------------------------------------------------------------------------
 
 
@@ -292,11 +349,14 @@ __all__ = [
     "assert_accessible_at_both_widths",
     "assert_no_serious_axe_violations",
     "axe_violations",
+    "elements_past_the_right_edge",
     "focused",
+    "horizontal_overflow",
     "is_logged_in",
     "login",
     "screenshot",
     "signup",
     "tab_to",
     "verification_link",
+    "words_broken_inside",
 ]

@@ -75,6 +75,8 @@ PAGES = {
     "login": lambda c: reverse("account_login"),
     "signup": lambda c: reverse("account_signup"),
     "password-reset": lambda c: reverse("account_reset_password"),
+    "accessibility-statement": lambda c: reverse("portal:accessibility"),
+    "privacy-statement": lambda c: reverse("accounts:privacy"),
 }
 
 
@@ -173,3 +175,14 @@ def test_csp_violations_and_script_errors_are_caught(page: Page, page_problems):
     assert any("CSP violation" in problem for problem in page_problems.errors)
     assert any("broken script" in problem for problem in page_problems.errors)
     page_problems.errors.clear()  # seen; the teardown check would fail the test otherwise
+
+
+def test_footer_leads_to_the_accessibility_statement(page: Page):
+    page.goto("/")
+
+    footer = page.get_by_role("contentinfo")
+    expect(footer).to_contain_text("Een initiatief van de regionale AI-hubs")
+    footer.get_by_role("link", name="Toegankelijkheidsverklaring").click()
+
+    expect(page.locator("h1")).to_have_text("Toegankelijkheidsverklaring")
+    expect(page.locator("main")).to_contain_text("Voldoet gedeeltelijk")

@@ -101,3 +101,28 @@ def facet_option(facet, option) -> str:
         capfirst(option.label),
         count,
     )
+
+
+# Open Graph names a locale as language_TERRITORY; the site's languages are Dutch and British
+# English (the programme is Dutch, its English readers mostly European).
+OPEN_GRAPH_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+@register.simple_tag
+def site_address(path: str) -> str:
+    """`path` ("/challenges/x/", a static URL) as a full address on the site's public host:
+    link previews (Open Graph) need absolute addresses, and SITE_URL is the one people use,
+    whatever host the request came in on."""
+    return settings.SITE_URL + path
+
+
+@register.simple_tag
+def open_graph_locales(language_code: str) -> dict:
+    """{"current": "nl_NL", "alternates": ["en_GB"]} for the page's language."""
+    current = OPEN_GRAPH_LOCALES.get(language_code, OPEN_GRAPH_LOCALES["nl"])
+    alternates = [
+        OPEN_GRAPH_LOCALES[code]
+        for code, _name in settings.LANGUAGES
+        if code in OPEN_GRAPH_LOCALES and OPEN_GRAPH_LOCALES[code] != current
+    ]
+    return {"current": current, "alternates": alternates}
