@@ -67,6 +67,11 @@ def offers_challenge_form(user) -> bool:
     return not roles or OrganisationKind.Role.DEMAND in roles
 
 
+def can_post_challenge_for(user, organisation) -> bool:
+    """Whether `user` may describe a challenge on behalf of `organisation`."""
+    return demand_organisations_of(user).filter(pk=organisation.pk).exists()
+
+
 def demand_organisations_of(user):
     """The organisations a user may post challenges for: active member, demand kind."""
     from apps.organisations.models import Membership, Organisation

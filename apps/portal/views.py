@@ -15,7 +15,7 @@ from django.utils.translation import ngettext_lazy
 from apps.accounts import services as account_services
 from apps.accounts.forms import AccountDeleteForm
 from apps.accounts.middleware import second_factor_for_coordinators
-from apps.challenges.permissions import demand_organisations_of, offers_challenge_form
+from apps.challenges.permissions import can_post_challenge_for, offers_challenge_form
 from apps.challenges.selectors import (
     challenge_interest_list_for_user,
     challenge_interests_by_challenge,
@@ -179,7 +179,7 @@ def organisation_page(request, slug: str):
             "can_post_challenge": bool(
                 membership
                 and membership.state == Membership.State.ACTIVE
-                and demand_organisations_of(request.user).filter(pk=organisation.pk).exists()
+                and can_post_challenge_for(request.user, organisation)
             ),
             "can_edit": is_admin,
             "can_manage_members": is_admin or can_manage_members(request.user, organisation),

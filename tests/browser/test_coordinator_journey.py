@@ -334,6 +334,14 @@ def test_coordinator_reviews_publishes_accepts_matches_and_forms_a_community(
         expect(page.locator(".messagelist")).to_contain_text(f"{partner} is now “accepted”.")
         expect(match_row(page, partner).locator(".match-status")).to_have_text("accepted")
         expect(match_row(page, partner)).to_contain_text(capacity_left)
+    # Positions stay the review order 1, 2, 3... (they read 1, 1, 1, 2, 3 after accepting),
+    # and an accepted match offers only what the workflow allows: no "Mark contacted".
+    positions = page.locator("table.match-review-table tbody tr td:first-child").all_inner_texts()
+    assert [p.strip() for p in positions] == [str(n) for n in range(1, len(positions) + 1)]
+    for partner in (hogeschool, lab):
+        row = match_row(page, partner)
+        expect(row.get_by_role("button", name=re.compile("^Mark contacted"))).to_have_count(0)
+        expect(row.get_by_role("button", name=re.compile("^Decline"))).to_have_count(1)
     accepted = Match.objects.filter(challenge=challenge, status=MatchStatus.ACCEPTED)
     assert {m.organisation_id for m in accepted} == {region["hogeschool"].pk, region["lab"].pk}
     assert set(

@@ -214,6 +214,11 @@ def test_lecturer_finds_a_fitting_community_asks_to_join_and_is_let_in(
     expect(page.locator("main")).to_contain_text(COMMUNITY)
     assert_accessible_at_both_widths(page, "journey-lecturer-dashboard")
 
+    # "For you" no longer recommends the community she belongs to now; the challenge stays.
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="For you").click()
+    expect(page.locator("li.match").filter(has_text=CHALLENGE)).to_have_count(1)
+    expect(page.locator("li.match").filter(has_text=COMMUNITY)).to_have_count(0)
+
     # What communities share: the knowledge base, its list and an item.
     page.goto(en("knowledge:list"))
     page.get_by_role("link", name=world["knowledge"].title).click()
