@@ -36,6 +36,11 @@ class AccountAdapter(DefaultAccountAdapter):
         site = ProgrammeSite(name=gettext("AI Learning Communities"), domain=settings.SITE_URL)
         super().send_mail(template_prefix, email, {"current_site": site, **context})
 
+    def get_login_redirect_url(self, request) -> str:
+        """The home page in the language the person was reading (LOGIN_REDIRECT_URL, "/",
+        would switch someone who logged in on /en/ to Dutch)."""
+        return reverse("portal:home")
+
     def get_signup_redirect_url(self, request) -> str:
         """A new person starts by creating or finding their organisation. Also used when
         the person confirms their email in the browser they signed up in, which logs them

@@ -1,10 +1,11 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import User
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,15 @@ def test_account_emails_greet_with_the_programmes_name_not_a_host(client, mailou
     assert "testserver" not in without_links
     assert body.startswith("Hallo van AI-leergemeenschappen!"), body[:80]
     assert "AI-leergemeenschappen" in body.strip().splitlines()[-2]  # the sign-off
+
+
+def test_logging_in_on_the_english_site_stays_english(client):
+    user = UserFactory()
+    response = client.post(
+        "/en" + reverse("account_login"), {"login": user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == "/en/"
+    dutch = Client()
+    response = dutch.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.url == "/"

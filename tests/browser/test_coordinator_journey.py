@@ -225,6 +225,13 @@ def admin_page_accessible(page: Page, screenshot_name: str) -> None:
     assert_accessible_at_both_widths(page, screenshot_name, within=ADMIN_MAIN, stylesheets=False)
 
 
+def open_insights_from_the_header(page: Page, scope: str) -> None:
+    """Insights in the site's header, then the hub (or the whole country) on its index."""
+    page.get_by_role("link", name="Insights", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Insights")
+    page.locator("main").get_by_role("link", name=scope).click()
+
+
 def match_row(page: Page, partner: str):
     return page.locator("table.match-review-table tbody tr").filter(has_text=partner)
 
@@ -237,8 +244,10 @@ def test_coordinator_reviews_publishes_accepts_matches_and_forms_a_community(
 ):
     challenge = region["challenge"]
 
-    # 1. The admin asks for the password, then for the authenticator app's code.
-    page.goto(en("admin:index"))
+    # 1. From the site: log in with the password, then the authenticator app's code; then
+    # "Admin" in the header.
+    page.goto(en("portal:home"))
+    page.get_by_role("link", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/en/accounts/login/"))
     page.locator("input[name=login]").fill(hub_coordinator.email)
     page.locator("input[name=password]").fill(PASSWORD)
@@ -246,24 +255,28 @@ def test_coordinator_reviews_publishes_accepts_matches_and_forms_a_community(
     expect(page).to_have_url(re.compile(r"/en/accounts/2fa/authenticate/"))
     assert_accessible_at_both_widths(page, "journey-coordinator-totp")
     enter_code_with_the_keyboard(page, hub_coordinator.totp_secret)
+    page.get_by_role("link", name="Admin", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(en("admin:index")) + "$"))
     summary = page.locator(".review-queue-summary")
     expect(summary).to_contain_text("2 challenges in your region wait for review.")
     expect(summary).to_contain_text("The oldest was submitted 1 week")
     assert_accessible_at_both_widths(page, "journey-coordinator-admin-index")
 
-    # The hub's insights before anything happened, and the national ones.
-    page.goto(en("insights:hub", "zuid-holland"))
+    # The hub's insights before anything happened (from the admin index), and the national
+    # ones (from the site's header).
+    page.get_by_role("link", name=re.compile("^Supply against demand in your region")).click()
+    page.get_by_role("link", name="AI Hub Zuid-Holland").click()
     hub_before = insights_figures(page)
     national = new_context().new_page()
     login(national, live_server, programme_coordinator_user)
     expect(national).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     enter_code_with_the_keyboard(national, programme_coordinator_user.totp_secret)
-    national.goto(en("insights:national"))
+    national.get_by_role("button", name="English").click()  # the header's language switch
+    open_insights_from_the_header(national, "The Netherlands (all hubs)")
     national_before = insights_figures(national)
 
     # 2. The review queue: the region's two, the longest waiting first; not Groningen's.
-    page.goto(en("admin:index"))
+    page.get_by_role("link", name="Admin", exact=True).click()
     page.get_by_role("link", name="Open the review queue").click()
     expect(page).to_have_url(
         re.compile(re.escape(en("admin:challenges_challengetoreview_changelist")))
@@ -425,7 +438,10 @@ def test_coordinator_reviews_publishes_accepts_matches_and_forms_a_community(
 
     # 6. The insights show it: one more community forming, one more challenge with an
     # accepted match, the coordinator taking part.
-    page.goto(en("insights:hub", "zuid-holland"))
+    page.get_by_role("link", name="View site").click()
+    if page.get_by_role("button", name="English").get_attribute("aria-current") != "true":
+        page.get_by_role("button", name="English").click()
+    open_insights_from_the_header(page, "AI Hub Zuid-Holland")
     hub_after = insights_figures(page)
     assert hub_after == {
         "forming": hub_before["forming"] + 1,
@@ -436,7 +452,7 @@ def test_coordinator_reviews_publishes_accepts_matches_and_forms_a_community(
     assert hub_before["forming"] == 0
     assert_accessible_at_both_widths(page, "journey-coordinator-insights-hub")
 
-    national.goto(en("insights:national"))
+    national.reload()
     national_after = insights_figures(national)
     assert national_after["forming"] == national_before["forming"] + 1
     assert national_after["with_accepted_match"] == national_before["with_accepted_match"] + 1

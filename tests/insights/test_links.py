@@ -34,7 +34,10 @@ def test_hub_page_has_no_insights_link_for_others(client, request, persona):
     if persona:
         client.force_login(request.getfixturevalue(persona))
 
-    assert "/insights/" not in client.get(HUB_PAGE).text
+    page = client.get(HUB_PAGE).text
+    assert f'href="{INSIGHTS}"' not in page
+    if persona != "other_hub_coordinator":  # who has insights of their own, in the header
+        assert "/insights/" not in page
 
 
 def test_admin_index_links_hub_coordinators_to_insights(client):
@@ -74,3 +77,30 @@ def test_hub_insights_offer_the_national_page_only_to_who_may_open_it(
     page = client.get(INSIGHTS).text
     assert f'href="{national}"' in page and f'href="{other_hub}"' in page
     assert client.get(national).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "offered"),
+    [
+        ("coordinator", True),
+        ("programme_coordinator", True),
+        ("member", False),
+        ("staff_without_a_hub", False),
+    ],
+)
+def test_the_header_leads_coordinators_to_the_insights_and_nobody_else(
+    client, request, persona, offered
+):
+    """Without it a coordinator reached the insights only by typing their address."""
+    if persona == "staff_without_a_hub":
+        from tests.accounts.factories import UserFactory
+
+        user = UserFactory(is_staff=True)
+    else:
+        user = request.getfixturevalue(persona)
+    client.force_login(user)
+    link = f'href="{reverse("insights:index")}"'
+    assert (link in client.get(reverse("portal:home")).text) is offered
+    if offered:
+        login_with_second_factor(client, user)
+        assert client.get(reverse("insights:index")).status_code == 200
