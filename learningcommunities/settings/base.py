@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    # Its widget templates, found through TEMPLATES so templates/django/forms/ can override them.
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -98,6 +100,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.data_version.DataVersionPerRequestMiddleware",
 ]
+
+# Form widgets, labels and error lists render through TEMPLATES, so templates/django/forms/ gives
+# them the NL Design System's component classes (textbox, select, form-label, error message).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "learningcommunities.urls"
 WSGI_APPLICATION = "learningcommunities.wsgi.application"

@@ -55,7 +55,7 @@ def test_five_wrong_passwords_from_one_network_pause_that_network_with_a_429(cli
     # In Dutch, in the site's layout, saying what to do.
     assert "Te veel inlogpogingen" in text
     assert "Wachtwoord vergeten?" in text
-    assert 'class="site-header"' in text
+    assert 'class="site-header utrecht-page-header"' in text
 
 
 def test_the_429_page_is_english_on_the_english_site(client):

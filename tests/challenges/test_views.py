@@ -324,7 +324,7 @@ def test_list_form_is_accessible(client):
     text = client.get(LIST_URL).text
     assert '<form id="filters" class="facets" method="get"' in text
     assert 'role="search"' in text
-    assert '<label for="id_q">' in text
+    assert '<label for="id_q" class="utrecht-form-label">' in text
     assert '<button type="submit"' in text  # works without JavaScript
     for name in ("province", "hub", "topic", "sector", "format", "status"):
         assert re.search(rf'id="id_{name}_0"[^>]*>\s*<label for="id_{name}_0">', text), name

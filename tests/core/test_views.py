@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 
 HOME = reverse("portal:home")
 FOCUSABLE = {"a", "button", "input", "select", "textarea"}
+# The skip link is the NL Design System's, shown when it has focus (issue 12, item 18).
+SKIP_LINK_CLASS = "skip-link utrecht-skip-link utrecht-skip-link--visible-on-focus"
 
 
 class Outline(HTMLParser):
@@ -64,7 +66,7 @@ def test_every_page_has_skip_link_first_landmarks_and_one_h1(client, url):
 
     assert response.status_code == 200
     page = outline(response)
-    assert page.first_focusable == ("a", {"class": "skip-link", "href": "#main"})
+    assert page.first_focusable == ("a", {"class": SKIP_LINK_CLASS, "href": "#main"})
     tags = [tag for tag, _ in page.landmarks]
     assert {"header", "nav", "main", "footer"} <= set(tags)
     assert ("main", {"id": "main", "tabindex": "-1"}) in page.landmarks
@@ -139,7 +141,7 @@ def test_login_page_is_in_the_site_layout_with_labelled_fields(client):
     text = response.text
     assert '<label for="id_login"' in text
     assert '<label for="id_password"' in text
-    assert 'class="site-header"' in text
+    assert 'class="site-header utrecht-page-header"' in text
 
 
 def test_failed_login_reports_the_error_as_an_alert(client):
@@ -165,7 +167,7 @@ def test_account_management_pages_share_the_site_layout_and_an_account_menu(clie
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         page = outline(response)
-        assert page.first_focusable[1].get("class") == "skip-link"
+        assert page.first_focusable[1].get("class") == SKIP_LINK_CLASS
         assert page.h1_count == 1, name
         assert re.search(rf'href="{reverse(name)}" aria-current="page"', response.text), name
 
@@ -175,7 +177,7 @@ def test_account_pages_after_signing_up_and_logging_out_use_the_site_layout(clie
     client.force_login(person)
     logout_page = client.get(reverse("account_logout"))
     assert logout_page.status_code == 200
-    assert 'class="skip-link"' in logout_page.text
+    assert f'class="{SKIP_LINK_CLASS}"' in logout_page.text
 
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
@@ -191,11 +193,11 @@ def test_account_pages_after_signing_up_and_logging_out_use_the_site_layout(clie
         follow=True,
     )
     assert response.status_code == 200
-    assert 'class="skip-link"' in response.text  # the "verify your email" page
+    assert f'class="{SKIP_LINK_CLASS}"' in response.text  # the "verify your email" page
     key = re.search(r"/accounts/confirm-email/([^/\s]+)/", mailoutbox[0].body).group(1)
     confirm = client.get(reverse("account_confirm_email", kwargs={"key": key}))
     assert confirm.status_code == 200
-    assert 'class="skip-link"' in confirm.text
+    assert f'class="{SKIP_LINK_CLASS}"' in confirm.text
 
 
 def test_not_found_page_is_in_the_site_layout_and_same_for_hidden_and_missing(client, sme):
@@ -206,6 +208,6 @@ def test_not_found_page_is_in_the_site_layout_and_same_for_hidden_and_missing(cl
 
     for response in (missing, concealed):
         assert response.status_code == 404
-        assert outline(response).first_focusable[1].get("class") == "skip-link"
+        assert outline(response).first_focusable[1].get("class") == SKIP_LINK_CLASS
     main = re.compile(r"<main.*</main>", re.S)
     assert main.search(missing.text).group(0) == main.search(concealed.text).group(0)

@@ -126,3 +126,35 @@ def open_graph_locales(language_code: str) -> dict:
         if code in OPEN_GRAPH_LOCALES and OPEN_GRAPH_LOCALES[code] != current
     ]
     return {"current": current, "alternates": alternates}
+
+
+# NL Design System component classes of Django's form widgets (static/vendor/nl-design-system),
+# by the `type` of an <input> or the template of the widget; the widget's own classes stay.
+TEXTBOX_TYPES = frozenset(
+    {"text", "email", "password", "url", "number", "tel", "search"}
+    | {"date", "datetime-local", "time"}
+)
+WIDGET_COMPONENTS = {
+    "django/forms/widgets/textarea.html": "utrecht-textarea utrecht-textarea--html-textarea",
+    "django/forms/widgets/select.html": "utrecht-select utrecht-select--html-select",
+}
+INVALID_MODIFIER = {"utrecht-textbox": "utrecht-textbox--invalid"}
+
+
+@register.simple_tag
+def widget_class(widget: dict) -> str:
+    """The class attribute value of a form widget: its own classes and its component's."""
+    attrs = widget.get("attrs") or {}
+    input_type = widget.get("type")
+    if input_type in TEXTBOX_TYPES:
+        component = "utrecht-textbox utrecht-textbox--html-input"
+    elif input_type == "checkbox":
+        component = "utrecht-checkbox utrecht-checkbox--html-input"
+    elif attrs.get("multiple"):  # a list box, not a drop-down: the browser's own look
+        component = ""
+    else:
+        component = WIDGET_COMPONENTS.get(widget.get("template_name", ""), "")
+    if component and attrs.get("aria-invalid") in {True, "true"}:
+        block = component.split()[0]
+        component += f" {INVALID_MODIFIER.get(block, block + '--invalid')}"
+    return " ".join(filter(None, [attrs.get("class", ""), component]))
