@@ -84,7 +84,8 @@ def test_any_signed_in_person_may_open_the_create_form(client, persona, request)
     client.force_login(request.getfixturevalue(persona))
     response = client.get(CREATE_URL)
     assert response.status_code == 200
-    assert 'name="name"' in response.text
+    assert 'name="kind"' in response.text  # the first step: which kind
+    assert 'name="name"' in client.get(CREATE_URL, {"kind": "sme"}).text
 
 
 def test_creating_makes_the_creator_its_active_administrator(client):
@@ -143,12 +144,22 @@ def test_the_same_name_in_another_province_is_another_organisation(client):
 def test_required_fields_are_reported_next_to_the_field(client):
     client.force_login(UserFactory())
 
-    response = client.post("/en" + CREATE_URL, form_data(name=" ", kind="", province=""))
+    response = client.post("/en" + CREATE_URL, form_data(name=" ", province=""))
 
     form = response.context["form"]
     assert response.status_code == 200
-    assert {"name", "kind", "province"} <= set(form.errors)
+    assert {"name", "province"} <= set(form.errors)
     assert 'aria-invalid="true"' in response.text
+    assert not Organisation.objects.exists()
+
+
+def test_a_form_sent_without_a_kind_goes_back_to_choosing_the_kind(client):
+    client.force_login(UserFactory())
+
+    response = client.post(CREATE_URL, form_data(kind=""))
+
+    assert response.status_code == 200
+    assert 'type="radio" name="kind"' in response.text
     assert not Organisation.objects.exists()
 
 
@@ -207,7 +218,7 @@ def test_a_name_whose_slug_is_a_page_gets_another_slug(client):
 def test_the_parent_must_be_an_organisation_the_person_can_see(client):
     hidden = OrganisationFactory(name="Slapende Hogeschool", kind_slug="hbo", is_active=False)
     client.force_login(UserFactory())
-    response = client.post(CREATE_URL, form_data(parent=hidden.pk))
+    response = client.post(CREATE_URL, supplier_data(parent=hidden.pk))
     assert "parent" in response.context["form"].errors
 
 
@@ -216,7 +227,7 @@ def test_topics_are_grouped_with_their_plain_explanation(client):
     group = AITopic.objects.get(slug="ml")
     topic = AITopic.objects.get(slug="time-series")
 
-    response = client.get("/en" + CREATE_URL)
+    response = client.get("/en" + CREATE_URL, {"kind": "sme"})
 
     assert f"<legend>{group.name_en}</legend>" in response.text
     option_id = re.search(
@@ -268,10 +279,15 @@ def test_an_administrator_edits_the_profile(client, sme, sme_admin):
     assert list(sme.sectors.values_list("slug", flat=True)) == ["agrifood"]
 
 
-def test_an_organisation_cannot_become_part_of_its_own_child(client, sme, sme_admin):
-    child = OrganisationFactory(name="Filiaal", parent=sme)
-    client.force_login(sme_admin)
-    response = client.post(edit_url(sme), form_data(name=sme.name, parent=child.pk))
+def test_an_organisation_cannot_become_part_of_its_own_child(client):
+    university = OrganisationFactory(name="Universiteit", kind_slug="wo")
+    admin = MembershipFactory(organisation=university, role=Membership.Role.ADMIN).user
+    child = OrganisationFactory(name="Lectoraat", kind_slug="lectorate", parent=university)
+    client.force_login(admin)
+    data = supplier_data(
+        name=university.name, kind=university.kind.pk, parent=child.pk, serves_nationally=""
+    )
+    response = client.post(edit_url(university), data)
     assert "parent" in response.context["form"].errors
 
 
