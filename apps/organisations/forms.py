@@ -8,9 +8,15 @@ from apps.taxonomy.models import Format, OrganisationKind, Province, Sector
 
 from .models import Organisation, validate_kvk_number
 from .selectors import organisation_possible_parents, organisation_search_parents
-from .services import SUPPLY_ONLY_FIELDS, normalise_kvk_number, supplier_profile_problems
+from .services import (
+    SUPPLY_ONLY_FIELDS,
+    kvk_number_problem,
+    normalise_kvk_number,
+    supplier_profile_problems,
+)
 
 MAX_CAPACITY = 100
+NO_PARENT = _("Not part of another organisation")
 
 
 class OrganisationKindForm(forms.Form):
@@ -69,7 +75,6 @@ class OrganisationForm(forms.ModelForm):
         label=_("Part of"),
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label=_("Not part of another organisation"),
         widget=forms.RadioSelect,
         help_text=_(
             "The university, hogeschool or college it belongs to, as a lectoraat belongs to its "
@@ -162,9 +167,9 @@ class OrganisationForm(forms.ModelForm):
             self.user = user
             self.parent_matches: list[Organisation] = []
             self.fields["parent"].queryset = self._possible_parents().select_related("province")
+            self.fields["parent_query"].widget.input_type = "search"
             self.fields["parent_query"].widget.attrs.update(
                 {
-                    "type": "search",
                     "autocomplete": "off",
                     "hx-get": self._parent_options_url(),
                     "hx-trigger": "input changed delay:400ms, search",
@@ -215,7 +220,7 @@ class OrganisationForm(forms.ModelForm):
         # every organisation; validation still accepts any possible parent.
         shown = [self.current_parent(), *self.parent_matches]
         seen: set[int] = set()
-        choices: list[tuple[object, str]] = [("", self.fields["parent"].empty_label)]
+        choices: list[tuple[object, str]] = [("", str(NO_PARENT))]
         for organisation in shown:
             if organisation is None or organisation.pk in seen:
                 continue
@@ -237,6 +242,9 @@ class OrganisationForm(forms.ModelForm):
         number = normalise_kvk_number(self.cleaned_data.get("kvk_number") or "")
         if number:
             validate_kvk_number(number)
+            problem = kvk_number_problem(number=number, organisation=self.instance)
+            if problem:
+                raise forms.ValidationError(problem, code="kvk-taken")
         return number
 
     def clean(self):

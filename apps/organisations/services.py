@@ -140,6 +140,17 @@ def normalise_kvk_number(value: str) -> str:
     return "".join(value.split()).replace(".", "")
 
 
+def kvk_number_problem(*, number: str, organisation: Organisation | None = None) -> str | None:
+    """Why `number` (normalised) cannot be this organisation's KvK number, or None: a number
+    names one organisation only."""
+    taken = Organisation.objects.filter(kvk_number=number)
+    if organisation is not None and organisation.pk:
+        taken = taken.exclude(pk=organisation.pk)
+    if number and taken.exists():
+        return str(_("An organisation with this KvK number is already on the platform."))
+    return None
+
+
 def _without_supply_fields(values: dict[str, Any], kind: OrganisationKind) -> dict[str, Any]:
     """What a demand organisation does not offer is left out (and left alone)."""
     if kind.role == OrganisationKind.Role.SUPPLY:
