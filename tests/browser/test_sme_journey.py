@@ -278,7 +278,9 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     page.get_by_label("Agrifood", exact=True).check()
     page.get_by_role("button", name="Add organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bakkerij De Korenbloem")
-    expect(page.get_by_role("status")).to_contain_text("Waiting for verification by the hub")
+    expect(page.locator(".notice[role=status]")).to_contain_text(
+        "Waiting for verification by the hub"
+    )
     bakery = Organisation.objects.get(name="Bakkerij De Korenbloem")
     assert (bakery.kind.slug, bakery.province.code) == ("sme", "NL-ZH")
     assert bakery.memberships.get().user == user
