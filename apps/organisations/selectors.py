@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Case, Exists, OuterRef, Prefetch, QuerySet, Subquery, When
 
-from apps.taxonomy.models import AITopic
+from apps.taxonomy.models import AITopic, OrganisationKind
 
 from .filters import OrganisationFilterSet
 from .models import Membership, Organisation
@@ -148,6 +148,11 @@ def organisation_search_to_join(*, user, query: str, limit: int = 20) -> QuerySe
         .annotate(viewer_state=Subquery(own))
         .order_by("name", "pk")[:limit]
     )
+
+
+def organisation_kind_get(*, pk: str) -> OrganisationKind | None:
+    """The organisation kind with this pk (as a form sends it), or None."""
+    return OrganisationKind.objects.filter(pk=pk).first() if pk.isdigit() else None
 
 
 # --- Parents ----------------------------------------------------------------------------------

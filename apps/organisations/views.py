@@ -27,6 +27,7 @@ from .permissions import (
 from .selectors import (
     membership_in_organisation,
     organisation_filterset,
+    organisation_kind_get,
     organisation_list_similar,
     organisation_members,
 )
@@ -53,8 +54,7 @@ def _chosen_kind(request, default: OrganisationKind | None = None) -> Organisati
     """The kind the form is for: the one posted with it, the one chosen in the first step
     (`?kind=<slug>`), else `default` (an organisation's own)."""
     if request.method == "POST":
-        value = request.POST.get("kind", "")
-        return OrganisationKind.objects.filter(pk=value).first() if value.isdigit() else None
+        return organisation_kind_get(pk=request.POST.get("kind", "")) or default
     return OrganisationKindForm(request.GET).chosen_kind() or default
 
 
@@ -177,7 +177,7 @@ def organisation_edit(request, slug: str):
 def parent_options(request):
     """The as-you-type suggestions for an organisation's parent (htmx): the radio buttons of
     the education organisations matching `parent_query`, beside the current choice."""
-    kind = OrganisationKind.objects.filter(pk=request.GET.get("kind") or 0).first()
+    kind = organisation_kind_get(pk=request.GET.get("kind", ""))
     if kind is None or kind.role == OrganisationKind.Role.DEMAND:
         raise Http404
     instance = None
