@@ -13,6 +13,7 @@ class AuditAction(models.TextChoices):
     COMMUNITY_FORMED = "community-formed", _("community formed")
     ORGANISATIONS_IMPORTED = "organisations-imported", _("organisations imported")
     CHALLENGES_IMPORTED = "challenges-imported", _("challenges imported")
+    ORGANISATION_VERIFIED = "organisation-verified", _("organisation verified")
 
 
 class AuditEvent(models.Model):

@@ -39,6 +39,15 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_STATUSES = (ChallengeStatus.PUBLISHED, ChallengeStatus.IN_COMMUNITY, ChallengeStatus.CLOSED)
 
 
+def _of_unverified_organisation() -> models.Q:
+    """The few organisations still waiting for verification, as a subquery on the row's own
+    column: no join, and the challenge index still answers alone (a partial index on the
+    organisations finds the waiting ones)."""
+    from apps.organisations.models import Organisation
+
+    return models.Q(organisation_id__in=Organisation.objects.unverified().values("pk"))
+
+
 class ChallengeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ChallengeStatus.PUBLISHED)
@@ -46,13 +55,19 @@ class ChallengeQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def of_verified_organisations(self):
+        """Posted by an organisation a hub coordinator has verified: only those reach people
+        outside the organisation and its hub (an unverified one is hidden, and so is what it
+        posts)."""
+        return self.exclude(_of_unverified_organisation())
+
     def in_hubs(self, hubs):
         return self.filter(province__hubs__in=hubs)
 
     def visible_to(self, user):
         """What a user may see. Drafts stay with their organisation; coordinators see
         everything submitted in their region; other people see open challenges whose
-        visibility admits them.
+        visibility admits them, of organisations the hub has verified.
 
         Every relation is a subquery on the row's own column, never a join: a join through
         memberships and hub provinces fans out (tens of thousands of rows at national size)
@@ -62,7 +77,7 @@ class ChallengeQuerySet(models.QuerySet):
         from apps.organisations.models import Membership
 
         if not user.is_authenticated:
-            return self.open().filter(visibility=Visibility.PUBLIC)
+            return self.open().of_verified_organisations().filter(visibility=Visibility.PUBLIC)
         own = models.Q(organisation_id__in=Membership.objects.organisation_ids_of(user))
         if sees_all_hubs(user):
             return self.filter(own | ~models.Q(status=ChallengeStatus.DRAFT))
@@ -79,6 +94,7 @@ class ChallengeQuerySet(models.QuerySet):
             )
             | (
                 models.Q(status__in=OPEN_STATUSES)
+                & ~_of_unverified_organisation()
                 & (
                     models.Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
                     | (models.Q(visibility=Visibility.HUB) & region_of_member)

@@ -41,7 +41,11 @@ def challenge_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySe
 
 def challenge_list_latest_public(*, limit: int = 6) -> QuerySet[Challenge]:
     """The newest published challenges anyone may read, for the home page."""
-    queryset = Challenge.objects.published().filter(visibility=Visibility.PUBLIC)
+    queryset = (
+        Challenge.objects.published()
+        .of_verified_organisations()
+        .filter(visibility=Visibility.PUBLIC)
+    )
     return _with_card_data(queryset.order_by(*NEWEST_FIRST))[:limit]
 
 

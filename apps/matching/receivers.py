@@ -31,6 +31,7 @@ SUPPLIER_FIELDS = frozenset(
         "capacity",
         "serves_nationally",
         "is_active",
+        "verified_at",
         "description",
         "name",
     }

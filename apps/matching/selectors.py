@@ -182,9 +182,11 @@ def remaining_capacity_by_organisation(
 
 
 def supply_load(codebook: Codebook) -> SupplyData:
-    """Every active supply organisation, with its remaining capacity and profile text."""
+    """Every active supply organisation a hub has verified (one still waiting is hidden from
+    the people it would be suggested to), with its remaining capacity and profile text."""
     rows = list(
         Organisation.objects.active()
+        .verified()
         .suppliers()
         .order_by("id")
         .values_list(
@@ -337,7 +339,7 @@ def published_challenge_ids(*, hub: Hub | None = None) -> list[int]:
 _FINGERPRINT_PARTS = {
     "organisations_organisation": (
         "concat_ws(':', id, updated_at, capacity, is_active, province_id, kind_id, "
-        "serves_nationally)"
+        "serves_nationally, verified_at IS NOT NULL)"
     ),
     "organisations_organisation_topics": "concat_ws(':', organisation_id, aitopic_id)",
     "organisations_organisation_sectors": "concat_ws(':', organisation_id, sector_id)",

@@ -22,6 +22,11 @@ class NotificationKind(models.TextChoices):
         "organisation-join-decision",
         _("decision on your request to join an organisation"),
     )
+    ORGANISATION_TO_VERIFY = (
+        "organisation-to-verify",
+        _("a new organisation in your region waits for verification"),
+    )
+    ORGANISATION_VERIFIED = "organisation-verified", _("your organisation was verified")
     COMMUNITY_JOIN_REQUEST = "community-join-request", _("someone asks to join your community")
     COMMUNITY_JOIN_DECISION = (
         "community-join-decision",

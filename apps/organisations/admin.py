@@ -51,6 +51,21 @@ class OrganisationAdminForm(forms.ModelForm):
         return cleaned
 
 
+class VerifiedFilter(admin.SimpleListFilter):
+    title = _("verified")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Yes")), ("no", _("No, waiting for the hub")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.verified()
+        if self.value() == "no":
+            return queryset.unverified()
+        return queryset
+
+
 class MembershipAdminForm(forms.ModelForm):
     """Names what the membership service would refuse on the fields themselves."""
 
@@ -86,10 +101,12 @@ class OrganisationAdmin(
         "capacity",
         "serves_nationally",
         "is_active",
+        "verified_display",
         "updated_at",
     )
     list_filter = (
         "is_active",
+        VerifiedFilter,
         "kind__role",
         "kind",
         ("province", admin.RelatedOnlyFieldListFilter),
@@ -98,23 +115,41 @@ class OrganisationAdmin(
         ("sectors", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("kind", "province", "parent")
-    search_fields = ("name", "ref", "slug", "website", "description")
+    search_fields = ("name", "ref", "slug", "kvk_number", "website", "description")
     date_hierarchy = "created_at"
     autocomplete_fields = ("province", "parent", "topics", "sectors", "formats")
     prepopulated_fields = {"slug": ("name",)}
     readonly_after_creation = ("slug",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("verified_at", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "kind", "province", "parent", "website", "ref")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "kind",
+                    "province",
+                    "parent",
+                    "website",
+                    "kvk_number",
+                    "ref",
+                )
+            },
+        ),
         (_("Expertise and interests"), {"fields": ("description", "topics", "sectors")}),
         (
             _("What it offers"),
             {"fields": ("formats", "capacity", "serves_nationally", "is_active")},
         ),
-        (_("History"), {"fields": ("created_at", "updated_at")}),
+        (_("History"), {"fields": ("verified_at", "created_at", "updated_at")}),
     )
     inlines = (MembershipInline,)
     form = OrganisationAdminForm
+
+    @admin.display(description=_("verified"), boolean=True, ordering="verified_at")
+    def verified_display(self, organisation: Organisation) -> bool:
+        return organisation.is_verified
 
     def save_model(self, request, obj, form, change):
         """Nothing yet: the row is written with its topics, sectors and formats through the
@@ -161,3 +196,7 @@ class MembershipAdmin(HubScopedAdminMixin, admin.ModelAdmin):
             membership_save_edited(membership=obj, by=request.user)
         else:
             super().save_model(request, obj, form, change)
+
+
+# The queue of organisations to verify extends OrganisationAdmin (above).
+from . import admin_verify  # noqa: E402, F401

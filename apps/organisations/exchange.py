@@ -16,6 +16,7 @@ it changed something.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,8 +60,8 @@ from apps.core.csv_exchange import (
 from apps.core.slugs import unique_slug
 from apps.taxonomy.models import AITopic, Format, OrganisationKind, Province, Sector
 
-from .models import Organisation
-from .services import MANY_TO_MANY_FIELDS, supplier_profile_problems
+from .models import KVK_NUMBER_PATTERN, Organisation
+from .services import MANY_TO_MANY_FIELDS, normalise_kvk_number, supplier_profile_problems
 from .signals import organisation_changed
 
 if TYPE_CHECKING:
@@ -112,6 +113,15 @@ COLUMNS = (
         ),
         optional=True,
     ),
+    Column(
+        "kvk",
+        gettext_lazy(
+            "Its KvK number (Chamber of Commerce): 8 digits, each used by one organisation "
+            "only. May be empty. Optional column: a file without it leaves the numbers as "
+            "they are."
+        ),
+        optional=True,
+    ),
 )
 REF_PREFIX = "org"
 SCALAR_FIELDS = (
@@ -122,6 +132,7 @@ SCALAR_FIELDS = (
     "serves_nationally",
     "website",
     "description",
+    "kvk_number",
 )
 
 
@@ -287,9 +298,13 @@ class _Stored:
     names."""
 
     def __init__(self):
-        tree = list(
-            Organisation.objects.order_by().values_list("pk", "ref", "parent_id", "province_id")
+        rows = list(
+            Organisation.objects.order_by().values_list(
+                "pk", "ref", "parent_id", "province_id", "kvk_number"
+            )
         )
+        tree = [row[:4] for row in rows]
+        self.pk_by_kvk = {row[4]: row[0] for row in rows if row[4]}
         # Rows without a ref answer to the `org-<pk>` an export gave them; a stored ref wins.
         self.pk_by_ref = {synthetic_ref(REF_PREFIX, pk): pk for pk, ref, *_rest in tree if not ref}
         self.pk_by_ref.update({ref: pk for pk, ref, *_rest in tree if ref})
@@ -388,6 +403,7 @@ class _FileChecks:
         self.stored = stored
         self.region = region
         self.first_lines = FirstLines("ref")
+        self.kvk_lines = FirstLines("kvk")
         self.parents: list[tuple[int, str, str]] = []  # (line, ref, parent_ref) when set
 
     def add(self, row: CsvRow, result: ImportResult) -> None:
@@ -395,6 +411,8 @@ class _FileChecks:
         if not self.region.nationwide:
             self._check_region_ref(row, result)
         self.first_lines.add(row.line, row["ref"], result)
+        if "kvk" in row:
+            self._check_kvk_unique(row, result)
         if row["parent_ref"]:
             self.parents.append((row.line, row["ref"], row["parent_ref"]))
 
@@ -411,6 +429,22 @@ class _FileChecks:
                     % {"value": parent_ref},
                 )
         self._check_parent_cycles(result)
+
+    def _check_kvk_unique(self, row: CsvRow, result: ImportResult) -> None:
+        """A KvK number names one organisation: not twice in the file, nor one that another
+        stored organisation has."""
+        number = normalise_kvk_number(row["kvk"])
+        if not number:
+            return
+        self.kvk_lines.add(row.line, number, result)
+        holder = self.stored.pk_by_kvk.get(number)
+        if holder is not None and holder != self.stored.pk_by_ref.get(row["ref"]):
+            result.add_error(
+                row.line,
+                "kvk",
+                _("KvK number %(value)s belongs to another organisation already")
+                % {"value": number},
+            )
 
     def _check_region_ref(self, row: CsvRow, result: ImportResult) -> None:
         """A coordinator changes only organisations in their region."""
@@ -508,6 +542,8 @@ def _parse(csv_row: CsvRow, taxonomy: TaxonomyIndex, result: ImportResult) -> _R
         scalars["description"] = (
             cells.text("description", max_length=max_length(Organisation, "description")) or ""
         )
+    if "kvk" in csv_row:
+        scalars["kvk_number"] = _kvk_cell(cells)
     related = {
         "topics": cells.many_of("topics", taxonomy.topics, unknown=_("unknown topic '%(value)s'")),
         "sectors": cells.many_of(
@@ -521,6 +557,17 @@ def _parse(csv_row: CsvRow, taxonomy: TaxonomyIndex, result: ImportResult) -> _R
     if not cells.ok:
         return None
     return _Row(csv_row.line, ref, parent_ref, scalars, related)
+
+
+def _kvk_cell(cells: RowReader) -> str | None:
+    value = cells.text("kvk", max_length=None)
+    if value is None:
+        return None
+    number = normalise_kvk_number(value)
+    if number and not re.fullmatch(KVK_NUMBER_PATTERN, number):
+        cells.error("kvk", _("'%(value)s' is not a KvK number (8 digits)") % {"value": value})
+        return None
+    return number
 
 
 def _change_for(row: _Row, existing: Organisation | None, stored: _Stored) -> _Change:
@@ -571,6 +618,8 @@ def _write(changes: list[_Change]) -> None:
         if change.is_new:
             organisation = change.organisation
             organisation.slug = unique_slug(Organisation, organisation.name)
+            # A coordinator's import (or the command line) vouches for what it adds.
+            organisation.verified_at = now
             organisation.save()
     updated = [change.organisation for change in changes if change.scalars_changed]
     for organisation in updated:
@@ -640,4 +689,5 @@ def _export_row(organisation: Organisation) -> dict[str, str]:
         "website": organisation.website,
         "parent_ref": ref_or_synthetic(REF_PREFIX, parent.ref, parent.pk) if parent else "",
         "description": organisation.description,
+        "kvk": organisation.kvk_number,
     }

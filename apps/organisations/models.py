@@ -1,11 +1,19 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.search import bilingual_search_vector
+
+# The Chamber of Commerce (Kamer van Koophandel) number: eight digits, the same for every
+# kind of legal entity (a company, a foundation running a hogeschool, a municipality).
+KVK_NUMBER_PATTERN = r"^[0-9]{8}$"
+validate_kvk_number = RegexValidator(
+    KVK_NUMBER_PATTERN, message=_("A KvK number has 8 digits."), code="kvk-format"
+)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -17,6 +25,18 @@ class OrganisationQuerySet(models.QuerySet):
 
     def demanders(self):
         return self.filter(kind__role="demand")
+
+    def education(self):
+        """Education partners (hogescholen, MBO colleges, universities, lectoraten...): what
+        another organisation can be part of."""
+        return self.filter(kind__is_education=True)
+
+    def verified(self):
+        """Checked by a hub coordinator (or made by one, through an import or the admin)."""
+        return self.filter(verified_at__isnull=False)
+
+    def unverified(self):
+        return self.filter(verified_at__isnull=True)
 
     def in_hubs(self, hubs):
         return self.filter(province__hubs__in=hubs).distinct()
@@ -31,14 +51,16 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """The public directory holds active organisations; their own members and the
-        coordinators of their region also see inactive ones."""
+        """The public directory holds active, verified organisations; their own members and
+        the coordinators of their region also see inactive ones and those still waiting for
+        verification (which are hidden from everyone else, so a made-up organisation is
+        never public)."""
         from apps.accounts.permissions import sees_all_hubs
         from apps.hubs.models import Hub
 
         if sees_all_hubs(user):
             return self
-        visible = models.Q(is_active=True)
+        visible = models.Q(is_active=True, verified_at__isnull=False)
         if user.is_authenticated:
             # Subqueries on the row's own columns, not joins: no fan-out, no DISTINCT.
             visible |= models.Q(pk__in=Membership.objects.organisation_ids_of(user))
@@ -79,6 +101,13 @@ class Organisation(models.Model):
         help_text=_("For example the hogeschool a lectoraat belongs to."),
     )
     website = models.URLField(_("website"), blank=True)
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[validate_kvk_number],
+        help_text=_("The 8 digits of its registration at the Chamber of Commerce (KvK)."),
+    )
     description = models.TextField(_("description"), max_length=5000, blank=True)
     topics = models.ManyToManyField(
         "taxonomy.AITopic",
@@ -102,6 +131,9 @@ class Organisation(models.Model):
     )
     serves_nationally = models.BooleanField(_("serves the whole country"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # Empty until a hub coordinator has checked that the organisation is what it says it is;
+    # until then only its members and its region's coordinators see it.
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_document = models.GeneratedField(
@@ -124,6 +156,18 @@ class Organisation(models.Model):
                 condition=~models.Q(parent=models.F("id")), name="organisation_not_own_parent"
             ),
             models.CheckConstraint(condition=~models.Q(ref=""), name="organisation_ref_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(kvk_number="") | models.Q(kvk_number__regex=KVK_NUMBER_PATTERN),
+                name="organisation_kvk_number_format",
+            ),
+            models.UniqueConstraint(
+                fields=["kvk_number"],
+                condition=~models.Q(kvk_number=""),
+                name="organisation_kvk_number_unique",
+                violation_error_message=_(
+                    "An organisation with this KvK number is already on the platform."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["is_active", "province"]),
@@ -131,6 +175,12 @@ class Organisation(models.Model):
             # instead of sorting every organisation (20 ms at national size).
             models.Index(fields=["name", "id"], name="organisation_name_order"),
             GinIndex(fields=["search_document"], name="organisation_search_gin"),
+            # The few waiting for verification, which every public list leaves out.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(verified_at__isnull=True),
+                name="organisation_unverified",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +188,10 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -197,3 +251,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class OrganisationToVerify(Organisation):
+    """The hub coordinators' queue of organisations added on the site that wait for
+    verification: the same rows as Organisation, listed and acted on differently
+    (apps/organisations/admin_verify.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("organisation to verify")
+        verbose_name_plural = _("organisations to verify")

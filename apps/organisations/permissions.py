@@ -12,7 +12,7 @@ Everything else that is visible but not theirs is a 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from apps.accounts.permissions import coordinates_region_of
+from apps.accounts.permissions import coordinates_region_of, with_reach_confirmed
 
 from .models import Membership, Organisation
 from .selectors import organisation_get_for_user, organisation_get_visible
@@ -27,6 +27,10 @@ def get_organisation_for_view_or_404(user, slug: str) -> Organisation:
     return organisation
 
 
+def can_see_organisation(user, organisation: Organisation) -> bool:
+    return Organisation.objects.visible_to(user).filter(pk=organisation.pk).exists()
+
+
 def is_organisation_admin(user, organisation: Organisation) -> bool:
     return Organisation.objects.administered_by(user).filter(pk=organisation.pk).exists()
 
@@ -35,6 +39,14 @@ def can_manage_members(user, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
     return is_organisation_admin(user, organisation) or coordinates_region_of(user, organisation)
+
+
+def can_verify_organisation(user, organisation: Organisation) -> bool:
+    """Whether the user is one who verifies it (a coordinator of its region, or the
+    programme), for linking to the queue: the admin asks for the second factor itself."""
+    return not organisation.is_verified and coordinates_region_of(
+        with_reach_confirmed(user), organisation
+    )
 
 
 def _organisation_for_members_or_404(user, slug: str) -> Organisation:

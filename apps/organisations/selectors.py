@@ -1,11 +1,14 @@
 """Reads of organisations. Every list and page starts from `Organisation.objects.visible_to`."""
 
+import re
+import unicodedata
 from collections.abc import Mapping
+from difflib import SequenceMatcher
 from typing import Any
 
 from django.db.models import Case, Exists, OuterRef, Prefetch, QuerySet, Subquery, When
 
-from apps.taxonomy.models import AITopic
+from apps.taxonomy.models import AITopic, OrganisationKind
 
 from .filters import OrganisationFilterSet
 from .models import Membership, Organisation
@@ -147,6 +150,53 @@ def organisation_search_to_join(*, user, query: str, limit: int = 20) -> QuerySe
     )
 
 
+def organisation_kind_get(*, pk: str) -> OrganisationKind | None:
+    """The organisation kind with this pk (as a form sends it), or None."""
+    return OrganisationKind.objects.filter(pk=pk).first() if pk.isdigit() else None
+
+
+# --- Parents ----------------------------------------------------------------------------------
+
+
+def organisation_possible_parents(
+    *, user, excluding: Organisation | None = None
+) -> QuerySet[Organisation]:
+    """What an organisation may be part of: an active education organisation the user can
+    see, never the organisation itself or one below it (that would make a loop)."""
+    queryset = Organisation.objects.visible_to(user).active().education()
+    if excluding is not None:
+        queryset = queryset.exclude(pk__in=_self_and_descendants(excluding))
+    return queryset
+
+
+def organisation_search_parents(
+    *, user, query: str, queryset: QuerySet[Organisation] | None = None, limit: int = 10
+) -> QuerySet[Organisation]:
+    """Possible parents whose names contain `query`, by name (none for an empty query)."""
+    query = " ".join(query.split())
+    if not query:
+        return Organisation.objects.none()
+    if queryset is None:
+        queryset = organisation_possible_parents(user=user)
+    return (
+        queryset.filter(name__icontains=query).select_related("province").order_by("name", "pk")
+    )[:limit]
+
+
+def _self_and_descendants(organisation: Organisation) -> set[int]:
+    """The organisation and everything below it: none of them can become its parent."""
+    found = {organisation.pk}
+    frontier = {organisation.pk}
+    while frontier:
+        frontier = set(
+            Organisation.objects.filter(parent__in=frontier)
+            .exclude(pk__in=found)
+            .values_list("pk", flat=True)
+        )
+        found |= frontier
+    return found
+
+
 def membership_in_organisation(organisation: Organisation, membership_id: int) -> Membership | None:
     """A membership of this organisation (None if it is gone: decided or removed already)."""
     return (
@@ -154,3 +204,64 @@ def membership_in_organisation(organisation: Organisation, membership_id: int) -
         .filter(pk=membership_id, organisation=organisation)
         .first()
     )
+
+
+# --- Similar names ----------------------------------------------------------------------------
+
+# Words that say nothing about which organisation it is: legal forms and little words.
+_FILLER_WORDS = frozenset(
+    {"bv", "nv", "vof", "cv", "stichting", "holding", "de", "het", "een", "en", "van", "the"}
+)
+# Names alike in at least this share of their words, or spelt this much alike, may be the same.
+SIMILAR_WORD_SHARE = 0.5
+SIMILAR_SPELLING = 0.85
+
+
+def organisation_name_words(name: str) -> list[str]:
+    """The words that identify an organisation's name: lower case, without accents,
+    punctuation, legal form or little words ("Hogeschool Westland B.V." → hogeschool,
+    westland)."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(char for char in text if not unicodedata.combining(char)).replace(".", "")
+    return [word for word in re.split(r"[^0-9a-z]+", text) if word and word not in _FILLER_WORDS]
+
+
+def organisation_names_look_alike(first: str, second: str) -> bool:
+    """Whether two names may well name the same organisation: the same words in any order,
+    at least half of their words shared, or nearly the same spelling (a typo)."""
+    first_words, second_words = organisation_name_words(first), organisation_name_words(second)
+    if not first_words or not second_words:
+        return False
+    first_set, second_set = set(first_words), set(second_words)
+    if len(first_set & second_set) / len(first_set | second_set) >= SIMILAR_WORD_SHARE:
+        return True
+    ratio = SequenceMatcher(None, " ".join(first_words), " ".join(second_words)).ratio()
+    return ratio >= SIMILAR_SPELLING
+
+
+def organisation_list_similar(
+    *, user, name: str, province, exclude_pk: int | None = None, limit: int = 5
+) -> list[Organisation]:
+    """Organisations in `province` the user may see whose names look like `name` (see
+    `organisation_names_look_alike`), each with `viewer_state` (the user's membership state,
+    or None): what to suggest joining instead of adding a second one. Those the user is a
+    member of already are left out. Two queries."""
+    candidates = (
+        Organisation.objects.visible_to(user)
+        .filter(province=province)
+        .exclude(pk__in=Membership.objects.organisation_ids_of(user))
+    )
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    alike = [
+        pk
+        for pk, other in candidates.order_by("name", "pk").values_list("pk", "name")
+        if organisation_names_look_alike(name, other)
+    ][:limit]
+    if not alike:
+        return []
+    own = Membership.objects.filter(organisation=OuterRef("pk"), user=user).values("state")[:1]
+    queryset = Organisation.objects.filter(pk__in=alike).select_related("kind", "province")
+    if user.is_authenticated:
+        queryset = queryset.annotate(viewer_state=Subquery(own))
+    return list(queryset.order_by("name", "pk"))

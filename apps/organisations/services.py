@@ -10,9 +10,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.permissions import coordinates_region_of
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
 from apps.core.slugs import unique_slug
 from apps.hubs.models import Hub
 from apps.notifications.kinds import NotificationKind
@@ -31,6 +35,7 @@ SCALAR_FIELDS = (
     "kind",
     "province",
     "website",
+    "kvk_number",
     "description",
     "parent",
     "capacity",
@@ -118,6 +123,34 @@ def _refuse_incomplete_supplier(kind: OrganisationKind, topics, capacity: int | 
         raise ValidationError(problems)
 
 
+PARENT_MUST_BE_EDUCATION = _(
+    "An organisation can only be part of an education organisation (a university, hogeschool, "
+    "MBO college, lectoraat and the like)."
+)
+
+
+def _refuse_parent_not_education(parent: Organisation | None) -> None:
+    if parent is not None and not parent.kind.is_education:
+        raise ValidationError({"parent": str(PARENT_MUST_BE_EDUCATION)})
+
+
+def normalise_kvk_number(value: str) -> str:
+    """A KvK number as typed ("1234 5678", "12.34.56.78") to its 8 digits; anything else is
+    returned as it is (without spaces) for the validator to refuse."""
+    return "".join(value.split()).replace(".", "")
+
+
+def kvk_number_problem(*, number: str, organisation: Organisation | None = None) -> str | None:
+    """Why `number` (normalised) cannot be this organisation's KvK number, or None: a number
+    names one organisation only."""
+    taken = Organisation.objects.filter(kvk_number=number)
+    if organisation is not None and organisation.pk:
+        taken = taken.exclude(pk=organisation.pk)
+    if number and taken.exists():
+        return str(_("An organisation with this KvK number is already on the platform."))
+    return None
+
+
 def _without_supply_fields(values: dict[str, Any], kind: OrganisationKind) -> dict[str, Any]:
     """What a demand organisation does not offer is left out (and left alone)."""
     if kind.role == OrganisationKind.Role.SUPPLY:
@@ -148,6 +181,7 @@ def organisation_create(*, creator, **values: Any) -> Organisation:
         raise OrganisationExists(existing)
 
     _refuse_incomplete_supplier(values["kind"], values.get("topics"), values.get("capacity"))
+    _refuse_parent_not_education(values.get("parent"))
     values = _without_supply_fields({**values, "name": name}, values["kind"])
     organisation = Organisation(
         **{field: values[field] for field in SCALAR_FIELDS if values.get(field) is not None}
@@ -156,6 +190,10 @@ def organisation_create(*, creator, **values: Any) -> Organisation:
     if slug in RESERVED_SLUGS:
         slug = unique_slug(Organisation, f"{name} organisation")
     organisation.slug = slug
+    # A coordinator of the region vouches for what they add themselves; anyone else's new
+    # organisation waits for one (it is seen by its members and the hub until then).
+    if coordinates_region_of(creator, organisation):
+        organisation.verified_at = timezone.now()
     organisation.save()
     for field in MANY_TO_MANY_FIELDS:
         if values.get(field):
@@ -166,10 +204,76 @@ def organisation_create(*, creator, **values: Any) -> Organisation:
         role=Membership.Role.ADMIN,
         state=Membership.State.ACTIVE,
     )
+    if not organisation.is_verified:
+        _notify_coordinators_to_verify(organisation, creator=creator)
     organisation_changed.send(
         Organisation, organisation_ids=[organisation.pk], fields=None, trigger="profile"
     )
     return organisation
+
+
+def _notify_coordinators_to_verify(organisation: Organisation, *, creator) -> None:
+    notify(
+        recipients=_region_coordinators(organisation),
+        kind=NotificationKind.ORGANISATION_TO_VERIFY,
+        text=lambda person: (
+            gettext("Organisation to verify: %(organisation)s")
+            % {"organisation": organisation.name},
+            gettext(
+                "It was added on the site and is hidden from others until you verify it. "
+                "Check that it exists and is not already on the platform."
+            ),
+        ),
+        url=notice_path("organisations:detail", organisation.slug),
+        dedupe_key=f"organisation-{organisation.pk}-to-verify",
+        exclude=creator,
+    )
+
+
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, by) -> bool:
+    """A hub coordinator confirms that the organisation is real and not a duplicate: it
+    becomes public (with its open challenges) and can be matched. The decision is audited and
+    the organisation's administrators are told. Returns False when it was verified already
+    (say, a double submit), in which case nothing happens."""
+    locked = (
+        Organisation.objects.select_for_update()
+        .filter(pk=organisation.pk, verified_at__isnull=True)
+        .first()
+    )
+    if locked is None:
+        return False
+    locked.verified_at = timezone.now()
+    locked.save(update_fields=["verified_at", "updated_at"])
+    organisation.verified_at = locked.verified_at
+    audit_record(
+        actor=by,
+        action=AuditAction.ORGANISATION_VERIFIED,
+        target=locked,
+        before={"verified": False},
+        after={"verified": True},
+    )
+    notify(
+        recipients=_admins(locked),
+        kind=NotificationKind.ORGANISATION_VERIFIED,
+        text=lambda person: (
+            gettext("%(organisation)s has been verified") % {"organisation": locked.name},
+            gettext(
+                "The hub has checked your organisation. Everyone can find it now, and its "
+                "published challenges are open to all."
+            ),
+        ),
+        url=notice_path("organisations:detail", locked.slug),
+        dedupe_key=f"organisation-{locked.pk}-verified",
+        exclude=by,
+    )
+    organisation_changed.send(
+        Organisation,
+        organisation_ids=[locked.pk],
+        fields=frozenset({"verified_at"}),
+        trigger="verified",
+    )
+    return True
 
 
 @transaction.atomic
@@ -187,6 +291,8 @@ def organisation_update(*, organisation: Organisation, **values: Any) -> list[st
             values["topics"] if "topics" in values else organisation.topics.exists(),
             values.get("capacity", organisation.capacity),
         )
+    if values.get("parent") is not None and values["parent"].pk != organisation.parent_id:
+        _refuse_parent_not_education(values["parent"])
     values = _without_supply_fields(values, values.get("kind", organisation.kind))
     if "name" in values:
         values["name"] = " ".join(values["name"].split())
@@ -241,6 +347,9 @@ def organisation_save_edited(
     organisation.name = " ".join(organisation.name.split())
     if not organisation.slug:
         organisation.slug = unique_slug(Organisation, organisation.name)
+    if is_new and organisation.verified_at is None:
+        # Made in the admin by a coordinator (or the programme), who vouches for it.
+        organisation.verified_at = timezone.now()
     organisation.save()
     for field, values in relations.items():
         getattr(organisation, field).set(values)

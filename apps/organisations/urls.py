@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.organisation_list, name="list"),
     # Before the slug pattern; `services.RESERVED_SLUGS` keeps organisations from taking it.
     path("new/", views.organisation_create, name="create"),
+    path("new/parent-options/", views.parent_options, name="parent_options"),
     path("<slug:slug>/edit/", views.organisation_edit, name="edit"),
     path("<slug:slug>/join/", views.organisation_join, name="join"),
     path("<slug:slug>/leave/", views.organisation_leave, name="leave"),

@@ -12,17 +12,25 @@ from apps.accounts.middleware import second_factor_for_coordinators
 from apps.core.listing import render_listing
 from apps.semantics.forms import posted_as_initial
 from apps.semantics.services import posted_text, topic_suggestions_shown
+from apps.taxonomy.models import OrganisationKind
 
 from . import services
-from .forms import OrganisationForm
+from .forms import OrganisationForm, OrganisationKindForm
 from .models import Membership
 from .permissions import (
+    can_see_organisation,
     get_membership_for_leaving_or_404,
     get_organisation_for_edit_or_404,
     get_organisation_for_joining_or_404,
     get_organisation_for_member_management_or_404,
 )
-from .selectors import membership_in_organisation, organisation_filterset, organisation_members
+from .selectors import (
+    membership_in_organisation,
+    organisation_filterset,
+    organisation_kind_get,
+    organisation_list_similar,
+    organisation_members,
+)
 
 PAGE_SIZE = 24
 
@@ -42,54 +50,119 @@ def organisation_list(request):
 # (The organisation's page, which also shows its challenges, is apps.portal's.)
 
 
-@login_required
-def organisation_create(request):
-    existing = None
-    if request.method == "POST" and "suggest_topics" in request.POST:
-        return _with_topic_suggestions(
-            request,
-            OrganisationForm(
-                initial=posted_as_initial(request.POST, OrganisationForm), user=request.user
-            ),
-        )
+def _chosen_kind(request, default: OrganisationKind | None = None) -> OrganisationKind | None:
+    """The kind the form is for: the one posted with it, the one chosen in the first step
+    (`?kind=<slug>`), else `default` (an organisation's own)."""
     if request.method == "POST":
-        form = OrganisationForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                organisation = services.organisation_create(
-                    creator=request.user, **form.profile_values()
-                )
-            except services.OrganisationExists as error:
-                existing = error.organisation
-                form.add_error("name", error)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is on the platform. You are its administrator.")
-                    % {"name": organisation.name},
-                )
-                # Back to where adding it was a step (the challenge form), else its page.
-                return redirect(_back_to(request, organisation.get_absolute_url()))
-    else:
-        form = OrganisationForm(user=request.user)
+        return organisation_kind_get(pk=request.POST.get("kind", "")) or default
+    return OrganisationKindForm(request.GET).chosen_kind() or default
+
+
+def _render_kind_step(request, *, organisation=None):
+    initial = {"kind": organisation.kind.slug} if organisation is not None else {}
+    return render(
+        request,
+        "organisations/organisation_kind.html",
+        {
+            "form": OrganisationKindForm(
+                request.GET if "kind" in request.GET else None, initial=initial
+            ),
+            "organisation": organisation,
+        },
+    )
+
+
+def _render_form(request, form, *, organisation=None, **context):
     return render(
         request,
         "organisations/organisation_form.html",
-        {"form": form, "existing": existing, "organisation": None},
+        {"form": form, "organisation": organisation, "existing": None, **context},
     )
+
+
+def _redisplayed(request, form_kwargs: dict):
+    """Without JavaScript, the form as sent, shown again without saving: with the topics
+    that fit its description, or with the education organisations that match the search
+    for its parent. None when the form was sent to be saved."""
+    if "suggest_topics" not in request.POST and "search_parent" not in request.POST:
+        return None
+    form = OrganisationForm(
+        initial=posted_as_initial(request.POST, OrganisationForm), **form_kwargs
+    )
+    context = {}
+    if "suggest_topics" in request.POST:
+        context["topic_suggestions"] = topic_suggestions_shown(
+            posted_text(request.POST, ["description"])
+        )
+    elif form.has_parent:
+        form.search_parents(request.POST.get("parent_query", ""))
+        context["parent_searched"] = True
+    return _render_form(request, form, organisation=form_kwargs.get("instance"), **context)
+
+
+@login_required
+def organisation_create(request):
+    kind = _chosen_kind(request)
+    if kind is None:
+        return _render_kind_step(request)
+    form_kwargs = {"user": request.user, "kind": kind}
+    if request.method != "POST":
+        return _render_form(request, OrganisationForm(**form_kwargs))
+    if (shown := _redisplayed(request, form_kwargs)) is not None:
+        return shown
+    form = OrganisationForm(request.POST, **form_kwargs)
+    existing = similar = None
+    if form.is_valid():
+        values = form.profile_values()
+        # Before adding a second "Hogeschool Westland": suggest joining the one there is,
+        # until the person confirms that theirs is another one (for this very name).
+        if request.POST.get("confirmed_name") != values["name"]:
+            similar = organisation_list_similar(
+                user=request.user, name=values["name"], province=values["province"]
+            )
+        # The very same name is not suggested but refused, by the service (below).
+        if similar and any(other.name.casefold() == values["name"].casefold() for other in similar):
+            similar = None
+        if not similar:
+            try:
+                organisation = services.organisation_create(creator=request.user, **values)
+            except services.OrganisationExists as error:
+                existing = error.organisation
+                form.add_error("name", error)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _created_message(organisation))
+                # Back to where adding it was a step (the challenge form), else its page.
+                return redirect(_back_to(request, organisation.get_absolute_url()))
+    if existing is not None and not can_see_organisation(request.user, existing):
+        existing = None  # the name is taken, but by one the person may not see yet
+    return _render_form(request, form, existing=existing, similar=similar)
+
+
+def _created_message(organisation) -> str:
+    if organisation.is_verified:
+        return _("%(name)s is on the platform. You are its administrator.") % {
+            "name": organisation.name
+        }
+    return _(
+        "%(name)s has been added. You are its administrator. The AI hub of its region checks "
+        "new organisations: until then only you, your colleagues and the hub see it."
+    ) % {"name": organisation.name}
 
 
 @login_required
 def organisation_edit(request, slug: str):
     organisation = get_organisation_for_edit_or_404(request.user, slug)
-    if request.method == "POST" and "suggest_topics" in request.POST:
-        form = OrganisationForm(
-            initial=posted_as_initial(request.POST, OrganisationForm),
-            instance=organisation,
-            user=request.user,
-        )
-        return _with_topic_suggestions(request, form, organisation=organisation)
-    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    if request.method == "GET" and request.GET.get("change") == "kind":
+        return _render_kind_step(request, organisation=organisation)
+    kind = _chosen_kind(request, default=organisation.kind)
+    if kind is None:
+        return _render_kind_step(request, organisation=organisation)
+    form_kwargs = {"user": request.user, "kind": kind, "instance": organisation}
+    if (shown := _redisplayed(request, form_kwargs)) is not None:
+        return shown
+    form = OrganisationForm(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(organisation=organisation, **form.profile_values())
@@ -98,26 +171,28 @@ def organisation_edit(request, slug: str):
         else:
             messages.success(request, _("The organisation's profile has been saved."))
             return redirect("organisations:detail", slug=organisation.slug)
-    return render(
-        request,
-        "organisations/organisation_form.html",
-        {"form": form, "organisation": organisation, "existing": None},
+    return _render_form(request, form, organisation=organisation)
+
+
+@login_required
+def parent_options(request):
+    """The as-you-type suggestions for an organisation's parent (htmx): the radio buttons of
+    the education organisations matching `parent_query`, beside the current choice."""
+    kind = organisation_kind_get(pk=request.GET.get("kind", ""))
+    if kind is None or kind.role == OrganisationKind.Role.DEMAND:
+        raise Http404
+    instance = None
+    if slug := request.GET.get("organisation"):
+        instance = get_organisation_for_edit_or_404(request.user, slug)
+    form = OrganisationForm(
+        initial=posted_as_initial(request.GET, OrganisationForm),
+        user=request.user,
+        kind=kind,
+        instance=instance,
     )
-
-
-def _with_topic_suggestions(request, form, *, organisation=None):
-    """Without JavaScript: the form as sent, with the topics that fit its description."""
+    form.search_parents(request.GET.get("parent_query", ""))
     return render(
-        request,
-        "organisations/organisation_form.html",
-        {
-            "form": form,
-            "organisation": organisation,
-            "existing": None,
-            "topic_suggestions": topic_suggestions_shown(
-                posted_text(request.POST, ["description"])
-            ),
-        },
+        request, "organisations/_parent_options.html", {"form": form, "parent_searched": True}
     )
 
 

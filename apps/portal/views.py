@@ -27,7 +27,11 @@ from apps.hubs.selectors import hub_get
 from apps.matching.reasons import fit_shown, reason_texts, taxonomy_labels
 from apps.matching.selectors import for_you_quotes
 from apps.organisations.models import Membership
-from apps.organisations.permissions import can_manage_members, get_organisation_for_view_or_404
+from apps.organisations.permissions import (
+    can_manage_members,
+    can_verify_organisation,
+    get_organisation_for_view_or_404,
+)
 from apps.organisations.selectors import (
     membership_get,
     organisation_list_sole_admin,
@@ -165,6 +169,7 @@ def organisation_page(request, slug: str):
         and membership.state == Membership.State.ACTIVE
         and membership.role == Membership.Role.ADMIN
     )
+    manages_members = is_admin or can_manage_members(request.user, organisation)
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -182,7 +187,11 @@ def organisation_page(request, slug: str):
                 and can_post_challenge_for(request.user, organisation)
             ),
             "can_edit": is_admin,
-            "can_manage_members": is_admin or can_manage_members(request.user, organisation),
+            "can_manage_members": manages_members,
+            "can_verify": can_verify_organisation(request.user, organisation),
+            # Its registration number is for the people who deal with it, not the directory.
+            "shows_kvk": manages_members
+            or bool(membership and membership.state == Membership.State.ACTIVE),
         },
     )
 

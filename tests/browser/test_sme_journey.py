@@ -280,17 +280,24 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     # The organisation: an SME in Zuid-Holland, with its administrator the person signing up.
     page.get_by_role("link", name="Add your organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add an organisation")
+    assert_accessible_at_both_widths(page, "journey-sme-organisation-kind")
+    page.get_by_label("SME", exact=True).check()
+    page.get_by_role("button", name="Go on").click()
+    # Only what an SME is asked: no formats, capacity or parent.
+    expect(page.get_by_text("Ways of working together you offer")).to_have_count(0)
+    expect(page.get_by_label("Capacity")).to_have_count(0)
     assert_accessible_at_both_widths(page, "journey-sme-organisation-form")
     page.get_by_label(re.compile(r"^Name:?$")).fill("Bakkerij De Korenbloem")
-    page.get_by_label("Kind of organisation").select_option(label="SME")
     page.get_by_label("Province").select_option(label="South Holland")
     page.get_by_label("About the organisation").fill(
         "Familiebakkerij met drie winkels in Leiden en omgeving."
     )
     page.get_by_label("Agrifood", exact=True).check()
     page.get_by_role("button", name="Add organisation").click()
-    # Straight back into the challenge form, with the new organisation chosen.
+    # Straight back into the challenge form, with the new organisation chosen; the hub
+    # still verifies the organisation, and the message says so.
     expect(page.get_by_role("heading", level=1)).to_have_text("Describe your challenge")
+    expect(page.get_by_role("status")).to_contain_text("The AI hub of its region checks")
     bakery = Organisation.objects.get(name="Bakkerij De Korenbloem")
     assert (bakery.kind.slug, bakery.province.code) == ("sme", "NL-ZH")
     assert bakery.memberships.get().user == user
@@ -332,6 +339,16 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     # The hub coordinator publishes it in the admin's review queue; a real worker matches it.
     coordinator = new_context().new_page()
     log_in_with_authenticator_app(coordinator, live_server, hub_coordinator)
+    # First the new organisation: the admin's index says one waits, the queue verifies it.
+    coordinator.goto(en("admin:index"))
+    coordinator.get_by_role("link", name="Open the organisations to verify").click()
+    coordinator.get_by_role("link", name="Bakkerij De Korenbloem").click()
+    coordinator.get_by_role("button", name="Verify", exact=True).click()
+    expect(coordinator.locator(".messagelist")).to_contain_text(
+        "Bakkerij De Korenbloem is verified"
+    )
+    bakery.refresh_from_db()
+    assert bakery.is_verified
     coordinator.goto(en("admin:challenges_challenge_changelist") + "?status__exact=submitted")
     expect(coordinator.locator("#result_list")).to_contain_text(TITLE)
     coordinator.locator(f"input[name=_selected_action][value='{challenge.pk}']").check()

@@ -32,6 +32,7 @@ from apps.hubs.services import (
     programme_coordinator_set,
 )
 from apps.matching.models import MatchRun
+from apps.organisations.models import OrganisationToVerify
 from apps.taxonomy.models import Province
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import ChallengeFactory, ChallengeInterestFactory
@@ -116,6 +117,9 @@ REGION_OBJECT_MAKERS: dict[str, Callable[[str, str], Model]] = {
     "accounts.User": lambda hub_slug, code: UserFactory(province=Province.objects.get(code=code)),
     "hubs.Hub": lambda hub_slug, code: hub(hub_slug),
     "organisations.Organisation": lambda hub_slug, code: OrganisationFactory(province_code=code),
+    "organisations.OrganisationToVerify": lambda hub_slug, code: OrganisationToVerify.objects.get(
+        pk=OrganisationFactory(province_code=code, verified_at=None).pk
+    ),
     "organisations.Membership": lambda hub_slug, code: MembershipFactory(
         organisation=OrganisationFactory(province_code=code)
     ),

@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from apps.organisations.models import Membership, Organisation
 from apps.taxonomy.models import OrganisationKind, Province
@@ -18,6 +19,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = factory.LazyAttribute(lambda o: OrganisationKind.objects.get(slug=o.kind_slug))
     province = factory.LazyAttribute(lambda o: Province.objects.get(code=o.province_code))
     capacity = 2
+    # Most tests are about organisations already on the platform; those about a new one
+    # waiting for the hub pass verified_at=None.
+    verified_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def topics(obj, create, extracted, **kwargs):

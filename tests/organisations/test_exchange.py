@@ -24,6 +24,7 @@ HEADER = (
     "ref,name,kind,province,topics,sectors,formats,capacity,serves_nationally,website,parent_ref"
 )
 FULL_HEADER = HEADER + ",description"
+ALL_COLUMNS = FULL_HEADER + ",kvk"
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +122,8 @@ def test_header_must_hold_exactly_the_columns(tmp_path):
     result = organisations_import(file=path)
 
     assert messages(result) == [
-        "line 1, column naam: unknown column 'naam'; the columns are: " + FULL_HEADER,
-        "line 1, column notes: unknown column 'notes'; the columns are: " + FULL_HEADER,
+        "line 1, column naam: unknown column 'naam'; the columns are: " + ALL_COLUMNS,
+        "line 1, column notes: unknown column 'notes'; the columns are: " + ALL_COLUMNS,
         "line 1, column ref: column 'ref' appears more than once",
         "line 1, column name: missing column 'name'",
     ]
@@ -501,9 +502,9 @@ def test_export_writes_sorted_lists_booleans_and_synthetic_refs():
     lines = export_text().splitlines()
 
     assert lines == [
-        FULL_HEADER,
-        f"org-{parent.pk},Hogeschool,hbo,NL-ZH,,,,2,false,,,",
-        f"lect,Lectoraat,lectorate,NL-ZH,edge-ai;ml;visual-inspection,,,3,false,,org-{parent.pk},",
+        ALL_COLUMNS,
+        f"org-{parent.pk},Hogeschool,hbo,NL-ZH,,,,2,false,,,,",
+        f"lect,Lectoraat,lectorate,NL-ZH,edge-ai;ml;visual-inspection,,,3,false,,org-{parent.pk},,",
     ]
     assert Organisation.objects.get(pk=parent.pk).ref is None
 
@@ -661,7 +662,7 @@ def test_export_command_writes_to_stdout_without_a_file():
 
     call_command("export_organisations", stdout=out)
 
-    assert out.getvalue().splitlines()[:2] == [FULL_HEADER, "a,Café,sme,NL-ZH,,,,2,false,,,"]
+    assert out.getvalue().splitlines()[:2] == [ALL_COLUMNS, "a,Café,sme,NL-ZH,,,,2,false,,,,"]
 
 
 def test_validating_200_rows_takes_as_many_queries_as_validating_10(tmp_path):
@@ -710,7 +711,7 @@ def test_description_round_trips_through_export_and_import(tmp_path):
     text = 'Wij helpen bakkers met "voorspellen", ook met komma\'s; en <b>geen</b> HTML.'
     OrganisationFactory(ref="bakkerij-lab", name="Bakkerijlab", description=text)
     exported = export_text()
-    assert exported.splitlines()[0] == FULL_HEADER
+    assert exported.splitlines()[0] == ALL_COLUMNS
     Organisation.objects.filter(ref="bakkerij-lab").update(description="")
 
     path = tmp_path / "round-trip.csv"

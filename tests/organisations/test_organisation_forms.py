@@ -84,7 +84,8 @@ def test_any_signed_in_person_may_open_the_create_form(client, persona, request)
     client.force_login(request.getfixturevalue(persona))
     response = client.get(CREATE_URL)
     assert response.status_code == 200
-    assert 'name="name"' in response.text
+    assert 'name="kind"' in response.text  # the first step: which kind
+    assert 'name="name"' in client.get(CREATE_URL, {"kind": "sme"}).text
 
 
 def test_creating_makes_the_creator_its_active_administrator(client):
@@ -143,12 +144,22 @@ def test_the_same_name_in_another_province_is_another_organisation(client):
 def test_required_fields_are_reported_next_to_the_field(client):
     client.force_login(UserFactory())
 
-    response = client.post("/en" + CREATE_URL, form_data(name=" ", kind="", province=""))
+    response = client.post("/en" + CREATE_URL, form_data(name=" ", province=""))
 
     form = response.context["form"]
     assert response.status_code == 200
-    assert {"name", "kind", "province"} <= set(form.errors)
+    assert {"name", "province"} <= set(form.errors)
     assert 'aria-invalid="true"' in response.text
+    assert not Organisation.objects.exists()
+
+
+def test_a_form_sent_without_a_kind_goes_back_to_choosing_the_kind(client):
+    client.force_login(UserFactory())
+
+    response = client.post(CREATE_URL, form_data(kind=""))
+
+    assert response.status_code == 200
+    assert 'type="radio" name="kind"' in response.text
     assert not Organisation.objects.exists()
 
 
@@ -207,7 +218,7 @@ def test_a_name_whose_slug_is_a_page_gets_another_slug(client):
 def test_the_parent_must_be_an_organisation_the_person_can_see(client):
     hidden = OrganisationFactory(name="Slapende Hogeschool", kind_slug="hbo", is_active=False)
     client.force_login(UserFactory())
-    response = client.post(CREATE_URL, form_data(parent=hidden.pk))
+    response = client.post(CREATE_URL, supplier_data(parent=hidden.pk))
     assert "parent" in response.context["form"].errors
 
 
@@ -216,7 +227,7 @@ def test_topics_are_grouped_with_their_plain_explanation(client):
     group = AITopic.objects.get(slug="ml")
     topic = AITopic.objects.get(slug="time-series")
 
-    response = client.get("/en" + CREATE_URL)
+    response = client.get("/en" + CREATE_URL, {"kind": "sme"})
 
     assert f"<legend>{group.name_en}</legend>" in response.text
     option_id = re.search(
@@ -268,10 +279,15 @@ def test_an_administrator_edits_the_profile(client, sme, sme_admin):
     assert list(sme.sectors.values_list("slug", flat=True)) == ["agrifood"]
 
 
-def test_an_organisation_cannot_become_part_of_its_own_child(client, sme, sme_admin):
-    child = OrganisationFactory(name="Filiaal", parent=sme)
-    client.force_login(sme_admin)
-    response = client.post(edit_url(sme), form_data(name=sme.name, parent=child.pk))
+def test_an_organisation_cannot_become_part_of_its_own_child(client):
+    university = OrganisationFactory(name="Universiteit", kind_slug="wo")
+    admin = MembershipFactory(organisation=university, role=Membership.Role.ADMIN).user
+    child = OrganisationFactory(name="Lectoraat", kind_slug="lectorate", parent=university)
+    client.force_login(admin)
+    data = supplier_data(
+        name=university.name, kind=university.kind.pk, parent=child.pk, serves_nationally=""
+    )
+    response = client.post(edit_url(university), data)
     assert "parent" in response.context["form"].errors
 
 
@@ -327,3 +343,133 @@ def test_a_real_worker_rematches_a_supplier_after_its_profile_is_saved(client, p
     run = MatchRun.objects.get()
     assert (run.kind, run.trigger) == (MatchRun.Kind.SUPPLIER, "profile")
     assert Match.objects.filter(organisation=supplier).exists()
+
+
+# --- The form follows the kind (issue 12, item 2) ---------------------------------------------
+
+SUPPLY_INPUTS = ('name="formats"', 'name="capacity"', 'name="serves_nationally"')
+
+
+def test_the_form_first_asks_which_kind(client):
+    client.force_login(UserFactory())
+
+    response = client.get("/en" + CREATE_URL)
+
+    assert 'type="radio" name="kind" value="sme"' in response.text
+    assert 'name="name"' not in response.text
+    assert "Companies and public organisations" in response.text
+
+
+def test_an_smes_form_does_not_show_the_supplier_fields(client):
+    client.force_login(UserFactory())
+
+    sme_form = client.get(CREATE_URL, {"kind": "sme"}).text
+    lab_form = client.get(CREATE_URL, {"kind": "innovation-lab"}).text
+
+    for supply_input in SUPPLY_INPUTS:
+        assert supply_input not in sme_form
+        assert supply_input in lab_form
+    # Nor a parent: a company is not part of an education organisation.
+    assert 'name="parent"' not in sme_form
+
+
+def test_an_smes_edit_form_does_not_show_the_supplier_fields(client, sme, sme_admin):
+    client.force_login(sme_admin)
+
+    page = client.get(edit_url(sme)).text
+
+    for supply_input in SUPPLY_INPUTS:
+        assert supply_input not in page
+
+
+def test_supplier_fields_posted_for_an_sme_are_ignored(client):
+    client.force_login(UserFactory())
+
+    response = client.post(
+        CREATE_URL,
+        form_data(
+            formats=pks(Format, "slug", "hackathon"),
+            capacity="7",
+            serves_nationally="on",
+            parent=OrganisationFactory(name="Hogeschool", kind_slug="hbo").pk,
+        ),
+    )
+
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name="Bakkerij Van Dam")
+    assert not organisation.formats.exists()
+    assert (organisation.capacity, organisation.serves_nationally) == (0, False)
+    assert organisation.parent is None
+
+
+def test_changing_the_kind_on_edit_shows_that_kinds_fields(client, sme, sme_admin):
+    client.force_login(sme_admin)
+
+    step = client.get(edit_url(sme), {"change": "kind"})
+    as_lab = client.get(edit_url(sme), {"kind": "innovation-lab"})
+
+    assert 'type="radio" name="kind" value="sme"' in step.text
+    assert re.search(r'value="sme"[^>]*checked', step.text)
+    assert 'name="capacity"' in as_lab.text
+
+
+def test_the_parent_must_be_an_education_organisation(client):
+    company = OrganisationFactory(name="Groot Bedrijf", kind_slug="large-company")
+    lab = OrganisationFactory(name="Lab", kind_slug="innovation-lab")
+    hogeschool = OrganisationFactory(name="Hogeschool Delta", kind_slug="hbo")
+    client.force_login(UserFactory())
+
+    for not_education in (company, lab):
+        response = client.post(CREATE_URL, supplier_data(parent=not_education.pk))
+        assert "parent" in response.context["form"].errors
+    client.post(CREATE_URL, supplier_data(parent=hogeschool.pk))
+
+    assert Organisation.objects.get(name="Lectoraat Data Science").parent == hogeschool
+
+
+def test_the_parent_choice_never_lists_every_organisation(client):
+    OrganisationFactory(name="Hogeschool Delta", kind_slug="hbo")
+    OrganisationFactory(name="Hogeschool Gamma", kind_slug="hbo")
+    client.force_login(UserFactory())
+
+    page = client.get("/en" + CREATE_URL, {"kind": "lectorate"}).text
+
+    assert "Hogeschool Delta" not in page
+    assert 'type="search" name="parent_query"' in page
+    assert "Not part of another organisation" in page
+
+
+def test_searching_for_the_parent_without_javascript_shows_education_matches(client):
+    delta = OrganisationFactory(name="Hogeschool Delta", kind_slug="hbo")
+    OrganisationFactory(name="Delta Bakkerij", kind_slug="sme")
+    OrganisationFactory(name="Hogeschool Gamma", kind_slug="hbo")
+    client.force_login(UserFactory())
+
+    response = client.post(
+        "/en" + CREATE_URL, supplier_data(parent_query="delta", search_parent="1")
+    )
+
+    assert response.status_code == 200
+    assert not Organisation.objects.filter(name="Lectoraat Data Science").exists()
+    assert f'value="{delta.pk}"' in response.text
+    assert "Delta Bakkerij" not in response.text
+    assert "Hogeschool Gamma" not in response.text
+    assert "One education organisation matches your search." in response.text
+    # What was typed stays.
+    assert 'value="Lectoraat Data Science"' in response.text
+
+
+def test_parent_suggestions_as_you_type_come_from_the_server(client):
+    delta = OrganisationFactory(name="Hogeschool Delta", kind_slug="hbo")
+    client.force_login(UserFactory())
+    url = reverse("organisations:parent_options")
+    kind = OrganisationKind.objects.get(slug="lectorate").pk
+
+    response = client.get(url, {"kind": kind, "parent_query": "delt"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert 'id="parent-options"' in response.text
+    assert f'value="{delta.pk}"' in response.text
+    assert "<html" not in response.text
+    sme_kind = OrganisationKind.objects.get(slug="sme").pk
+    assert client.get(url, {"kind": sme_kind, "parent_query": "delt"}).status_code == 404

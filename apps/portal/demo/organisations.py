@@ -24,6 +24,7 @@ from apps.organisations.services import (
     membership_set_role,
     organisation_create,
     organisation_update,
+    organisation_verify,
 )
 from apps.taxonomy.models import Province
 
@@ -32,6 +33,7 @@ from ..demo_data.organisations import KIND_FORMATS, ORGANISATIONS
 from ..demo_data.people import (
     MEMBERSHIP_REQUESTS,
     PEOPLE,
+    PROGRAMME_COORDINATOR,
 )
 from .context import (
     ORGANISATIONS_BY_REF,
@@ -114,6 +116,7 @@ def load_organisations(load: DemoLoad) -> None:
                     "website": values["website"],
                     "parent_ref": "",  # set below, once every organisation is there
                     "description": values["description"],
+                    "kvk": "",
                 },
             )
             return Organisation.objects.get(ref=listed.ref)
@@ -140,6 +143,13 @@ def load_organisations(load: DemoLoad) -> None:
         create_only={"slug"},
         create=organisation_created,
     )
+    # What their administrators added on the site waits for a coordinator: the programme's
+    # verifies it, as it would after checking (the imported ones are verified already).
+    for organisation in organisations.values():
+        if not organisation.is_verified and organisation_verify(
+            organisation=organisation, by=people[PROGRAMME_COORDINATOR]
+        ):
+            writes.count += 1
     org_pk = {ref: obj.pk for ref, obj in organisations.items()}
     organisations_by_pk = {obj.pk: obj for obj in organisations.values()}
     for org in ORGANISATIONS:
