@@ -233,10 +233,14 @@ def screenshot(page: Page, name: str) -> list[Path]:
 # --- Accounts and mail ---------------------------------------------------------------------
 
 
-def login(page: Page, live_server, user, *, password: str = PASSWORD) -> None:
+def login(page: Page, live_server, user, *, password: str = PASSWORD, language: str = "nl") -> None:
     """Log `user` in through the real login form (factories give everyone `PASSWORD` and a
-    verified email address, which allauth's mandatory verification needs)."""
-    page.goto(live_server.url + reverse("account_login"))
+    verified email address, which allauth's mandatory verification needs), on the site in
+    `language`: the person lands on its home page."""
+    from django.utils import translation
+
+    with translation.override(language):
+        page.goto(live_server.url + reverse("account_login"))
     page.locator("input[name=login]").fill(user.email)
     page.locator("input[name=password]").fill(password)
     page.locator("form.account-form button[type=submit]").click()

@@ -103,10 +103,10 @@ def test_lecturer_finds_a_fitting_community_asks_to_join_and_is_let_in(
     page: Page, new_context, live_server, world
 ):
     lecturer, community = world["lecturer"], world["community"]
-    login(page, live_server, lecturer)
+    login(page, live_server, lecturer, language="en")
 
     # Without expertise "for you" has nothing to go on, and says where to add it.
-    page.goto(en("matching:for_you"))
+    page.get_by_role("link", name="For you", exact=True).click()
     page.get_by_role("link", name="Add your expertise to your profile").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
     assert_accessible_at_both_widths(page, "journey-lecturer-profile")
@@ -180,8 +180,10 @@ def test_lecturer_finds_a_fitting_community_asks_to_join_and_is_let_in(
 
     # The community's coordinator approves it in another browser.
     coordinator = new_context().new_page()
-    login(coordinator, live_server, world["coordinator"])
-    coordinator.goto(en("communities:requests", slug=community.slug))
+    login(coordinator, live_server, world["coordinator"], language="en")
+    coordinator.get_by_role("link", name="My overview", exact=True).click()
+    coordinator.locator("main").get_by_role("link", name=COMMUNITY).first.click()
+    coordinator.get_by_role("link", name=re.compile("^Join requests")).click()
     request_item = coordinator.locator(f"#request-{join_request.pk}")
     expect(request_item).to_contain_text("Sanne Visser")
     expect(request_item).to_contain_text(MESSAGE)
@@ -194,7 +196,7 @@ def test_lecturer_finds_a_fitting_community_asks_to_join_and_is_let_in(
     assert_accessible_at_both_widths(coordinator, "journey-lecturer-join-requests-decided")
 
     # The lecturer has a notice; opening it leads to the community, now as a member.
-    page.goto(en("portal:dashboard"))
+    page.get_by_role("link", name="My overview", exact=True).click()
     page.get_by_role("navigation", name="Account").get_by_role(
         "link", name=re.compile("^Notifications")
     ).click()
@@ -210,7 +212,7 @@ def test_lecturer_finds_a_fitting_community_asks_to_join_and_is_let_in(
     assert Notification.objects.get(recipient=lecturer).read_at is not None
     assert_accessible_at_both_widths(page, "journey-lecturer-community-member")
 
-    page.goto(en("portal:dashboard"))
+    page.get_by_role("link", name="My overview", exact=True).click()
     expect(page.locator("main")).to_contain_text(COMMUNITY)
     assert_accessible_at_both_widths(page, "journey-lecturer-dashboard")
 
@@ -220,7 +222,7 @@ def test_lecturer_finds_a_fitting_community_asks_to_join_and_is_let_in(
     expect(page.locator("li.match").filter(has_text=COMMUNITY)).to_have_count(0)
 
     # What communities share: the knowledge base, its list and an item.
-    page.goto(en("knowledge:list"))
+    page.get_by_role("link", name="Knowledge base", exact=True).click()
     page.get_by_role("link", name=world["knowledge"].title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(world["knowledge"].title)
     assert_accessible_at_both_widths(page, "journey-lecturer-knowledge-detail")

@@ -112,8 +112,9 @@ def hub_coordinator():
 
 
 def log_in_with_authenticator_app(page: Page, live_server, user) -> None:
-    """Password, then the code the app shows now (computed from the secret as the app does)."""
-    login(page, live_server, user)
+    """Password, then the code the app shows now (computed from the secret as the app does),
+    on the English site."""
+    login(page, live_server, user, language="en")
     expect(page).to_have_url(re.compile(r"/2fa/authenticate/"))
     code = format_hotp_value(hotp_value(user.totp_secret, int(time.time()) // 30))
     page.locator("input[name=code]").fill(code)
@@ -313,7 +314,7 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     assert not Challenge.objects.exists()
 
     # Again from My overview, through its "describe your challenge".
-    page.goto(en("portal:dashboard"))
+    page.get_by_role("link", name="My overview", exact=True).click()
     page.get_by_role("link", name="Describe your challenge").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Describe your challenge")
     fill_challenge_form_with_the_keyboard(page)
@@ -340,7 +341,7 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     coordinator = new_context().new_page()
     log_in_with_authenticator_app(coordinator, live_server, hub_coordinator)
     # First the new organisation: the admin's index says one waits, the queue verifies it.
-    coordinator.goto(en("admin:index"))
+    coordinator.get_by_role("link", name="Admin", exact=True).click()
     coordinator.get_by_role("link", name="Open the organisations to verify").click()
     coordinator.get_by_role("link", name="Bakkerij De Korenbloem").click()
     coordinator.get_by_role("button", name="Verify", exact=True).click()
@@ -360,8 +361,11 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.PUBLISHED
 
-    # The SME sees the partners that fit, with the reasons, and not the one that does not.
-    page.goto(en("challenges:matches", pk=challenge.pk))
+    # The SME sees the partners that fit, with the reasons, and not the one that does not:
+    # from My overview, the challenge, its matched partners.
+    page.get_by_role("link", name="My overview", exact=True).click()
+    page.locator("main").get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name="Matched partners").click()
     matches = page.locator("li.match")
     for partner_name in (suppliers["hogeschool"].name, suppliers["lab"].name):
         expect(matches.filter(has_text=partner_name)).to_have_count(1)
@@ -396,7 +400,7 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
     expect(page.locator("main")).to_contain_text(EMAIL)  # the asking side sees its own contact
     assert_accessible_at_both_widths(page, "journey-sme-introduction")
 
-    page.goto(en("portal:dashboard"))
+    page.get_by_role("link", name="My overview", exact=True).click()
     expect(page.locator("main")).to_contain_text(TITLE)
     assert_accessible_at_both_widths(page, "journey-sme-dashboard")
 
@@ -414,8 +418,8 @@ def test_sme_signs_up_posts_a_challenge_and_asks_a_matched_partner_for_an_introd
 
     # The partner's administrator is told, and reads the request without the SME's contact.
     partner = new_context().new_page()
-    login(partner, live_server, suppliers["partner_admin"])
-    partner.goto(en("notifications:list"))
+    login(partner, live_server, suppliers["partner_admin"], language="en")
+    partner.get_by_role("link", name=re.compile("^Notifications")).click()
     notice = partner.get_by_role("link", name=re.compile("Introduction requested"))
     expect(notice).to_contain_text(TITLE)
     assert_accessible_at_both_widths(partner, "journey-sme-partner-notifications")
