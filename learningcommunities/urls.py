@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from apps.accounts import social
 from apps.challenges import urls as challenge_urls
 from apps.communities import urls as community_urls
 from apps.knowledge import urls as knowledge_urls
@@ -36,6 +37,13 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    # allauth's OpenID Connect callback with the ID token's signature and nonce checked
+    # (apps/accounts/social.py); before allauth's URLs, which it takes the place of.
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        social.callback,
+        name="openid_connect_callback",
+    ),
     path("accounts/", include("allauth.urls")),
     path("hubs/", include("apps.portal.hub_urls")),
     path("organisations/", include(organisation_section)),

@@ -1,5 +1,6 @@
 from dataclasses import dataclass, field
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
 from django.forms.boundfield import BoundField, BoundWidget
 from django.utils.translation import get_language
@@ -181,3 +182,35 @@ class AccountDeleteForm(forms.Form):
         if email.strip().lower() != self.user.email.lower():
             raise forms.ValidationError(_("This is not the email address of your account."))
         return email
+
+
+# --- Linking a SURFconext sign-in to an existing account ----------------------------------------
+
+
+class SocialLinkConfirmForm(forms.Form):
+    """The password of the account that already has the address the sign-in brought: only its
+    owner may link a SURFconext sign-in to it. Checked through allauth, so the failed-sign-in
+    limits and delays of the login page apply here too."""
+
+    password = forms.CharField(
+        label=_("Password of your account on this platform"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.email = email
+        self.user = None
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = get_account_adapter(self.request).authenticate(
+            self.request, email=self.email, password=password
+        )
+        if user is None:
+            raise forms.ValidationError(_("This is not the password of that account."))
+        self.user = user
+        return password

@@ -1,5 +1,6 @@
 import json
 
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +14,8 @@ from django.views.decorators.http import require_POST
 from apps.semantics.forms import posted_as_initial
 from apps.semantics.services import posted_text, topic_suggestions_shown
 
-from . import services
-from .forms import ProfileForm
+from . import services, social
+from .forms import ProfileForm, SocialLinkConfirmForm
 from .privacy import personal_data_export
 from .selectors import user_copy_for_editing
 
@@ -81,3 +82,26 @@ def data_export(request):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def social_link(request):
+    """A SURFconext sign-in brought a verified address that an account here already has: its
+    owner links the two by entering that account's password (a wrong one links nothing).
+    Open to anyone: the pending sign-in in the session is what it works on, and without one
+    there is nothing to do here."""
+    sociallogin = social.pending_link(request)
+    if sociallogin is None:
+        return redirect("account_login")
+    email = social.verified_email(sociallogin)
+    form = SocialLinkConfirmForm(request.POST or None, request=request, email=email)
+    try:
+        if request.method == "POST" and form.is_valid():
+            return social.pending_link_complete(request, user=form.user)
+    except ImmediateHttpResponse as error:
+        # Over the failed-sign-in limit: the same 429 page as the login form.
+        return error.response
+    return render(
+        request,
+        "accounts/social_link.html",
+        {"form": form, "email": email, "provider_name": sociallogin.provider.name},
+    )

@@ -62,6 +62,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Sign-in with SURFconext (issue 13): allauth's social accounts and its OpenID Connect
+    # provider. The provider is configured from SURFCONEXT_* below; without them there is no
+    # button and its URLs answer 404.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_filters",
     "django_celery_beat",
     "django_htmx",
@@ -216,6 +221,72 @@ MFA_TOTP_ISSUER = "AI Learning Communities"
 # Accept the code of the previous or next 30 s step too (RFC 6238's advice for clock drift and
 # transit): a code typed in the last seconds of its step is not refused on arrival.
 MFA_TOTP_TOLERANCE = 1
+# --- Sign-in with SURFconext (OpenID Connect, issue 13) ---------------------------------------
+# The issuer is SURFconext's (https://connect.surfconext.nl, or connect.test.surfconext.nl for
+# the test environment); discovery is at <issuer>/.well-known/openid-configuration. All three
+# are set or none (then the button is hidden). See README.md for the registration.
+SURFCONEXT_ISSUER = env.str("SURFCONEXT_ISSUER", default="").rstrip("/")
+SURFCONEXT_CLIENT_ID = env.str("SURFCONEXT_CLIENT_ID", default="")
+SURFCONEXT_CLIENT_SECRET = env.str("SURFCONEXT_CLIENT_SECRET", default="")
+_surfconext = [SURFCONEXT_ISSUER, SURFCONEXT_CLIENT_ID, SURFCONEXT_CLIENT_SECRET]
+if any(_surfconext) and not all(_surfconext):
+    raise ImproperlyConfigured(
+        "SURFconext sign-in needs SURFCONEXT_ISSUER, SURFCONEXT_CLIENT_ID and "
+        "SURFCONEXT_CLIENT_SECRET together; set all three or none."
+    )
+if SURFCONEXT_ISSUER and urlsplit(SURFCONEXT_ISSUER).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(
+        f"SURFCONEXT_ISSUER {SURFCONEXT_ISSUER!r} is not a web address, e.g. "
+        "https://connect.surfconext.nl"
+    )
+
+
+def surfconext_app(*, issuer: str, client_id: str, secret: str) -> dict:
+    """The allauth app for SURFconext: PKCE on, the user info fetched (SURFconext releases
+    schac_home_organization there, as the service's attribute release policy says)."""
+    return {
+        "provider_id": "surfconext",
+        "name": "SURFconext",
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {
+            "server_url": issuer,
+            "oauth_pkce_enabled": True,
+            "fetch_userinfo": True,
+            "scope": ["openid", "email", "profile"],
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                surfconext_app(
+                    issuer=SURFCONEXT_ISSUER,
+                    client_id=SURFCONEXT_CLIENT_ID,
+                    secret=SURFCONEXT_CLIENT_SECRET,
+                )
+            ]
+            if SURFCONEXT_ISSUER
+            else []
+        ),
+    }
+}
+# Adds a nonce and the ID token's signature check to allauth's OpenID Connect, trusts an email
+# only when the provider says it is verified, and links to an existing account only after its
+# password (apps/accounts/social.py).
+SOCIALACCOUNT_ADAPTER = "apps.accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Never connect to an existing account by email alone (the adapter asks for its password).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# The sign-in starts with a form sent by POST (the button), never by a link a page could embed.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Unused tokens are not kept: the platform only needs who signed in.
+SOCIALACCOUNT_STORE_TOKENS = False
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -380,7 +451,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # The SURFconext button's form is answered with a redirect to the issuer, which
+        # browsers check against form-action too.
+        "form-action": ["'self'"]
+        + (
+            [f"{urlsplit(SURFCONEXT_ISSUER).scheme}://{urlsplit(SURFCONEXT_ISSUER).netloc}"]
+            if SURFCONEXT_ISSUER
+            else []
+        ),
     }
 }
 
