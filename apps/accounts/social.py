@@ -36,6 +36,7 @@ from django.utils import translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import get_language
 
+SURFCONEXT_PROVIDER_ID = "surfconext"
 PENDING_LINK_SESSION_KEY = "accounts_pending_social_link"
 NONCE_STATE_KEY = "nonce"
 

@@ -150,6 +150,25 @@ def organisation_search_to_join(*, user, query: str, limit: int = 20) -> QuerySe
     )
 
 
+def organisation_for_home_domain(*, user, domain: str) -> Organisation | None:
+    """The active organisation whose website is on `domain` (an institution's
+    `schac_home_organization` from SURFconext, e.g. "hsleiden.nl"): www.hsleiden.nl and
+    hsleiden.nl count, nothsleiden.nl does not. With `viewer_state` as in the search."""
+    domain = domain.strip().lower().rstrip(".")
+    if not domain or not re.fullmatch(r"[a-z0-9.-]+", domain):
+        return None
+    own = Membership.objects.filter(organisation=OuterRef("pk"), user=user).values("state")[:1]
+    return (
+        Organisation.objects.visible_to(user)
+        .active()
+        .filter(website__iregex=rf"^https?://([^/]*\.)?{re.escape(domain)}(:[0-9]+)?(/|$)")
+        .select_related("kind")
+        .annotate(viewer_state=Subquery(own))
+        .order_by("name", "pk")
+        .first()
+    )
+
+
 def organisation_kind_get(*, pk: str) -> OrganisationKind | None:
     """The organisation kind with this pk (as a form sends it), or None."""
     return OrganisationKind.objects.filter(pk=pk).first() if pk.isdigit() else None

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext_lazy
 from apps.accounts import services as account_services
 from apps.accounts.forms import AccountDeleteForm
 from apps.accounts.middleware import second_factor_for_coordinators
+from apps.accounts.selectors import user_home_organisation_domain
 from apps.challenges.permissions import can_post_challenge_for, offers_challenge_form
 from apps.challenges.selectors import (
     challenge_interest_list_for_user,
@@ -34,6 +35,7 @@ from apps.organisations.permissions import (
 )
 from apps.organisations.selectors import (
     membership_get,
+    organisation_for_home_domain,
     organisation_list_sole_admin,
     organisation_search_to_join,
 )
@@ -91,10 +93,17 @@ def person(request, pk: int):
 def get_started(request):
     query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
     results = list(organisation_search_to_join(user=request.user, query=query)) if query else None
+    # Signed in through SURFconext: propose the institution it named.
+    home_domain = user_home_organisation_domain(user=request.user)
+    home_organisation = (
+        organisation_for_home_domain(user=request.user, domain=home_domain) if home_domain else None
+    )
     return render(
         request,
         "portal/get_started.html",
         {
+            "home_domain": home_domain,
+            "home_organisation": home_organisation,
             "query": query,
             "results": results,
             "offers_challenge_form": offers_challenge_form(request.user),
