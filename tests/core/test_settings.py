@@ -84,3 +84,41 @@ def test_unix_socket_database_url_keeps_the_socket_path():
         [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
     assert result.stdout.strip() == "/Some/Path/pg", result.stderr
+
+
+def surfconext_settings_in_a_fresh_process(**surfconext: str) -> subprocess.CompletedProcess:
+    code = (
+        "from learningcommunities.settings import base as b;"
+        "print(b.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS']);"
+        "print(b.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    env = {**os.environ, "DEBUG": "true", "ENV_FILE": "/nonexistent", **surfconext}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+def test_surfconext_is_configured_from_the_environment_and_admitted_by_form_action():
+    result = surfconext_settings_in_a_fresh_process(
+        SURFCONEXT_ISSUER="https://connect.test.surfconext.nl/",
+        SURFCONEXT_CLIENT_ID="platform.example.nl",
+        SURFCONEXT_CLIENT_SECRET="secret",
+    )
+    apps, form_action = result.stdout.strip().splitlines()
+    assert "'provider_id': 'surfconext'" in apps
+    assert "'server_url': 'https://connect.test.surfconext.nl'" in apps
+    assert "'oauth_pkce_enabled': True" in apps
+    assert form_action == "[\"'self'\", 'https://connect.test.surfconext.nl']"
+
+
+def test_without_surfconext_there_is_no_app_and_form_action_is_self_only():
+    result = surfconext_settings_in_a_fresh_process()
+    assert result.stdout.strip().splitlines() == ["[]", "[\"'self'\"]"], result.stderr
+
+
+def test_surfconext_half_configured_is_a_start_up_error():
+    result = surfconext_settings_in_a_fresh_process(
+        SURFCONEXT_ISSUER="https://connect.surfconext.nl"
+    )
+    assert result.returncode != 0
+    assert "SURFCONEXT_CLIENT_ID" in result.stderr
