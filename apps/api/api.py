@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from . import problems, public, reference
+from . import personal, problems, public, reference
 from .auth import InsufficientScope, InvalidToken, RateLimited
 from .middleware import API_VERSION
 
@@ -77,6 +77,7 @@ api.add_router("/communities", public.communities)
 api.add_router("/hubs", public.hubs)
 api.add_router("/knowledge-items", public.knowledge_items)
 api.add_router("/reference", reference.router)
+api.add_router("/me", personal.router)
 
 
 @api.exception_handler(ValidationError)

@@ -49,10 +49,15 @@ def paginated(
     rows: QuerySet | list,
     params: PageParams,
     serialize: Callable[[list[Any]], Iterable[dict[str, Any]]],
+    *,
+    shared_count: bool = True,
 ) -> dict[str, Any]:
     """One page of `rows` (a QuerySet or a list), each page's rows turned into dicts at once
-    by `serialize` (so it can load what they need in a fixed number of queries)."""
-    if isinstance(rows, QuerySet):
+    by `serialize` (so it can load what they need in a fixed number of queries).
+
+    `shared_count`: count through the directories' cache (kept per data version, which the
+    public data's writes advance); off for personal lists (notifications do not advance it)."""
+    if shared_count and isinstance(rows, QuerySet):
         paginator = SharedCountPaginator(rows, params.page_size)
     else:
         paginator = Paginator(rows, params.page_size)
