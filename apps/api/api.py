@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as Refusal
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from . import personal, problems, public, reference
+from apps.core.actions import refusal_text
+from apps.core.transitions import InvalidTransition
+
+from . import personal, problems, public, reference, writes
 from .auth import InsufficientScope, InvalidToken, RateLimited
 from .middleware import API_VERSION
+from .services import IdempotencyKeyReused
 
 DESCRIPTION = """The open API of AI Learning Communities (NL API Design Rules 2.0).
 Public reads need no token; personal reads and writes take `Authorization: Bearer <token>`
@@ -77,16 +83,20 @@ api.add_router("/communities", public.communities)
 api.add_router("/hubs", public.hubs)
 api.add_router("/knowledge-items", public.knowledge_items)
 api.add_router("/reference", reference.router)
+# `writes` adds the write operations to the same router (one path, one view per method).
 api.add_router("/me", personal.router)
+
+
+def _param_name(loc) -> str:
+    """`("query", "page")` is `page`; a body's field `("body", "body", "title")` is `title`."""
+    parts = [str(part) for part in loc[2 if loc and loc[0] == "body" else 1 :]]
+    return ".".join(parts) or "body"
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError):
     invalid = [
-        {
-            "name": ".".join(str(part) for part in error.get("loc", ())[1:]) or "body",
-            "reason": str(error.get("msg", "")),
-        }
+        {"name": _param_name(error.get("loc", ())), "reason": str(error.get("msg", ""))}
         for error in exc.errors
     ]
     return problems.problem_response(
@@ -146,4 +156,48 @@ def _rate_limited(request: HttpRequest, exc: RateLimited):
 def _http_error(request: HttpRequest, exc: HttpError):
     return problems.problem_response(
         request, problems.problem_for_status(exc.status_code), detail=str(exc)
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied):
+    return problems.problem_response(request, problems.FORBIDDEN, detail=str(exc))
+
+
+@api.exception_handler(writes.InvalidBody)
+def _invalid_body(request: HttpRequest, exc: writes.InvalidBody):
+    """The page's form refused the body: which fields, and why (in the request's language)."""
+    return problems.problem_response(
+        request, problems.UNPROCESSABLE, detail=str(exc), invalid_params=exc.invalid_params
+    )
+
+
+def _code(exc: Refusal) -> str | None:
+    return getattr(exc, "code", None) or None
+
+
+@api.exception_handler(Refusal)
+def _refused(request: HttpRequest, exc: Refusal):
+    """A service refused the write (the message the page would show)."""
+    return problems.problem_response(
+        request, problems.UNPROCESSABLE, detail=refusal_text(exc), code=_code(exc)
+    )
+
+
+@api.exception_handler(InvalidTransition)
+def _conflict(request: HttpRequest, exc: InvalidTransition):
+    """The workflow does not allow the move from the object's current status."""
+    return problems.problem_response(
+        request, problems.CONFLICT, detail=refusal_text(exc), code=_code(exc)
+    )
+
+
+@api.exception_handler(IdempotencyKeyReused)
+def _key_reused(request: HttpRequest, exc: IdempotencyKeyReused):
+    return problems.problem_response(
+        request,
+        problems.UNPROCESSABLE,
+        detail="This Idempotency-Key was used for another request (method, path or body) in "
+        "the last 24 hours. Use a new key for a new request.",
+        code="idempotency_key_reused",
     )

@@ -145,21 +145,7 @@ def my_challenges(request: HttpRequest, page: Query[PageParams]):
         return [
             {
                 **serializers.challenge_summary(request, challenge),
-                "matches": [
-                    {
-                        "id": match.pk,
-                        "organisation": {
-                            "slug": match.organisation.slug,
-                            "name": match.organisation.name,
-                        },
-                        "score": match.score,
-                        "rank": match.rank,
-                        "status": match.status,
-                        "reasons": _reasons(match.reasons),
-                        "reason_texts": reason_texts(match.reasons, labels),
-                    }
-                    for match in challenge.api_matches
-                ],
+                "matches": [serializers.match(match, labels) for match in challenge.api_matches],
             }
             for challenge in challenges
         ]

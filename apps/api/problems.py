@@ -81,6 +81,7 @@ def problem_response(
     *,
     detail: str = "",
     invalid_params: list[dict[str, str]] | None = None,
+    code: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> JsonResponse:
     language = api_language(request)
@@ -95,6 +96,8 @@ def problem_response(
     }
     if invalid_params is not None:
         body["invalid_params"] = invalid_params
+    if code:
+        body["code"] = code
     response = JsonResponse(
         body,
         status=problem.status,

@@ -20,6 +20,8 @@ class Problem(Schema):
     detail: str
     instance: str
     invalid_params: list[InvalidParam] | None = None
+    # The service's reason for a refusal (`topics_required`, `not_editable`, ...), to branch on.
+    code: str | None = None
 
 
 class InvalidParam(Schema):
@@ -69,6 +71,11 @@ class Hub(Schema):
 
 
 class OrganisationRef(Schema):
+    slug: str
+    name: str
+
+
+class CommunityRef(Schema):
     slug: str
     name: str
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from apps.matching.reasons import reason_texts
+
 
 def _url(request: HttpRequest, thing) -> str:
     return request.build_absolute_uri(thing.get_absolute_url())
@@ -105,3 +107,19 @@ def knowledge_item(request: HttpRequest, item) -> dict[str, Any]:
 
 def knowledge_item_detail(request: HttpRequest, item) -> dict[str, Any]:
     return {**knowledge_item(request, item), "body": item.body, "sectors": _slugs(item.sectors)}
+
+
+def match(item, labels) -> dict[str, Any]:
+    """A partner suggestion with why it fits: the reason codes with their parameters, and as
+    text in the active language (`labels`: `apps.matching.reasons.taxonomy_labels()`)."""
+    return {
+        "id": item.pk,
+        "organisation": {"slug": item.organisation.slug, "name": item.organisation.name},
+        "score": item.score,
+        "rank": item.rank,
+        "status": item.status,
+        "reasons": [
+            {"code": r.get("code", ""), "params": r.get("params", {})} for r in item.reasons
+        ],
+        "reason_texts": reason_texts(item.reasons, labels),
+    }
