@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from apps.challenges import services as challenge_services
 from apps.challenges.forms import ChallengeForm
@@ -74,13 +74,26 @@ def _validated(form: forms.Form) -> dict:
 Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 ProvinceCode = Annotated[str, Field(pattern=r"^[A-Z]{2}-[A-Z]{2,3}$")]
 
+
+class Body(Schema):
+    """A write's JSON body: an object. (ninja's Schema would read any value's attributes, so a
+    list would pass as an object with every field left out.)"""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value):
+        if not isinstance(value, dict):
+            raise ValueError("Send a JSON object.")
+        return value
+
+
 # --- Challenges ------------------------------------------------------------------------------
 
 TimeFrame = Literal[tuple(Challenge.TimeFrame.values)]
 VisibilityValue = Literal[tuple(Visibility.values)]
 
 
-class ChallengeFields(Schema):
+class ChallengeFields(Body):
     learning_goals: str = ""
     topics: list[Slug] = []
     sectors: list[Slug] = []
@@ -101,7 +114,7 @@ class ChallengeCreate(ChallengeFields):
     creation_token: uuid.UUID | None = None
 
 
-class ChallengeUpdate(Schema):
+class ChallengeUpdate(Body):
     """The fields to change; the others keep their value."""
 
     title: str | None = None
@@ -256,7 +269,7 @@ def challenge_submit(
 # --- Matches ---------------------------------------------------------------------------------
 
 
-class IntroductionCreate(Schema):
+class IntroductionCreate(Body):
     message: str = ""
 
 
@@ -359,7 +372,7 @@ def _introduction(request: HttpRequest, introduction: IntroductionRequest) -> di
 # --- Joining a community ---------------------------------------------------------------------
 
 
-class JoinRequestCreate(Schema):
+class JoinRequestCreate(Body):
     """`role`: how you would take part; left out, the role your organisation suggests (as the
     page's form proposes), required when you have no single organisation to tell by."""
 

@@ -347,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.challenges.tasks.remind_stale_challenges",
         "schedule": crontab(hour=8, minute=30),
     },
+    # The API's stored answers for Idempotency-Key retries, once their 24 hours are over.
+    "api-idempotency-purge": {
+        "task": "apps.api.tasks.purge_idempotent_requests",
+        "schedule": crontab(minute=45),
+    },
 }
 
 # --- Matching -------------------------------------------------------------------------------

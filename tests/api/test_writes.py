@@ -177,6 +177,15 @@ def test_a_key_that_is_no_slug_is_refused_before_any_query(client, sme, write, p
     assert response.status_code == 400
 
 
+def test_a_body_that_is_not_an_object_is_refused(client, sme, match, write):
+    """Found by the contract test: `[null, null]` passed as an object with no fields."""
+    draft = ChallengeFactory(organisation=sme, status=ChallengeStatus.DRAFT)
+    edit = post(client, f"/challenges/{draft.pk}", [None, None], secret=write, method="patch")
+    ask = post(client, f"/matches/{match.pk}/introduction", [None], secret=write)
+    assert (edit.status_code, ask.status_code) == (400, 400)
+    assert not IntroductionRequest.objects.exists()
+
+
 def test_body_that_does_not_fit_the_schema_is_400(client, sme, write):
     body = draft_body(sme)
     del body["title"]
@@ -587,6 +596,14 @@ def test_purge_forgets_only_expired_answers(client, sme, write):
     )
     assert idempotent_requests_purge() == 1
     assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_beat_purges_the_stored_answers_hourly(settings):
+    from apps.api.tasks import purge_idempotent_requests
+
+    entry = settings.CELERY_BEAT_SCHEDULE["api-idempotency-purge"]
+    assert entry["task"] == purge_idempotent_requests.name
+    assert purge_idempotent_requests.apply().get() == 0
 
 
 def test_writes_without_a_key_keep_the_services_guards(client, match, write):
