@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
+from ninja.schema import DjangoGetter
 from pydantic import Field, model_validator
 
 from apps.challenges import services as challenge_services
@@ -82,7 +83,9 @@ class Body(Schema):
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, value):
-        if not isinstance(value, dict):
+        # ninja's own validator has wrapped the value by now.
+        raw = value._obj if isinstance(value, DjangoGetter) else value
+        if not isinstance(raw, dict):
             raise ValueError("Send a JSON object.")
         return value
 

@@ -61,12 +61,20 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 
 
+def with_token(case, secret: str) -> dict:
+    """The member's token, unless this case's negative headers left it out on purpose (the
+    token added back would turn the refusal schemathesis expects into an acceptance)."""
+    from schemathesis.core.parameters import ParameterLocation
+
+    if case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER):
+        return {}
+    return {"Authorization": f"Bearer {secret}"}
+
+
 @schema.parametrize()
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_as_documented(case, member_token):
-    case.call_and_validate(
-        headers={"Authorization": f"Bearer {member_token}"}, excluded_checks=EXCLUDED
-    )
+    case.call_and_validate(headers=with_token(case, member_token), excluded_checks=EXCLUDED)
 
 
 @schema.parametrize()
@@ -85,6 +93,4 @@ def test_every_write_on_real_objects_answers_as_documented(case, member_token, c
     nothing), so the successful answers are checked against the document too."""
     for name in case.path_parameters or {}:
         case.path_parameters[name] = contract_data[name]
-    case.call_and_validate(
-        headers={"Authorization": f"Bearer {member_token}"}, excluded_checks=EXCLUDED
-    )
+    case.call_and_validate(headers=with_token(case, member_token), excluded_checks=EXCLUDED)
