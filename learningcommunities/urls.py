@@ -33,6 +33,8 @@ organisation_section = (
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The API follows Accept-Language, not a language prefix (issue 13).
+    path("api/v1/", include("apps.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -53,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("apps.notifications.urls")),
     path("insights/", include("apps.insights.urls")),
     path("semantics/", include("apps.semantics.urls")),
+    path("me/api-tokens/", include("apps.api.token_urls")),
     path("", include("apps.accounts.urls")),
     path("", include(matching_section)),
     path("", include("apps.portal.urls")),

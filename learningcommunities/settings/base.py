@@ -418,6 +418,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.challenges.tasks.remind_stale_challenges",
         "schedule": crontab(hour=8, minute=30),
     },
+    # The API's stored answers for Idempotency-Key retries, once their 24 hours are over.
+    "api-idempotency-purge": {
+        "task": "apps.api.tasks.purge_idempotent_requests",
+        "schedule": crontab(minute=45),
+    },
 }
 
 # --- Matching -------------------------------------------------------------------------------
@@ -470,3 +475,33 @@ LOGGING = {
 }
 
 SITE_NAME = "AI Learning Communities"
+
+# --- Open API (issue 13): django-ninja under /api/v1/, CORS for its public reads ---------------
+# Kept in one block: the app, the CORS and API middleware and their settings.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("apps.portal"), "apps.api")
+INSTALLED_APPS.append("corsheaders")
+# CORS answers before CommonMiddleware (so a preflight is never redirected); the API middleware
+# after LocaleMiddleware, whose language it replaces by the one of Accept-Language for /api/.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "apps.api.middleware.ApiMiddleware",
+)
+# Only the public reads, from any site (a hub's website shows its challenges with one fetch):
+# they are the same for everyone without a token, and no cookie is ever sent with them.
+CORS_URLS_REGEX = (
+    r"^/api/v1/(challenges|organisations|communities|hubs|knowledge-items|reference)(/.*)?$"
+)
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["API-Version", "Content-Language", "Retry-After"]
+# Requests a fixed window (seconds) may hold, per client IP and per token; over it: 429.
+API_RATE_LIMIT_WINDOW_SECONDS = env.int("API_RATE_LIMIT_WINDOW_SECONDS", default=60)
+API_RATE_LIMIT_PER_IP = env.int("API_RATE_LIMIT_PER_IP", default=300)
+API_RATE_LIMIT_PER_TOKEN = env.int("API_RATE_LIMIT_PER_TOKEN", default=600)
+# How long a POST's answer is kept for a retry with the same Idempotency-Key.
+API_IDEMPOTENCY_HOURS = 24

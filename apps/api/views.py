@@ -1,0 +1,131 @@
+"""The API's pages on the site: the reference page (from the OpenAPI document) and a
+person's tokens."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import problems
+from .api import api
+from .forms import ApiTokenForm
+from .selectors import api_token_get_for_user, api_token_list_for_user
+from .services import api_token_create, api_token_revoke
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _schema_name(schema: dict | None) -> str:
+    if not schema:
+        return ""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if schema.get("type") == "array":
+        return f"list[{_schema_name(schema.get('items'))}]"
+    if "anyOf" in schema:
+        return " | ".join(_schema_name(part) for part in schema["anyOf"])
+    return schema.get("type", "")
+
+
+def reference_operations(document: dict) -> list[dict]:
+    """Each operation of the OpenAPI document as the reference page lists it."""
+    operations = []
+    for path, item in document["paths"].items():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            responses = []
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                media, body = next(iter(content.items()), ("", {}))
+                responses.append(
+                    {"status": status, "media": media, "schema": _schema_name(body.get("schema"))}
+                )
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "id": operation.get("operationId", ""),
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "token": [s for s in operation.get("security", []) if s],
+                    "token_optional": {} in operation.get("security", []),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "in": p["in"],
+                            "required": p.get("required", False),
+                            "schema": _schema_name(p.get("schema")),
+                            "description": p.get("description", ""),
+                        }
+                        for p in operation.get("parameters", [])
+                    ],
+                    "request_body": _schema_name(body.get("schema")) if body else "",
+                    "responses": responses,
+                }
+            )
+    return operations
+
+
+def reference_page(request):
+    document = api.get_openapi_schema()
+    return render(
+        request,
+        "api/reference.html",
+        {
+            "document": document,
+            "operations": reference_operations(document),
+            "problems": problems.ALL_PROBLEMS,
+            "schemas": sorted(document.get("components", {}).get("schemas", {})),
+        },
+    )
+
+
+@login_required
+def token_list(request):
+    """The person's tokens and the form for a new one; a new token's secret is shown once,
+    on the page that answers the form (it is never stored, so never shown again)."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        expires_on = form.cleaned_data["expires_on"]
+        expires_at = (
+            timezone.make_aware(datetime.datetime.combine(expires_on, datetime.time.max))
+            if expires_on
+            else None
+        )
+        created = api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires_at=expires_at,
+        )
+        form = ApiTokenForm()
+    response = render(
+        request,
+        "api/tokens.html",
+        {"form": form, "created": created, "tokens": api_token_list_for_user(user=request.user)},
+    )
+    if created:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = api_token_get_for_user(user=request.user, pk=pk)
+    if token is None:
+        raise Http404
+    api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("api_tokens:list")
