@@ -48,6 +48,7 @@ class Api(NinjaAPI):
         }
         for path_item in schema["paths"].values():
             for operation in path_item.values():
+                _facet_values_listed(operation)
                 responses = operation.setdefault("responses", {})
                 for status in ERROR_STATUSES:
                     responses[status] = {
@@ -58,6 +59,19 @@ class Api(NinjaAPI):
                 for response in responses.values():
                     response.setdefault("headers", headers)
         return schema
+
+
+def _facet_values_listed(operation: dict) -> None:
+    """Each facet parameter's valid values as an enum (see `filters.FACET_FILTERS`)."""
+    from django.conf import settings
+
+    from .filters import facet_values
+
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        facet = schema.pop("x-facet", None)
+        if facet is not None and settings.API_OPENAPI_FACET_VALUES:
+            schema.setdefault("items", {})["enum"] = facet_values(facet)
 
 
 def _problem_schema():

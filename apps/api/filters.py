@@ -18,6 +18,18 @@ from apps.core.filters import (
 )
 from apps.core.filters.sorting import RELEVANCE
 
+# The facet parameters whose values are rows (topics, provinces, hubs, ...), by the key their
+# schema carries (`x-facet`): the OpenAPI document lists each one's current values as an enum
+# (`facet_values`), so a client, or a contract tester, knows which values are valid. Read when
+# the document is built, not at import, because they live in the database.
+FACET_FILTERS: dict[str, FacetFilter] = {}
+
+
+def facet_values(facet: str) -> list[str]:
+    filter_ = FACET_FILTERS[facet]
+    key = filter_.extra.get("to_field_name", "slug")
+    return sorted(str(value) for value in filter_.queryset.values_list(key, flat=True))
+
 
 def filter_params_schema(filterset_class: type[ListingFilterSet], name: str) -> type[Schema]:
     """A ninja Schema of `filterset_class`'s parameters: `q` (the search), one repeatable
@@ -44,9 +56,12 @@ def filter_params_schema(filterset_class: type[ListingFilterSet], name: str) -> 
             )
         elif isinstance(filter_, FacetFilter):
             key = filter_.extra.get("to_field_name", "slug")
+            facet = f"{name}.{param}"
+            FACET_FILTERS[facet] = filter_
             annotations[param] = list[str]
             namespace[param] = Field(
                 default_factory=list,
+                json_schema_extra={"x-facet": facet},
                 description=(
                     f"{filter_.label} ({key}, see the reference data): repeat for more than "
                     "one (any of them)."

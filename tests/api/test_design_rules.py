@@ -119,3 +119,16 @@ def test_pagination_links_in_the_body(client, sme):
 def test_page_size_is_at_most_100(client):
     assert client.get("/api/v1/challenges?page_size=100").status_code == 200
     assert client.get("/api/v1/challenges?page_size=101").status_code == 400
+
+
+def test_the_document_lists_each_facets_current_values(client):
+    """So a client, or an outside contract tester, knows which hubs and topics it may ask
+    for (an unknown one is refused with 400)."""
+    document = client.get("/api/v1/openapi.json").json()
+    parameters = {
+        parameter["name"]: parameter["schema"]
+        for parameter in document["paths"]["/api/v1/challenges"]["get"]["parameters"]
+    }
+    assert "zuid-holland" in parameters["hub"]["items"]["enum"]
+    assert "NL-ZH" in parameters["province"]["items"]["enum"]
+    assert "x-facet" not in parameters["hub"]
