@@ -602,6 +602,10 @@ def generate(
         "kind_id",
         "parent_id",
         "province_id",
+        # A hub verified every organisation of the data set (unverified ones are hidden and
+        # never suggested); none gives a KvK number.
+        "verified_at",
+        "kvk_number",
     )
 
     def demand_rows():
@@ -627,6 +631,8 @@ def generate(
                 ref.kind_ids[kind],
                 None,
                 int(ref.province_ids[demand_province[i]]),
+                now,
+                "",
             )
 
     _copy("organisations_organisation", organisation_columns, demand_rows())
@@ -688,6 +694,8 @@ def generate(
                 ref.kind_ids[kind],
                 None,
                 int(ref.province_ids[supplier_province[i]]),
+                now,
+                "",
             )
 
     _copy("organisations_organisation", organisation_columns, supplier_rows())

@@ -17,6 +17,7 @@ from apps.core.filters import (
     SortFilter,
 )
 from apps.core.filters.sorting import RELEVANCE
+from apps.core.search import MAX_QUERY_LENGTH
 
 # The facet parameters whose values are rows (topics, provinces, hubs, ...), by the key their
 # schema carries (`x-facet`): the OpenAPI document lists each one's current values as an enum
@@ -41,7 +42,8 @@ def filter_params_schema(filterset_class: type[ListingFilterSet], name: str) -> 
             annotations[param] = str | None
             namespace[param] = Field(
                 None,
-                max_length=500,
+                # The search box's own limit, so the document promises what the filter takes.
+                max_length=filter_.extra.get("max_length", MAX_QUERY_LENGTH),
                 description="Search words, as the directory's search box (by meaning too).",
             )
         elif isinstance(filter_, SortFilter):

@@ -132,3 +132,14 @@ def test_the_document_lists_each_facets_current_values(client):
     assert "zuid-holland" in parameters["hub"]["items"]["enum"]
     assert "NL-ZH" in parameters["province"]["items"]["enum"]
     assert "x-facet" not in parameters["hub"]
+
+
+def test_the_documented_search_length_is_the_one_the_search_takes(client):
+    from apps.core.search import MAX_QUERY_LENGTH
+
+    document = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/challenges", "/api/v1/communities"):
+        q = next(p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "q")
+        lengths = [part.get("maxLength") for part in q["schema"].get("anyOf", [q["schema"]])]
+        assert MAX_QUERY_LENGTH in lengths, q
+        assert client.get(path, {"q": "x" * MAX_QUERY_LENGTH}).status_code == 200
