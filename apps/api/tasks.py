@@ -2,9 +2,11 @@
 
 from celery import shared_task
 
+from apps.core.delivery import DeliveredTask
+
 from .services import idempotent_requests_purge
 
 
-@shared_task(acks_late=True)
+@shared_task(base=DeliveredTask)
 def purge_idempotent_requests() -> int:
     return idempotent_requests_purge()

@@ -164,6 +164,7 @@ def _project_tasks() -> dict:
     import importlib
 
     for module in (
+        "apps.api.tasks",
         "apps.core.tasks",
         "apps.challenges.tasks",
         "apps.matching.tasks",
