@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -48,9 +48,9 @@ def run_database():
     name = f"lc_make_run_{os.environ.get('PYTEST_DB_SUFFIX', 'main')}".replace("-", "_")
     server_database(name, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     server_database(name, 'CREATE DATABASE "{name}"')
-    database = settings.DATABASES["default"]
-    host = quote(database["HOST"] or "127.0.0.1", safe="")
-    yield f"postgres://{database['USER']}@{host}:{database['PORT'] or 5432}/{name}"
+    # The suite's own address with another database name: the machine's server, or the
+    # embedded one `make test` starts (a unix socket, no port).
+    yield urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
     server_database(name, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
