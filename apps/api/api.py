@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apps.core.actions import refusal_text
-from apps.core.transitions import InvalidTransition
+from apps.core.transitions import StateConflict
 
 from . import personal, problems, public, reference, writes
 from .auth import InsufficientScope, InvalidToken, RateLimited
@@ -46,6 +46,8 @@ class Api(NinjaAPI):
                 "schema": {"type": "string"},
             }
         }
+        for component in components["schemas"].values():
+            _reference_values_listed(component)
         for path_item in schema["paths"].values():
             for operation in path_item.values():
                 _facet_values_listed(operation)
@@ -72,6 +74,20 @@ def _facet_values_listed(operation: dict) -> None:
         facet = schema.pop("x-facet", None)
         if facet is not None and settings.API_OPENAPI_FACET_VALUES:
             schema.setdefault("items", {})["enum"] = facet_values(facet)
+
+
+def _reference_values_listed(component: dict) -> None:
+    """A write body's fields that name reference data (`x-reference`, see
+    `writes.reference_values`) list the current keys as an enum."""
+    from django.conf import settings
+
+    for field in component.get("properties", {}).values():
+        for branch in field.get("anyOf", [field]):
+            name = branch.pop("x-reference", None)
+            if name is None or not settings.API_OPENAPI_FACET_VALUES:
+                continue
+            target = branch["items"] if branch.get("type") == "array" else branch
+            target["enum"] = reference.reference_keys(name)
 
 
 def _problem_schema():
@@ -198,9 +214,10 @@ def _refused(request: HttpRequest, exc: Refusal):
     )
 
 
-@api.exception_handler(InvalidTransition)
-def _conflict(request: HttpRequest, exc: InvalidTransition):
-    """The workflow does not allow the move from the object's current status."""
+@api.exception_handler(StateConflict)
+def _conflict(request: HttpRequest, exc: StateConflict):
+    """The object's current state refuses the write (the workflow does not allow the move, a
+    partner the hub handles now, a draft without topics): the request itself was valid."""
     return problems.problem_response(
         request, problems.CONFLICT, detail=refusal_text(exc), code=_code(exc)
     )

@@ -27,8 +27,11 @@ def idempotency_key_header():
         alias="Idempotency-Key",
         min_length=1,
         max_length=255,
+        # Printable ASCII, as a header's text should be (a NUL could not even be stored).
+        pattern=r"^[\x20-\x7e]+$",
         description=(
-            "Any unique string (a UUID, say) you choose per intended write. A retry with the "
+            "Any unique string of printable ASCII (a UUID, say) you choose per intended "
+            "write. A retry with the "
             "same key and body gets the first answer again, with `Idempotent-Replayed: true`; "
             "the same key with another body is refused (422). Kept 24 hours."
         ),

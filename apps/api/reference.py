@@ -12,6 +12,20 @@ from . import schemas, serializers
 
 router = Router(tags=["reference"])
 
+# The keys a write's body names reference data by, per kind (`writes.reference_values`): the
+# OpenAPI document lists each one's current values as an enum when it is built.
+REFERENCE_KEYS = {
+    "topics": (AITopic, "slug"),
+    "sectors": (Sector, "slug"),
+    "formats": (Format, "slug"),
+    "provinces": (Province, "code"),
+}
+
+
+def reference_keys(name: str) -> list[str]:
+    model, key = REFERENCE_KEYS[name]
+    return sorted(model.objects.values_list(key, flat=True))
+
 
 def _labels(queryset):
     return [{"slug": r.slug, "name_nl": r.name_nl, "name_en": r.name_en} for r in queryset]

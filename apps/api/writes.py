@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -24,7 +24,7 @@ from ninja.schema import DjangoGetter
 from pydantic import Field, model_validator
 
 from apps.challenges import services as challenge_services
-from apps.challenges.forms import ChallengeForm
+from apps.challenges.forms import MAX_TOPICS, MIN_DESCRIPTION, ChallengeForm
 from apps.challenges.models import Challenge, Visibility
 from apps.challenges.permissions import (
     can_edit,
@@ -34,7 +34,7 @@ from apps.challenges.permissions import (
 from apps.challenges.selectors import challenge_get_visible
 from apps.communities.forms import JoinRequestForm
 from apps.communities.models import JoinRequest
-from apps.communities.permissions import get_community_for_joining_or_404
+from apps.communities.permissions import PARTICIPANT_ROLES, get_community_for_joining_or_404
 from apps.communities.selectors import join_role_suggested_for
 from apps.communities.services import join_request_create
 from apps.matching import services as matching_services
@@ -42,7 +42,6 @@ from apps.matching.forms import IntroductionRequestForm
 from apps.matching.models import IntroductionRequest
 from apps.matching.permissions import get_match_for_member_decision_or_404
 from apps.matching.reasons import taxonomy_labels
-from apps.organisations.models import Organisation
 
 from . import schemas, serializers
 from .auth import write_token
@@ -75,6 +74,55 @@ def _validated(form: forms.Form) -> dict:
 Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 ProvinceCode = Annotated[str, Field(pattern=r"^[A-Z]{2}-[A-Z]{2,3}$")]
 
+# Text the page's form takes: no NUL character (PostgreSQL cannot store one), and where a
+# field is required, something besides whitespace, as the form strips it first. The
+# whitespace is named character by character, exactly what Python's `str.strip()` removes,
+# because `\s` means a slightly different set in each regex dialect (ECMA, Rust's, Python's)
+# and the document's readers use all three.
+NO_NUL = r"^[^\x00]*$"
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_VISIBLE = rf"[^\x00{WHITESPACE}]"
+
+
+def stripped_at_least(length: int) -> str:
+    """A string without NUL that still has `length` characters once stripped of leading and
+    trailing whitespace: two other characters `length - 1` apart."""
+    if length <= 1:
+        return rf"^[^\x00]*{_VISIBLE}[^\x00]*$"
+    return rf"^[^\x00]*{_VISIBLE}[^\x00]{{{length - 2},}}{_VISIBLE}[^\x00]*$"
+
+
+def documented(**constraints: Any):
+    """What the page's form checks, stated in the document (on the string or array branch of
+    an optional field), so a client, or a contract tester, knows which bodies are valid. The
+    form still does the checking, so a refusal is the page's own 422 with the page's words,
+    not a pattern quoted back."""
+
+    def extra(schema: dict) -> None:
+        for branch in schema.get("anyOf", [schema]):
+            if branch.get("type") == "string":
+                branch.update(constraints.get("string", {}))
+            elif branch.get("type") == "array":
+                branch.update(constraints.get("array", {}))
+
+    return extra
+
+
+def reference_values(name: str) -> dict:
+    """Marks a field whose valid values are rows of the reference data (`REFERENCE_VALUES`):
+    the document lists them as an enum when it is built (`api.Api.get_openapi_schema`)."""
+    return {"x-reference": name}
+
+
+def text_rules(max_length: int, *, at_least: int = 0):
+    """The rules of a text field, for `Field(json_schema_extra=...)`."""
+    pattern = stripped_at_least(at_least) if at_least else NO_NUL
+    return documented(string={"maxLength": max_length, "pattern": pattern})
+
+
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
 
 class Body(Schema):
     """A write's JSON body: an object. (ninja's Schema would read any value's attributes, so a
@@ -87,7 +135,27 @@ class Body(Schema):
         raw = value._obj if isinstance(value, DjangoGetter) else value
         if not isinstance(raw, dict):
             raise ValueError("Send a JSON object.")
+        if _has_lone_surrogate(raw):
+            # JSON may escape half of a UTF-16 pair (`"\ud800"`); such text is no Unicode
+            # and PostgreSQL cannot store it.
+            raise ValueError(
+                "The body holds a lone surrogate escape (\\ud800-\\udfff): send valid Unicode text."
+            )
         return value
+
+
+def _has_lone_surrogate(value) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
 
 
 # --- Challenges ------------------------------------------------------------------------------
@@ -96,14 +164,41 @@ TimeFrame = Literal[tuple(Challenge.TimeFrame.values)]
 VisibilityValue = Literal[tuple(Visibility.values)]
 
 
+TITLE = text_rules(_max_length(Challenge, "title"), at_least=1)
+DESCRIPTION = text_rules(_max_length(Challenge, "description"), at_least=MIN_DESCRIPTION)
+DESCRIPTION_SAYS = f"At least {MIN_DESCRIPTION} characters: the problem in your own words."
+LEARNING_GOALS = text_rules(_max_length(Challenge, "learning_goals"))
+
+
+def topics_field(default):
+    return Field(
+        default,
+        description=f"AI topics by slug, at most {MAX_TOPICS}; a group stands for all of its "
+        "topics.",
+        json_schema_extra=documented(array={"maxItems": MAX_TOPICS, **reference_values("topics")}),
+    )
+
+
+def reference_field(default, name: str):
+    return Field(default, json_schema_extra=documented(array=reference_values(name)))
+
+
+def province_field():
+    return Field(
+        None,
+        description="ISO 3166-2 code; left out or null: the organisation's province.",
+        json_schema_extra=documented(string=reference_values("provinces")),
+    )
+
+
 class ChallengeFields(Body):
-    learning_goals: str = ""
-    topics: list[Slug] = []
-    sectors: list[Slug] = []
-    formats: list[Slug] = []
+    learning_goals: str = Field("", json_schema_extra=LEARNING_GOALS)
+    topics: list[Slug] = topics_field([])
+    sectors: list[Slug] = reference_field([], "sectors")
+    formats: list[Slug] = reference_field([], "formats")
     time_frame: TimeFrame = Challenge.TimeFrame.FLEXIBLE.value
     visibility: VisibilityValue = Visibility.PUBLIC.value
-    province: ProvinceCode | None = None
+    province: ProvinceCode | None = province_field()
 
 
 class ChallengeCreate(ChallengeFields):
@@ -111,24 +206,29 @@ class ChallengeCreate(ChallengeFields):
     its ISO code (empty: the organisation's). `creation_token`: a UUID of your own; sending the
     same one again returns the challenge the first call made (as the page's form does)."""
 
-    organisation: Slug
-    title: str
-    description: str
+    organisation: Slug = Field(
+        description="The slug of an organisation you are an active member of (a company or "
+        "public organisation; see `me/organisations`); any other is 403."
+    )
+    title: str = Field(json_schema_extra=TITLE)
+    description: str = Field(description=DESCRIPTION_SAYS, json_schema_extra=DESCRIPTION)
     creation_token: uuid.UUID | None = None
 
 
 class ChallengeUpdate(Body):
     """The fields to change; the others keep their value."""
 
-    title: str | None = None
-    description: str | None = None
-    learning_goals: str | None = None
-    topics: list[Slug] | None = None
-    sectors: list[Slug] | None = None
-    formats: list[Slug] | None = None
+    title: str | None = Field(None, json_schema_extra=TITLE)
+    description: str | None = Field(
+        None, description=DESCRIPTION_SAYS, json_schema_extra=DESCRIPTION
+    )
+    learning_goals: str | None = Field(None, json_schema_extra=LEARNING_GOALS)
+    topics: list[Slug] | None = topics_field(None)
+    sectors: list[Slug] | None = reference_field(None, "sectors")
+    formats: list[Slug] | None = reference_field(None, "formats")
     time_frame: TimeFrame | None = None
     visibility: VisibilityValue | None = None
-    province: ProvinceCode | None = None
+    province: ProvinceCode | None = province_field()
 
 
 class ApiChallengeForm(ChallengeForm):
@@ -175,10 +275,9 @@ def challenge_create(
 def _create(request: HttpRequest, body: ChallengeCreate):
     user = request.api_user
     organisations = demand_organisations_of(user)
-    if (
-        not organisations.filter(slug=body.organisation).exists()
-        and Organisation.objects.filter(slug=body.organisation, is_active=True).exists()
-    ):
+    # An organisation that does not exist is refused as one that is not yours: which ones you
+    # may name depends on who you are, so the document cannot list them.
+    if not organisations.filter(slug=body.organisation).exists():
         raise PermissionDenied(
             _("You can describe challenges only for an organisation you are an active member of.")
         )
@@ -259,7 +358,8 @@ def challenge_submit(
     request: HttpRequest, challenge_id: int, idempotency_key: str | None = idempotency_key_header()
 ):
     """A draft or rejected challenge goes to the AI hub of its region; it needs at least one
-    AI topic (else 422, code `topics_required`). Another status is 409."""
+    AI topic (else 409, code `topics_required`: add one, then submit again). Another status
+    is 409 too."""
 
     def submit():
         challenge = get_challenge_for_editing_or_404(request.api_user, challenge_id)
@@ -273,7 +373,9 @@ def challenge_submit(
 
 
 class IntroductionCreate(Body):
-    message: str = ""
+    message: str = Field(
+        "", json_schema_extra=text_rules(_max_length(IntroductionRequest, "message"))
+    )
 
 
 class IntroductionOut(Schema):
@@ -325,7 +427,7 @@ def match_shortlist(
 def match_unshortlist(
     request: HttpRequest, match_id: int, idempotency_key: str | None = idempotency_key_header()
 ):
-    """Refused (422) once an introduction was asked for, or when the hub handles the match."""
+    """Refused (409) once an introduction was asked for, or when the hub handles the match."""
     return idempotently(
         request, idempotency_key, {}, lambda: _shortlist(request, match_id, shortlisted=False)
     )
@@ -375,13 +477,17 @@ def _introduction(request: HttpRequest, introduction: IntroductionRequest) -> di
 # --- Joining a community ---------------------------------------------------------------------
 
 
+ParticipantRole = Literal[tuple(role.value for role in PARTICIPANT_ROLES)]
+JOIN_MESSAGE_MAX_LENGTH = JoinRequestForm.base_fields["message"].max_length
+
+
 class JoinRequestCreate(Body):
     """`role`: how you would take part; left out, the role your organisation suggests (as the
     page's form proposes), required when you have no single organisation to tell by."""
 
     community: Slug
-    role: str | None = None
-    message: str = ""
+    role: ParticipantRole | None = None
+    message: str = Field("", json_schema_extra=text_rules(JOIN_MESSAGE_MAX_LENGTH))
 
 
 class JoinRequestOut(Schema):

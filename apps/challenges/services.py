@@ -13,7 +13,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.core.transitions import InvalidTransition as BaseInvalidTransition
-from apps.core.transitions import transition_allowed, transition_check
+from apps.core.transitions import StateConflict, transition_allowed, transition_check
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.links import notice_path
 from apps.notifications.services import notify
@@ -123,7 +123,7 @@ def challenge_change_status(
 def challenge_submit(*, challenge: Challenge, by: User | None = None) -> Challenge:
     """Send a challenge to the hub for review; it needs at least one AI topic to be matched."""
     if not challenge.topics.exists():
-        raise ValidationError(
+        raise StateConflict(
             _("Choose at least one AI topic before you submit the challenge."),
             code="topics_required",
         )

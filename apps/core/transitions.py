@@ -1,6 +1,8 @@
 """The one check of a status workflow (challenges, communities, matches): a move the
 workflow's table does not allow is refused with a message naming both statuses in the
-reader's language. Each service locks its row and says what the thing is; this says no."""
+reader's language. Each service locks its row and says what the thing is; this says no.
+A refusal because of the object's state is a `StateConflict`, kept apart from a refusal of
+the input (a plain `ValidationError`), as the API answers them differently (409 and 422)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,13 @@ from django.db import models
 from django.utils.functional import Promise
 
 
-class InvalidTransition(ValidationError):
+class StateConflict(ValidationError):
+    """The object's current state refuses the action, not the request itself: a partner the
+    hub handles now, a community that completed its work, a draft without AI topics. Sent
+    again after that state changed, the same request may succeed (the API answers 409)."""
+
+
+class InvalidTransition(StateConflict):
     """A status move the workflow does not allow."""
 
 

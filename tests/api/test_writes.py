@@ -153,12 +153,15 @@ def test_the_pages_validation_refuses_with_the_fields_named(client, sme, write):
     assert not Challenge.objects.exists()
 
 
-def test_unknown_organisation_is_an_invalid_param(client, sme, write):
+def test_unknown_organisation_is_refused_as_one_not_yours(client, sme, write):
+    """Which organisations you may name depends on who you are, so the document cannot list
+    them: a schema-valid slug that names none is refused as any other that is not yours."""
     response = post(
         client, "/challenges", draft_body(sme, organisation="bestaat-niet"), secret=write
     )
-    assert response.status_code == 422
-    assert [p["name"] for p in response.json()["invalid_params"]] == ["organisation"]
+    assert response.status_code == 403
+    assert "actief lid" in response.json()["detail"]
+    assert not Challenge.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -313,7 +316,8 @@ def test_submit_without_topics_says_why(client, sme, write):
     draft = ChallengeFactory(organisation=sme, status=ChallengeStatus.DRAFT, topics=["none"])
     draft.topics.clear()
     response = post(client, f"/challenges/{draft.pk}/submit", secret=write)
-    assert response.status_code == 422
+    # The request is fine; the draft's state is not yet (409, as for any refused move).
+    assert response.status_code == 409
     assert response.json()["code"] == "topics_required"
     draft.refresh_from_db()
     assert draft.status == ChallengeStatus.DRAFT
@@ -410,8 +414,28 @@ def test_introduction_is_asked_once_and_tells_the_same_people_as_the_page(
 def test_after_an_introduction_the_partner_stays_on_the_shortlist(client, match, write):
     post(client, f"/matches/{match.pk}/introduction", {}, secret=write)
     response = post(client, f"/matches/{match.pk}/shortlist", secret=write, method="delete")
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["code"] == "introduction_requested"
+
+
+@pytest.mark.parametrize("method", ["post", "delete"])
+def test_a_partner_the_hub_handles_is_a_conflict_not_a_bad_request(client, match, write, method):
+    match.status = MatchStatus.CONTACTED
+    match.save(update_fields=["status"])
+    response = post(client, f"/matches/{match.pk}/shortlist", secret=write, method=method)
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_allowed"
+    match.refresh_from_db()
+    assert match.status == MatchStatus.CONTACTED
+
+
+def test_introduction_to_a_declined_partner_is_a_conflict(client, match, write):
+    match.status = MatchStatus.DECLINED
+    match.save(update_fields=["status"])
+    response = post(client, f"/matches/{match.pk}/introduction", {}, secret=write)
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_allowed"
+    assert not IntroductionRequest.objects.exists()
 
 
 def test_introduction_message_is_limited_like_the_page(client, match, write):
@@ -474,7 +498,9 @@ def test_join_request_without_a_single_organisation_needs_a_role(client, communi
         {"community": community.slug, "role": "coordinator"},
         secret=secret,
     )
-    assert response.status_code == 422  # not a participant role, as on the page
+    # Not a participant role: the document lists the roles, so this does not fit it.
+    assert response.status_code == 400
+    assert [p["name"] for p in response.json()["invalid_params"]] == ["role"]
     assert not JoinRequest.objects.exists()
 
 
@@ -654,3 +680,30 @@ def test_concurrent_duplicates_do_the_work_once(sme, member, monkeypatch):
     assert len(calls) == 1
     assert Challenge.objects.count() == 1
     assert sum(a.has_header("Idempotent-Replayed") for a in answers) == 1
+
+
+@pytest.mark.parametrize("path, field", [("/challenges", "title"), ("/join-requests", "message")])
+def test_a_lone_surrogate_in_the_body_is_a_clear_400_not_a_crash(
+    client, sme, community, write, path, field
+):
+    """JSON can escape half of a UTF-16 pair; PostgreSQL cannot store such text (it was a
+    500 before)."""
+    body = draft_body(sme) if path == "/challenges" else {"community": community.slug}
+    raw = json.dumps({**body, field: "PLACEHOLDER Brood over"}).replace("PLACEHOLDER", "\\ud800")
+    response = client.post(ME + path, data=raw, content_type="application/json", **bearer(write))
+    assert response.status_code == 400
+    assert "surrogate" in response.json()["detail"]
+    assert not Challenge.objects.exists()
+    assert not JoinRequest.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["ab\x00cd", "sleutel-é", ""])
+def test_an_idempotency_key_outside_printable_ascii_is_a_clear_400(client, sme, write, key):
+    """A NUL in the key reached PostgreSQL, which cannot store it (a 500 before)."""
+    response = post(
+        client, "/challenges", draft_body(sme), secret=write, key=None, HTTP_IDEMPOTENCY_KEY=key
+    )
+    assert response.status_code == 400
+    assert [p["name"] for p in response.json()["invalid_params"]] == ["Idempotency-Key"]
+    assert not Challenge.objects.exists()
+    assert not IdempotentRequest.objects.exists()

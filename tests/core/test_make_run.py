@@ -6,17 +6,16 @@ database of its own."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 from django.conf import settings
+
+from tests.processes import free_port, scratch_database
 
 pytestmark = pytest.mark.slow
 
@@ -25,33 +24,10 @@ RULE = "=" * 80
 START_TIMEOUT_SECONDS = 600
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def server_database(name: str, statement: str) -> None:
-    database = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=database["HOST"] or None,
-        port=database["PORT"] or None,
-        user=database["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute(statement.format(name=name))
-
-
 @pytest.fixture
 def run_database():
-    name = f"lc_make_run_{os.environ.get('PYTEST_DB_SUFFIX', 'main')}".replace("-", "_")
-    server_database(name, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    server_database(name, 'CREATE DATABASE "{name}"')
-    # The suite's own address with another database name: the machine's server, or the
-    # embedded one `make test` starts (a unix socket, no port).
-    yield urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
-    server_database(name, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("make_run") as url:
+        yield url
 
 
 def test_make_run_prints_the_logins_last_and_writes_the_demos_emails_to_files(

@@ -24,6 +24,7 @@ from django.db import connection
 
 from learningcommunities.celery import app
 from tests.celery_helpers import broker_connections_reset
+from tests.processes import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Short enough for a test, the same mechanism as production's 60 s / 120 s / 60 s.
@@ -49,12 +50,6 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, what: str, work
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}{log}")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _redis_server_binary() -> str:
     found = shutil.which("redis-server")
     if found:
@@ -70,7 +65,7 @@ class RedisServer:
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen | None = None
 
     @property

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.transitions import StateConflict
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.links import notice_path
 from apps.notifications.services import notify
@@ -39,12 +40,12 @@ def join_request_create(
     if role not in PARTICIPANT_ROLE_VALUES:
         raise ValidationError(_("Choose one of the participant roles."), code="invalid_role")
     if community.status == CommunityStatus.COMPLETED:
-        raise ValidationError(
+        raise StateConflict(
             _("This community has completed its work and takes no new members."),
             code="completed",
         )
     if CommunityMembership.objects.filter(community=community, user=user).exists():
-        raise ValidationError(_("You are already a member of this community."), code="member")
+        raise StateConflict(_("You are already a member of this community."), code="member")
     pending = join_request_pending_of(community=community, user=user)
     if pending is not None:
         return pending, False
@@ -90,8 +91,8 @@ def _lock_request(join_request: JoinRequest) -> JoinRequest:
     )
 
 
-def _already_decided(join_request: JoinRequest) -> ValidationError:
-    return ValidationError(
+def _already_decided(join_request: JoinRequest) -> StateConflict:
+    return StateConflict(
         _("This request is no longer pending (%(state)s).")
         % {"state": join_request.get_state_display()},
         code="not_pending",
@@ -129,7 +130,7 @@ def join_request_approve(*, join_request: JoinRequest, by: User) -> CommunityMem
     if locked.state != JoinRequest.State.PENDING:
         raise _already_decided(locked)
     if community.status == CommunityStatus.COMPLETED:
-        raise ValidationError(
+        raise StateConflict(
             _("This community has completed its work and takes no new members."),
             code="completed",
         )

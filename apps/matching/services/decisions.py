@@ -5,7 +5,6 @@ suggestions, as its capacity changed."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,12 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.challenges.models import MATCHED_STATUSES, Challenge
 from apps.challenges.services import region_coordinators
-from apps.core.transitions import InvalidTransition, transition_allowed, transition_check
+from apps.core.transitions import (
+    InvalidTransition,
+    StateConflict,
+    transition_allowed,
+    transition_check,
+)
 from apps.notifications.kinds import NotificationKind
 from apps.notifications.links import notice_path
 from apps.notifications.services import notify
@@ -108,12 +112,12 @@ def match_set_shortlisted(*, match: Match, shortlisted: bool, by) -> Match:
     if current == to_status:
         return match
     if to_status not in MEMBER_MATCH_TRANSITIONS.get(current, frozenset()):
-        raise ValidationError(
+        raise StateConflict(
             _("The hub handles this partner now; the shortlist cannot change it."),
             code="not_allowed",
         )
     if not shortlisted and IntroductionRequest.objects.filter(match=match).exists():
-        raise ValidationError(
+        raise StateConflict(
             _("You asked for an introduction to this partner; it stays on your shortlist."),
             code="introduction_requested",
         )
@@ -128,9 +132,9 @@ def introduction_request_create(*, match: Match, by, message: str = ""):
     Returns `(introduction, created)`."""
     challenge = match.challenge
     if match.organisation_id is None or match.status == MatchStatus.DECLINED:
-        raise ValidationError(_("This partner cannot be introduced."), code="not_allowed")
+        raise StateConflict(_("This partner cannot be introduced."), code="not_allowed")
     if challenge.status not in MATCHED_STATUSES:
-        raise ValidationError(
+        raise StateConflict(
             _("Introductions are for published challenges only."), code="not_published"
         )
     with transaction.atomic():
@@ -179,7 +183,7 @@ def introduction_request_decide(*, introduction, accept: bool, by):
     contacted) or declines; the person who asked is told either way."""
     locked = IntroductionRequest.objects.select_for_update().get(pk=introduction.pk)
     if locked.state != IntroductionRequest.State.REQUESTED:
-        raise ValidationError(
+        raise StateConflict(
             _("This introduction request was already answered."), code="already_decided"
         )
     locked.state = (
