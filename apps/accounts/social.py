@@ -21,7 +21,7 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.helpers import complete_social_login, render_authentication_error
-from allauth.socialaccount.internal import jwtkit
+from allauth.socialaccount.internal import jwtkit, statekit
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
@@ -39,6 +39,7 @@ from django.utils.translation import get_language
 SURFCONEXT_PROVIDER_ID = "surfconext"
 PENDING_LINK_SESSION_KEY = "accounts_pending_social_link"
 NONCE_STATE_KEY = "nonce"
+LANGUAGE_STATE_KEY = "language"
 
 
 class VerifyingOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
@@ -70,13 +71,32 @@ class NonceOpenIDConnectProvider(OpenIDConnectProvider):
         if auth_params is None:
             auth_params = self.get_auth_params()
         auth_params[NONCE_STATE_KEY] = nonce
+        kwargs[LANGUAGE_STATE_KEY] = get_language()
         return super().redirect(
             request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
         )
 
 
+def sign_in_language(request: HttpRequest) -> str | None:
+    """The language of the page the sign-in started on, from the state allauth stashed in the
+    session for this callback's `state` parameter; None when there is none (an unknown or
+    expired state, which allauth's view then refuses). Read here, not taken: allauth's view
+    takes the state itself, after this."""
+    stashed = statekit.get_states(request).get(request.GET.get("state", ""))
+    if not stashed:
+        return None
+    language = stashed[0].get(LANGUAGE_STATE_KEY)
+    return language if language in dict(settings.LANGUAGES) else None
+
+
 def callback(request: HttpRequest, provider_id: str):
-    """allauth's callback view with the verifying adapter (routed before allauth's own URLs)."""
+    """allauth's callback view with the verifying adapter (routed before allauth's own URLs),
+    in the language the sign-in started in: where it redirects to (home, "get started", the
+    link confirmation), the messages, the emails and the error pages all follow it."""
+    language = sign_in_language(request)
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
     try:
         view = OAuth2CallbackView.adapter_view(VerifyingOpenIDConnectAdapter(request, provider_id))
         return view(request)
