@@ -22,7 +22,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.helpers import complete_social_login, render_authentication_error
 from allauth.socialaccount.internal import jwtkit, statekit
-from allauth.socialaccount.models import SocialApp, SocialLogin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
@@ -37,6 +37,14 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import get_language
 
 SURFCONEXT_PROVIDER_ID = "surfconext"
+# The name people know the service by, also when its app is no longer configured.
+PROVIDER_NAMES = {SURFCONEXT_PROVIDER_ID: "SURFconext"}
+# Claims that belong to one sign-in's exchange, not to the person: whom the token was for,
+# when it expires, the nonce and the hashes of the tokens that came with it.
+PROTOCOL_CLAIMS = frozenset(
+    {"iss", "aud", "azp", "exp", "iat", "nbf", "auth_time", "jti", "nonce", "sid"}
+    | {"at_hash", "c_hash", "s_hash", "acr", "amr"}
+)
 PENDING_LINK_SESSION_KEY = "accounts_pending_social_link"
 NONCE_STATE_KEY = "nonce"
 LANGUAGE_STATE_KEY = "language"
@@ -108,10 +116,28 @@ def _id_token_claims(sociallogin: SocialLogin) -> dict:
     return sociallogin.account.extra_data.get("id_token") or {}
 
 
-def claims_of(sociallogin: SocialLogin) -> dict:
+def account_claims(account: SocialAccount) -> dict:
     """The claims allauth keeps: the user info, falling back on the ID token."""
-    data = sociallogin.account.extra_data
+    data = account.extra_data
     return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+
+
+def claims_of(sociallogin: SocialLogin) -> dict:
+    return account_claims(sociallogin.account)
+
+
+def account_personal_claims(account: SocialAccount) -> dict:
+    """What the provider told us about the person (`sub`, name, email, institution, ...),
+    without the values of the last sign-in's exchange (PROTOCOL_CLAIMS)."""
+    return {
+        name: value
+        for name, value in account_claims(account).items()
+        if name not in PROTOCOL_CLAIMS
+    }
+
+
+def provider_name(provider_id: str) -> str:
+    return PROVIDER_NAMES.get(provider_id, provider_id)
 
 
 def verified_email(sociallogin: SocialLogin) -> str:
