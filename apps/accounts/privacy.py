@@ -18,8 +18,11 @@ from types import ModuleType
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.apps import apps
 from django.utils import timezone
+
+from .selectors import user_linked_sign_ins
 
 
 def privacy_modules() -> list[tuple[str, ModuleType]]:
@@ -74,10 +77,23 @@ def personal_data(user) -> dict[str, Any]:
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user).order_by("email")
         ],
+        "linked_sign_ins": [
+            {
+                "provider": linked.provider_name,
+                "identifier": linked.identifier,
+                "email": linked.email,
+                "claims": linked.claims,
+                "linked_at": linked.linked_at.isoformat(),
+                "last_used_at": linked.last_used_at.isoformat(),
+            }
+            for linked in user_linked_sign_ins(user=user)
+        ],
     }
 
 
 def anonymise(user) -> None:
     """The profile lives on the user row, which is deleted right after; the email addresses
-    allauth keeps go explicitly rather than by relying on the cascade."""
+    and the linked sign-ins (SURFconext, with any token rows) allauth keeps go explicitly
+    rather than by relying on the cascade."""
     EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from allauth.socialaccount.models import SocialAccount
 
 from .models import User
-from .social import SURFCONEXT_PROVIDER_ID
+from .social import (
+    SURFCONEXT_PROVIDER_ID,
+    account_claims,
+    account_personal_claims,
+    provider_name,
+)
 
 
 def user_get_or_none(pk: int) -> User | None:
@@ -26,7 +35,37 @@ def user_home_organisation_domain(*, user: User) -> str:
     account = SocialAccount.objects.filter(user=user, provider=SURFCONEXT_PROVIDER_ID).first()
     if account is None:
         return ""
-    data = account.extra_data
-    claims = {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
-    value = claims.get("schac_home_organization") or ""
+    value = account_claims(account).get("schac_home_organization") or ""
     return value.strip().lower() if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class LinkedSignIn:
+    """A sign-in with another service (SURFconext) linked to a person's account, as "My data"
+    shows it and its download holds it. Built from what allauth keeps of the account, never
+    from its tokens (which the platform does not store either)."""
+
+    provider_name: str
+    identifier: str  # the provider's `sub` for the person (allauth's uid)
+    email: str
+    claims: dict[str, Any]
+    linked_at: datetime
+    # allauth saves the account, with the claims of that sign-in, at every sign-in with it.
+    last_used_at: datetime
+
+
+def user_linked_sign_ins(*, user: User) -> list[LinkedSignIn]:
+    linked = []
+    for account in SocialAccount.objects.filter(user=user).order_by("date_joined", "pk"):
+        claims = account_personal_claims(account)
+        linked.append(
+            LinkedSignIn(
+                provider_name=provider_name(account.provider),
+                identifier=account.uid,
+                email=claims.get("email") or "",
+                claims=claims,
+                linked_at=account.date_joined,
+                last_used_at=account.last_login,
+            )
+        )
+    return linked

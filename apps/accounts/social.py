@@ -21,8 +21,8 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.helpers import complete_social_login, render_authentication_error
-from allauth.socialaccount.internal import jwtkit
-from allauth.socialaccount.models import SocialApp, SocialLogin
+from allauth.socialaccount.internal import jwtkit, statekit
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
@@ -37,8 +37,17 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import get_language
 
 SURFCONEXT_PROVIDER_ID = "surfconext"
+# The name people know the service by, also when its app is no longer configured.
+PROVIDER_NAMES = {SURFCONEXT_PROVIDER_ID: "SURFconext"}
+# Claims that belong to one sign-in's exchange, not to the person: whom the token was for,
+# when it expires, the nonce and the hashes of the tokens that came with it.
+PROTOCOL_CLAIMS = frozenset(
+    {"iss", "aud", "azp", "exp", "iat", "nbf", "auth_time", "jti", "nonce", "sid"}
+    | {"at_hash", "c_hash", "s_hash", "acr", "amr"}
+)
 PENDING_LINK_SESSION_KEY = "accounts_pending_social_link"
 NONCE_STATE_KEY = "nonce"
+LANGUAGE_STATE_KEY = "language"
 
 
 class VerifyingOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
@@ -70,13 +79,32 @@ class NonceOpenIDConnectProvider(OpenIDConnectProvider):
         if auth_params is None:
             auth_params = self.get_auth_params()
         auth_params[NONCE_STATE_KEY] = nonce
+        kwargs[LANGUAGE_STATE_KEY] = get_language()
         return super().redirect(
             request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
         )
 
 
+def sign_in_language(request: HttpRequest) -> str | None:
+    """The language of the page the sign-in started on, from the state allauth stashed in the
+    session for this callback's `state` parameter; None when there is none (an unknown or
+    expired state, which allauth's view then refuses). Read here, not taken: allauth's view
+    takes the state itself, after this."""
+    stashed = statekit.get_states(request).get(request.GET.get("state", ""))
+    if not stashed:
+        return None
+    language = stashed[0].get(LANGUAGE_STATE_KEY)
+    return language if language in dict(settings.LANGUAGES) else None
+
+
 def callback(request: HttpRequest, provider_id: str):
-    """allauth's callback view with the verifying adapter (routed before allauth's own URLs)."""
+    """allauth's callback view with the verifying adapter (routed before allauth's own URLs),
+    in the language the sign-in started in: where it redirects to (home, "get started", the
+    link confirmation), the messages, the emails and the error pages all follow it."""
+    language = sign_in_language(request)
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
     try:
         view = OAuth2CallbackView.adapter_view(VerifyingOpenIDConnectAdapter(request, provider_id))
         return view(request)
@@ -88,10 +116,28 @@ def _id_token_claims(sociallogin: SocialLogin) -> dict:
     return sociallogin.account.extra_data.get("id_token") or {}
 
 
-def claims_of(sociallogin: SocialLogin) -> dict:
+def account_claims(account: SocialAccount) -> dict:
     """The claims allauth keeps: the user info, falling back on the ID token."""
-    data = sociallogin.account.extra_data
+    data = account.extra_data
     return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+
+
+def claims_of(sociallogin: SocialLogin) -> dict:
+    return account_claims(sociallogin.account)
+
+
+def account_personal_claims(account: SocialAccount) -> dict:
+    """What the provider told us about the person (`sub`, name, email, institution, ...),
+    without the values of the last sign-in's exchange (PROTOCOL_CLAIMS)."""
+    return {
+        name: value
+        for name, value in account_claims(account).items()
+        if name not in PROTOCOL_CLAIMS
+    }
+
+
+def provider_name(provider_id: str) -> str:
+    return PROVIDER_NAMES.get(provider_id, provider_id)
 
 
 def verified_email(sociallogin: SocialLogin) -> str:

@@ -17,7 +17,7 @@ from apps.semantics.services import posted_text, topic_suggestions_shown
 from . import services, social
 from .forms import ProfileForm, SocialLinkConfirmForm
 from .privacy import personal_data_export
-from .selectors import user_copy_for_editing
+from .selectors import user_copy_for_editing, user_linked_sign_ins
 
 
 @login_required
@@ -67,7 +67,11 @@ def privacy(request):
 
 @login_required
 def my_data(request):
-    return render(request, "accounts/my_data.html")
+    return render(
+        request,
+        "accounts/my_data.html",
+        {"linked_sign_ins": user_linked_sign_ins(user=request.user)},
+    )
 
 
 @login_required

@@ -4,10 +4,11 @@ import json
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.accounts.privacy import privacy_modules
+from apps.accounts.privacy import anonymise_everywhere, privacy_modules
 from apps.communities.models import CommunityMembership, JoinRequest, Update
 from apps.knowledge.models import KnowledgeItem
 from apps.notifications.models import Notification
@@ -46,6 +47,39 @@ def contributor(sme):
     return person
 
 
+@pytest.fixture
+def surfconext_account(member):
+    """A SURFconext sign-in linked to `member`, as allauth stores it (the ID token's claims and
+    the user info), with a token row as if tokens were kept (they are not: it must never show)."""
+    account = SocialAccount.objects.create(
+        user=member,
+        provider="surfconext",
+        uid="b6d4e1c0-sub-of-member",
+        extra_data={
+            "id_token": {
+                "sub": "b6d4e1c0-sub-of-member",
+                "iss": "https://connect.surfconext.nl",
+                "aud": "platform",
+                "nonce": "nonce-of-the-last-sign-in",
+                "at_hash": "hash-of-the-access-token",
+                "exp": 1893456000,
+                "iat": 1893452400,
+            },
+            "userinfo": {
+                "sub": "b6d4e1c0-sub-of-member",
+                "email": "m.jansen@hsleiden.nl",
+                "email_verified": True,
+                "name": "Mila Jansen",
+                "schac_home_organization": "hsleiden.nl",
+            },
+        },
+    )
+    SocialToken.objects.create(
+        account=account, token="access-token-secret", token_secret="refresh-token-secret"
+    )
+    return account
+
+
 # --- Privacy statement -------------------------------------------------------------------------
 
 
@@ -57,6 +91,11 @@ def test_the_privacy_statement_is_public(client, persona, request):
     assert response.status_code == 200
     for heading in ("What we keep", "Why", "Who sees it", "How long", "Your rights", "Contact"):
         assert f"<h2>{heading}</h2>" in response.text
+
+
+def test_the_privacy_statement_says_what_a_surfconext_sign_in_keeps(client):
+    page = client.get("/en" + PRIVACY_URL).text
+    assert "If you sign in with your institution account (SURFconext)" in page
 
 
 def test_the_footer_links_to_the_privacy_statement(client):
@@ -90,6 +129,59 @@ def test_each_person_downloads_only_their_own_data(client, persona, request, mem
     assert json.loads(content)["apps"]["accounts"]["email"] == person.email
     others = {member.email, outsider.email} - {person.email}
     assert not [email for email in others if email in content]
+
+
+def test_my_data_page_shows_the_linked_surfconext_sign_in(client, member, surfconext_account):
+    client.force_login(member)
+
+    page = client.get("/en" + MY_DATA_URL).text
+
+    assert "Linked sign-in" in page
+    assert "SURFconext" in page
+    assert "b6d4e1c0-sub-of-member" in page
+    assert "m.jansen@hsleiden.nl" in page
+    assert "Linked on" in page and "Last used" in page
+    assert "secret" not in page
+    assert "nonce-of-the-last-sign-in" not in page
+    assert "Gekoppelde inlogmethode" in client.get(MY_DATA_URL).text
+
+
+def test_my_data_page_without_a_linked_sign_in_does_not_mention_one(client, member):
+    client.force_login(member)
+    assert "Linked sign-in" not in client.get("/en" + MY_DATA_URL).text
+
+
+def test_the_download_holds_the_linked_sign_in_without_tokens(client, member, surfconext_account):
+    client.force_login(member)
+
+    response = client.post(EXPORT_URL)
+
+    content = response.content.decode()
+    [linked] = json.loads(content)["apps"]["accounts"]["linked_sign_ins"]
+    assert linked == {
+        "provider": "SURFconext",
+        "identifier": "b6d4e1c0-sub-of-member",
+        "email": "m.jansen@hsleiden.nl",
+        "claims": {
+            "sub": "b6d4e1c0-sub-of-member",
+            "email": "m.jansen@hsleiden.nl",
+            "email_verified": True,
+            "name": "Mila Jansen",
+            "schac_home_organization": "hsleiden.nl",
+        },
+        "linked_at": surfconext_account.date_joined.isoformat(),
+        "last_used_at": surfconext_account.last_login.isoformat(),
+    }
+    # Neither tokens nor the sign-in's protocol values (nonce, token hash).
+    for value in ("secret", "nonce-of-the-last-sign-in", "hash-of-the-access-token"):
+        assert value not in content
+
+
+def test_anonymising_removes_the_linked_sign_in_and_its_tokens(member, surfconext_account):
+    anonymise_everywhere(member)
+
+    assert not SocialAccount.objects.filter(pk=surfconext_account.pk).exists()
+    assert not SocialToken.objects.exists()
 
 
 def test_the_download_needs_a_post(client, member):

@@ -65,3 +65,25 @@ def test_a_lecturer_signs_in_with_surfconext_and_asks_to_join_their_institution(
     membership = Membership.objects.get(organisation=hogeschool)
     assert membership.user.email == LECTURER["email"]
     assert membership.user.full_name == "Jan de Vries"
+
+
+def test_an_english_reader_comes_back_from_surfconext_on_english_pages(
+    page: Page, live_server, surfconext_on_live_server
+):
+    """The provider's callback has no language prefix; the sign-in still ends in English."""
+    OrganisationFactory(
+        name="Hogeschool Leiden", kind_slug="hbo", website="https://www.hsleiden.nl/"
+    )
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="English").click()  # the header's language switch
+    page.get_by_role("link", name="Log in", exact=True).click()
+    page.get_by_role("button", name="Sign in with SURFconext").click()
+    expect(page).to_have_url(re.compile("^" + re.escape(surfconext_on_live_server.base_url)))
+    page.get_by_label("Username").fill(LECTURER["username"])
+    page.get_by_label("Password").fill(LECTURER["password"])
+    page.get_by_role("button", name="Sign in").click()
+
+    heading = "Your institution Hogeschool Leiden is on the platform: ask to join"
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page).to_have_url(re.compile("^" + re.escape(live_server.url + "/en/")))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
