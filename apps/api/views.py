@@ -17,7 +17,7 @@ from . import problems
 from .api import api
 from .forms import ApiTokenForm
 from .selectors import api_token_get_for_user, api_token_list_for_user
-from .services import api_token_create, api_token_revoke
+from .services import CreatedToken, api_token_create, api_token_revoke
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -90,12 +90,17 @@ def reference_page(request):
     )
 
 
+# Where a new token's secret waits for the one page that shows it (see `token_list`).
+NEW_TOKEN_SESSION_KEY = "api_new_token"
+
+
 @login_required
 def token_list(request):
-    """The person's tokens and the form for a new one; a new token's secret is shown once,
-    on the page that answers the form (it is never stored, so never shown again)."""
+    """The person's tokens and the form for a new one. A new token's secret is never stored
+    with it, so it is shown once: the form's answer redirects, so that reloading the page
+    does not send the form again (and make a second token), and the page it leads to takes
+    the secret out of the session, where it waited for that one request."""
     form = ApiTokenForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
         expires_on = form.cleaned_data["expires_on"]
         expires_at = (
@@ -109,7 +114,12 @@ def token_list(request):
             scope=form.cleaned_data["scope"],
             expires_at=expires_at,
         )
-        form = ApiTokenForm()
+        request.session[NEW_TOKEN_SESSION_KEY] = {
+            "pk": created.token.pk,
+            "secret": created.secret,
+        }
+        return redirect("api_tokens:list")
+    created = _new_token_shown_once(request)
     response = render(
         request,
         "api/tokens.html",
@@ -118,6 +128,15 @@ def token_list(request):
     if created:
         response["Cache-Control"] = "no-store"
     return response
+
+
+def _new_token_shown_once(request) -> CreatedToken | None:
+    """The token made by the form just sent, with its secret, taken out of the session."""
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    if new_token is None:
+        return None
+    token = api_token_get_for_user(user=request.user, pk=new_token["pk"])
+    return CreatedToken(token=token, secret=new_token["secret"]) if token else None
 
 
 @login_required

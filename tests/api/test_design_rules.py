@@ -99,6 +99,11 @@ def test_reference_page_lists_every_operation_without_a_cdn(client):
     assert "swagger" not in html.lower()
 
 
+def test_reference_page_shows_the_header_with_its_placeholder(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "Authorization: Bearer &lt;token&gt;" in html
+
+
 def test_pagination_links_in_the_body(client, sme):
     for _ in range(5):
         ChallengeFactory(organisation=sme)

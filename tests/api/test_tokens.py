@@ -1,6 +1,7 @@
 """Personal tokens: created and revoked on the profile's pages, shown once, stored hashed."""
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -21,7 +22,7 @@ def test_profile_nav_links_to_the_tokens(client, member):
 
 def test_create_shows_the_secret_once_and_stores_only_its_hash(client, member):
     client.force_login(member)
-    response = client.post(TOKENS_URL, {"name": "Hub site", "scope": "write"})
+    response = client.post(TOKENS_URL, {"name": "Hub site", "scope": "write"}, follow=True)
     assert response.status_code == 200
     secret = response.context["created"].secret
     assert secret.encode() in response.content
@@ -32,6 +33,43 @@ def test_create_shows_the_secret_once_and_stores_only_its_hash(client, member):
     assert secret not in {token.secret_hash, token.prefix}
     assert secret.encode() not in client.get(TOKENS_URL).content
     assert b"Hub site" in client.get(TOKENS_URL).content
+
+
+def test_create_redirects_so_a_reload_makes_no_second_token(client, member):
+    client.force_login(member)
+    response = client.post(TOKENS_URL, {"name": "Hub site", "scope": "read"})
+    assert response.status_code == 302
+    assert response["Location"] == TOKENS_URL
+    assert ApiToken.objects.filter(user=member).count() == 1
+
+
+def test_the_secret_leaves_the_session_when_shown(client, member):
+    from apps.api.views import NEW_TOKEN_SESSION_KEY
+
+    client.force_login(member)
+    client.post(TOKENS_URL, {"name": "Hub site", "scope": "read"})
+    assert NEW_TOKEN_SESSION_KEY in client.session
+    shown = client.get(TOKENS_URL)
+    assert shown.context["created"].token.name == "Hub site"
+    assert NEW_TOKEN_SESSION_KEY not in client.session
+    assert client.get(TOKENS_URL).context["created"] is None
+
+
+def test_a_form_with_errors_keeps_what_was_typed_and_links_each_error(client, member):
+    client.force_login(member)
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client.post(TOKENS_URL, {"name": "", "scope": "write", "expires_on": yesterday})
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert 'href="#id_name"' in html and 'href="#id_expires_on"' in html
+    assert f'value="{yesterday}"' in html
+    assert re.search(r'<input[^>]*value="write"[^>]*checked', html)
+
+
+def test_the_header_example_shows_its_placeholder(client, member):
+    client.force_login(member)
+    response = client.post(TOKENS_URL, {"name": "Hub site", "scope": "read"}, follow=True)
+    assert "Authorization: Bearer &lt;token&gt;" in response.content.decode()
 
 
 def test_expiry_in_the_past_is_refused(client, member):
