@@ -294,3 +294,18 @@ def test_someone_without_a_password_confirms_with_their_email(client):
     client.post(DELETE_URL, {"email": "SSO@hogeschool.nl"})
 
     assert not User.objects.filter(pk=person.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "url_name", ["portal:dashboard", "accounts:profile", "accounts:my_data", "api_tokens:list"]
+)
+def test_every_page_with_the_profile_navigation_loads_its_style(client, member, url_name):
+    """Without accounts.css the navigation shows as a bulleted list (My data did)."""
+    from django.urls import reverse
+
+    client.force_login(member)
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="me-nav"' in html
+    assert "css/accounts.css" in html
