@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.processes import free_port, server_statement
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 60
@@ -83,23 +83,6 @@ class RunningProvider:
         self.seed({"redirect_uris": [uri]})
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _server_statement(database: dict, statement: str) -> None:
-    with psycopg.connect(
-        host=database["HOST"] or None,
-        port=database["PORT"] or None,
-        user=database["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute(statement)
-
-
 def _new_rsa_key_pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return key.private_bytes(
@@ -115,9 +98,9 @@ def oidc_provider():
 
     database = settings.DATABASES["default"]
     name = f"lc_oidc_provider_{os.environ.get('PYTEST_DB_SUFFIX', 'main')}".replace("-", "_")
-    _server_statement(database, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _server_statement(database, f'CREATE DATABASE "{name}"')
-    port = _free_port()
+    server_statement(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server_statement(f'CREATE DATABASE "{name}"')
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.oidc_provider.settings",
@@ -160,7 +143,7 @@ def oidc_provider():
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
-        _server_statement(database, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server_statement(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def surfconext_settings(provider: RunningProvider, client: dict = PLATFORM_CLIENT) -> dict:
