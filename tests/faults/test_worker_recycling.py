@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import _free_port, wait_until
+from tests.faults.conftest import wait_until
+from tests.processes import free_port
 
 pytestmark = pytest.mark.fault
 
@@ -71,7 +72,7 @@ def post_worker_init(worker):
 def _serve(tmp_path: Path, extra_config: str = "") -> tuple[subprocess.Popen, int, Path]:
     (tmp_path / "toy_app.py").write_text(TOY_APP)
     (tmp_path / "gunicorn_test.conf.py").write_text(TEST_CONFIG + extra_config)
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "gunicorn.log"
     env = {
         **os.environ,
