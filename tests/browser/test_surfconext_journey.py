@@ -1,8 +1,8 @@
 """A lecturer signs in with SURFconext for the first time, in the browser (issue 13): from the
 home page to the sign-in page, "Inloggen met SURFconext", signing in at the institution (the
 test OpenID Connect provider, a real server in a process of its own), and landing on "get
-started", which proposes their institution; they ask to join it. axe-core checks the pages on
-the way at phone and laptop width."""
+started", which proposes their institution; they ask to join it, and find the link in My
+data. axe-core checks the pages on the way at phone and laptop width."""
 
 import re
 
@@ -65,6 +65,18 @@ def test_a_lecturer_signs_in_with_surfconext_and_asks_to_join_their_institution(
     membership = Membership.objects.get(organisation=hogeschool)
     assert membership.user.email == LECTURER["email"]
     assert membership.user.full_name == "Jan de Vries"
+
+    # What the platform keeps of the SURFconext link, in My data.
+    page.get_by_role("link", name="Mijn overzicht").first.click()
+    page.get_by_role("navigation", name="Mijn account").get_by_role(
+        "link", name="Mijn gegevens"
+    ).click()
+    linked = page.locator(
+        "section", has=page.get_by_role("heading", name="Gekoppelde inlogmethode")
+    )
+    expect(linked.get_by_role("heading", name="SURFconext")).to_be_visible()
+    expect(linked).to_contain_text(LECTURER["email"])
+    assert_accessible_at_both_widths(page, "journey-surfconext-my-data")
 
 
 def test_an_english_reader_comes_back_from_surfconext_on_english_pages(
