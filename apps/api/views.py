@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from . import problems
 from .api import api
@@ -140,11 +140,17 @@ def _new_token_shown_once(request) -> CreatedToken | None:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request, pk: int):
+    """Asks first (GET), then revokes (POST): a revoked token cannot come back, and whatever
+    site or tool uses it stops working at once."""
     token = api_token_get_for_user(user=request.user, pk=pk)
     if token is None:
         raise Http404
+    if request.method == "GET":
+        if not token.is_usable:
+            return redirect("api_tokens:list")
+        return render(request, "api/token_revoke.html", {"token": token})
     api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("api_tokens:list")

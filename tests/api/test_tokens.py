@@ -171,3 +171,30 @@ def test_rate_limit_per_ip_answers_429_with_retry_after(client, settings):
     response = client.get("/api/v1/reference/sectors")
     assert int(response["Retry-After"]) >= 1
     assert response["API-Version"] == "1.0.0"
+
+
+def test_revoking_asks_first_and_revokes_only_when_confirmed(client, member, token_for):
+    token_for(member)
+    token = ApiToken.objects.get()
+    client.force_login(member)
+    asked = client.get(f"{TOKENS_URL}{token.pk}/revoke/")
+    assert asked.status_code == 200
+    assert "Token “test” intrekken?" in asked.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    client.post(f"{TOKENS_URL}{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    # Asked again for a revoked token: back to the list, nothing to confirm.
+    response = client.get(f"{TOKENS_URL}{token.pk}/revoke/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(TOKENS_URL)
+
+
+def test_the_revoke_question_is_for_the_tokens_owner_only(client, member, outsider, token_for):
+    token_for(member)
+    token = ApiToken.objects.get()
+    url = f"{TOKENS_URL}{token.pk}/revoke/"
+    assert client.get(url).status_code == 302  # to the login
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404

@@ -226,12 +226,18 @@ def test_a_member_creates_and_revokes_a_token_with_the_keyboard(page: Page, live
     expect(listed).to_contain_text("What it may do read and write")
     expect(listed).to_contain_text("Status valid")
 
-    # Revoked with the keyboard.
-    tab_through(page, button("Revoke Hub site"))
+    # Revoked with the keyboard, after a page that asks first (it cannot be undone).
+    tab_through(page, link("Revoke Hub site"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Revoke the token “Hub site”?")
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert_fits_a_phone_and_passes_axe(page, "api-tokens-revoke-confirm")
+    tab_through(page, button("Revoke the token"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("“Hub site” has been revoked")
     expect(token_listed(page, "Hub site")).to_contain_text("Status revoked")
-    expect(page.get_by_role("button", name="Revoke Hub site")).to_have_count(0)
+    expect(page.get_by_role("link", name="Revoke Hub site")).to_have_count(0)
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert_fits_a_phone_and_passes_axe(page, "api-tokens-revoked")
