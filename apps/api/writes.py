@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -32,11 +32,11 @@ from apps.challenges.permissions import (
     get_challenge_for_editing_or_404,
 )
 from apps.challenges.selectors import challenge_get_visible
+from apps.communities import services as community_services
 from apps.communities.forms import JoinRequestForm
 from apps.communities.models import JoinRequest
 from apps.communities.permissions import PARTICIPANT_ROLES, get_community_for_joining_or_404
-from apps.communities.selectors import join_role_suggested_for
-from apps.communities.services import join_request_create
+from apps.communities.selectors import join_request_of, join_role_suggested_for
 from apps.matching import services as matching_services
 from apps.matching.forms import IntroductionRequestForm
 from apps.matching.models import IntroductionRequest
@@ -369,6 +369,26 @@ def challenge_submit(
     return idempotently(request, idempotency_key, {}, submit)
 
 
+@router.post(
+    "/challenges/{challenge_id}/withdraw",
+    response=schemas.Challenge,
+    auth=write_token,
+    summary="Take a challenge back from review",
+)
+def challenge_withdraw(
+    request: HttpRequest, challenge_id: int, idempotency_key: str | None = idempotency_key_header()
+):
+    """A challenge that waits for the hub's review becomes a draft again, to change it (as the
+    page's "take back" button). Another status is 409 (code `not_submitted`)."""
+
+    def withdraw():
+        challenge = get_challenge_for_editing_or_404(request.api_user, challenge_id)
+        challenge_services.challenge_withdraw(challenge=challenge, by=request.api_user)
+        return _challenge_answer(request, challenge.pk)
+
+    return idempotently(request, idempotency_key, {}, withdraw)
+
+
 # --- Matches ---------------------------------------------------------------------------------
 
 
@@ -520,7 +540,7 @@ def join_request(
             raise HttpError(409, _("You are already a member of this community."))
         role = body.role or join_role_suggested_for(user=user) or ""
         cleaned = _validated(JoinRequestForm({"role": role, "message": body.message}))
-        join, created = join_request_create(
+        join, created = community_services.join_request_create(
             community=access.community,
             user=user,
             role=cleaned["role"],
@@ -542,3 +562,27 @@ def _join_request(join: JoinRequest) -> dict:
             "created_at": join.created_at,
         }
     ).model_dump(mode="json")
+
+
+@router.post(
+    "/join-requests/{join_request_id}/withdraw",
+    response=JoinRequestOut,
+    auth=write_token,
+    summary="Withdraw a request to join a community",
+)
+def join_request_withdraw(
+    request: HttpRequest,
+    join_request_id: int,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    """Your own pending request (anyone else's is 404); withdrawing it twice changes nothing.
+    Once the coordinators decided it, 409 (code `not_pending`)."""
+
+    def withdraw():
+        join = join_request_of(user=request.api_user, pk=join_request_id)
+        if join is None:
+            raise Http404
+        join = community_services.join_request_withdraw(join_request=join, by=request.api_user)
+        return json_answer(_join_request(join))
+
+    return idempotently(request, idempotency_key, {}, withdraw)

@@ -224,6 +224,11 @@ def join_request_pending_of(*, community: LearningCommunity, user) -> JoinReques
     ).first()
 
 
+def join_request_of(*, user, pk: int) -> JoinRequest | None:
+    """One of the person's own requests to join, in any state (None for anyone else's)."""
+    return JoinRequest.objects.filter(user=user, pk=pk).select_related("community").first()
+
+
 def learning_record_of(*, community: LearningCommunity, user) -> LearningRecord | None:
     return LearningRecord.objects.filter(community=community, user=user).first()
 

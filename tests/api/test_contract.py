@@ -11,6 +11,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
 from apps.challenges.models import ChallengeStatus, Visibility
+from apps.communities.models import JoinRequest
 
 
 @pytest.fixture
@@ -44,7 +45,10 @@ def contract_data(db, settings, sme, member, _connections_kept_open):
     CommunityMembershipFactory(community=LearningCommunityFactory(), user=member)
     KnowledgeItemFactory(topics=["nlp"])
     NotificationFactory(recipient=member)
-    return {"challenge_id": draft.pk, "match_id": match.pk}
+    join_request = JoinRequest.objects.create(
+        community=LearningCommunityFactory(), user=member, role="company-participant"
+    )
+    return {"challenge_id": draft.pk, "match_id": match.pk, "join_request_id": join_request.pk}
 
 
 @pytest.fixture

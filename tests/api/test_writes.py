@@ -329,6 +329,49 @@ def test_submitting_a_published_challenge_is_a_conflict(client, sme, write):
     assert response.status_code == 409
 
 
+def test_a_submitted_challenge_is_taken_back_as_on_the_page(client, sme, member, write):
+    by_page = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
+    by_api = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
+    client.force_login(member)
+    client.post(reverse("challenges:withdraw", kwargs={"pk": by_page.pk}))
+    client.logout()
+    page_trail = trail()
+    clear_trail()
+    response = post(client, f"/challenges/{by_api.pk}/withdraw", secret=write)
+    assert response.status_code == 200
+    assert response.json()["status"] == ChallengeStatus.DRAFT
+    assert trail() == page_trail
+    by_page.refresh_from_db()
+    assert by_page.status == ChallengeStatus.DRAFT
+
+
+def test_only_a_challenge_under_review_can_be_taken_back(client, sme, write):
+    draft = ChallengeFactory(organisation=sme, status=ChallengeStatus.DRAFT)
+    response = post(client, f"/challenges/{draft.pk}/withdraw", secret=write)
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_submitted"
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [("anonymous", 401), ("read_token", 403), ("outsider", 404), ("other_hub_coordinator", 404)],
+)
+def test_who_may_take_a_challenge_back(
+    client, sme, member, outsider, other_hub_coordinator, token_for, persona, status
+):
+    secret = {
+        "anonymous": None,
+        "read_token": token_for(member),
+        "outsider": token_for(outsider, scope="write"),
+        "other_hub_coordinator": token_for(other_hub_coordinator, scope="write"),
+    }[persona]
+    submitted = ChallengeFactory(organisation=sme, status=ChallengeStatus.SUBMITTED)
+    response = post(client, f"/challenges/{submitted.pk}/withdraw", secret=secret)
+    assert response.status_code == status
+    submitted.refresh_from_db()
+    assert submitted.status == ChallengeStatus.SUBMITTED
+
+
 # --- Shortlist and introduction --------------------------------------------------------------
 
 
@@ -502,6 +545,54 @@ def test_join_request_without_a_single_organisation_needs_a_role(client, communi
     assert response.status_code == 400
     assert [p["name"] for p in response.json()["invalid_params"]] == ["role"]
     assert not JoinRequest.objects.exists()
+
+
+def test_a_pending_join_request_is_withdrawn_once(client, community, lecturer, token_for):
+    secret = token_for(lecturer, scope="write")
+    asked = post(client, "/join-requests", {"community": community.slug}, secret=secret)
+    request_id = asked.json()["id"]
+    first = post(client, f"/join-requests/{request_id}/withdraw", secret=secret)
+    assert first.status_code == 200
+    assert first.json()["state"] == JoinRequest.State.WITHDRAWN
+    again = post(client, f"/join-requests/{request_id}/withdraw", secret=secret)
+    assert again.status_code == 200
+    assert JoinRequest.objects.get().state == JoinRequest.State.WITHDRAWN
+    # Asked again afterwards, as on the page.
+    anew = post(client, "/join-requests", {"community": community.slug}, secret=secret)
+    assert anew.status_code == 201
+
+
+def test_a_decided_join_request_cannot_be_withdrawn(client, community, lecturer, token_for):
+    from apps.communities.services import join_request_decline
+
+    secret = token_for(lecturer, scope="write")
+    asked = post(client, "/join-requests", {"community": community.slug}, secret=secret)
+    join = JoinRequest.objects.get(pk=asked.json()["id"])
+    coordinator = CommunityMembershipFactory(
+        community=community, role=CommunityMembership.Role.COORDINATOR
+    ).user
+    join_request_decline(join_request=join, by=coordinator)
+    response = post(client, f"/join-requests/{join.pk}/withdraw", secret=secret)
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_pending"
+
+
+@pytest.mark.parametrize("persona, status", [("anonymous", 401), ("read_token", 403)])
+def test_only_the_asker_withdraws_a_join_request(
+    client, community, lecturer, member, token_for, persona, status
+):
+    asked = post(
+        client,
+        "/join-requests",
+        {"community": community.slug},
+        secret=token_for(lecturer, scope="write"),
+    )
+    url = f"/join-requests/{asked.json()['id']}/withdraw"
+    secret = None if persona == "anonymous" else token_for(lecturer)
+    assert post(client, url, secret=secret).status_code == status
+    # Someone else's request is not found, whoever they are.
+    assert post(client, url, secret=token_for(member, scope="write")).status_code == 404
+    assert JoinRequest.objects.get().state == JoinRequest.State.PENDING
 
 
 @pytest.mark.parametrize("persona, status", [("anonymous", 401), ("read_token", 403)])
