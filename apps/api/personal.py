@@ -11,12 +11,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from apps.challenges.selectors import challenge_list_for_member
-from apps.communities.models import CommunityMembership
 from apps.matching.models import Match, MatchStatus
 from apps.matching.reasons import reason_texts, taxonomy_labels
 from apps.notifications.selectors import notification_list
 from apps.organisations.selectors import membership_list_for_user
 from apps.portal.for_you import match_recommendations_with_objects
+from apps.portal.selectors import community_membership_list_for_user
 
 from . import schemas, serializers
 from .auth import read_token
@@ -178,11 +178,7 @@ def my_notifications(request: HttpRequest, page: Query[PageParams]):
 
 @router.get("/communities", response=MyCommunityPage)
 def my_communities(request: HttpRequest, page: Query[PageParams]):
-    rows = (
-        CommunityMembership.objects.filter(user=request.api_user)
-        .select_related("community__hub")
-        .order_by("community__name", "pk")
-    )
+    rows = community_membership_list_for_user(user=request.api_user)
     return paginated(
         request,
         rows,

@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Schema
-from ninja.errors import HttpError
 from ninja.schema import DjangoGetter
 from pydantic import Field, model_validator
 
@@ -27,7 +26,6 @@ from apps.challenges import services as challenge_services
 from apps.challenges.forms import MAX_TOPICS, MIN_DESCRIPTION, ChallengeForm
 from apps.challenges.models import Challenge, Visibility
 from apps.challenges.permissions import (
-    can_edit,
     demand_organisations_of,
     get_challenge_for_editing_or_404,
 )
@@ -321,12 +319,7 @@ def challenge_update(
 def _update(request: HttpRequest, challenge_id: int, body: ChallengeUpdate):
     user = request.api_user
     challenge = get_challenge_for_editing_or_404(user, challenge_id)
-    if not can_edit(challenge):
-        raise HttpError(
-            409,
-            _("A challenge that is “%(status)s” cannot be changed.")
-            % {"status": challenge.get_status_display()},
-        )
+    challenge_services.challenge_check_editable(challenge=challenge)
     data = {
         "title": challenge.title,
         "description": challenge.description,
@@ -536,8 +529,7 @@ def join_request(
     def ask():
         user = request.api_user
         access = get_community_for_joining_or_404(user, body.community)
-        if access.is_member:
-            raise HttpError(409, _("You are already a member of this community."))
+        community_services.join_request_check_open(community=access.community, user=user)
         role = body.role or join_role_suggested_for(user=user) or ""
         cleaned = _validated(JoinRequestForm({"role": role, "message": body.message}))
         join, created = community_services.join_request_create(

@@ -323,6 +323,17 @@ def challenge_create(
     return challenge, True
 
 
+def challenge_check_editable(*, challenge: Challenge) -> None:
+    """Refuse (409 in the API) unless the organisation may still change what it says; a
+    caller checks before validating a form, so the answer is the status, not the fields."""
+    if challenge.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(
+            _("A challenge that is “%(status)s” cannot be changed here.")
+            % {"status": ChallengeStatus(challenge.status).label},
+            code="not_editable",
+        )
+
+
 @transaction.atomic
 def challenge_update(
     *,
@@ -347,12 +358,7 @@ def challenge_update(
     again: the run is created in this transaction and its work enqueued once it commits.
     """
     locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
-    if locked.status not in EDITABLE_STATUSES:
-        raise InvalidTransition(
-            _("A challenge that is “%(status)s” cannot be changed here.")
-            % {"status": ChallengeStatus(locked.status).label},
-            code="not_editable",
-        )
+    challenge_check_editable(challenge=locked)
     before = _editable_state(locked)
     locked.title = title
     locked.description = description

@@ -224,11 +224,6 @@ def join_request_pending_of(*, community: LearningCommunity, user) -> JoinReques
     ).first()
 
 
-def join_request_of(*, user, pk: int) -> JoinRequest | None:
-    """One of the person's own requests to join, in any state (None for anyone else's)."""
-    return JoinRequest.objects.filter(user=user, pk=pk).select_related("community").first()
-
-
 def learning_record_of(*, community: LearningCommunity, user) -> LearningRecord | None:
     return LearningRecord.objects.filter(community=community, user=user).first()
 
@@ -252,6 +247,11 @@ def join_requests_of_user(*, user) -> QuerySet[JoinRequest]:
         .select_related("community", "community__hub")
         .order_by("-created_at", "-pk")
     )
+
+
+def join_request_of(*, user, pk: int) -> JoinRequest | None:
+    """One of the person's own requests to join, in any state (None for anyone else's)."""
+    return join_requests_of_user(user=user).filter(pk=pk).first()
 
 
 def activities_for_calendar(*, community: LearningCommunity) -> QuerySet[Activity]:

@@ -42,6 +42,7 @@ from .invitations import (
 from .joining import (
     PARTICIPANT_ROLE_VALUES,
     join_request_approve,
+    join_request_check_open,
     join_request_create,
     join_request_decline,
     join_request_withdraw,
@@ -76,6 +77,7 @@ __all__ = [
     "community_update_delete",
     "invitee_notify",
     "join_request_approve",
+    "join_request_check_open",
     "join_request_create",
     "join_request_decline",
     "join_request_withdraw",

@@ -32,13 +32,10 @@ PARTICIPANT_ROLE_VALUES = frozenset(
 )
 
 
-@transaction.atomic
-def join_request_create(
-    *, community: LearningCommunity, user: User, role: str, message: str = ""
-) -> tuple[JoinRequest, bool]:
-    """Ask to join. A second request while one is pending returns the pending one."""
-    if role not in PARTICIPANT_ROLE_VALUES:
-        raise ValidationError(_("Choose one of the participant roles."), code="invalid_role")
+def join_request_check_open(*, community: LearningCommunity, user: User) -> None:
+    """Refuse (409 in the API) when the person cannot ask at all: the community completed its
+    work, or they are a member already. A caller checks before validating a form, so the
+    answer is the state, not the fields."""
     if community.status == CommunityStatus.COMPLETED:
         raise StateConflict(
             _("This community has completed its work and takes no new members."),
@@ -46,6 +43,16 @@ def join_request_create(
         )
     if CommunityMembership.objects.filter(community=community, user=user).exists():
         raise StateConflict(_("You are already a member of this community."), code="member")
+
+
+@transaction.atomic
+def join_request_create(
+    *, community: LearningCommunity, user: User, role: str, message: str = ""
+) -> tuple[JoinRequest, bool]:
+    """Ask to join. A second request while one is pending returns the pending one."""
+    if role not in PARTICIPANT_ROLE_VALUES:
+        raise ValidationError(_("Choose one of the participant roles."), code="invalid_role")
+    join_request_check_open(community=community, user=user)
     pending = join_request_pending_of(community=community, user=user)
     if pending is not None:
         return pending, False
