@@ -184,19 +184,17 @@ def without_community_table(insights: Insights) -> Table:
     )
 
 
+def _with_summed_total(cells: list[tuple[Cell, ...]], *, width: int) -> tuple[Row, ...]:
+    """The rows, then a total row that adds up each column after the first (for tables where
+    every item is counted once; the others take their totals from the selectors)."""
+    sums = tuple(sum(row[index] for row in cells) for index in range(1, width))
+    return (*(Row(cells=row) for row in cells), Row(cells=(_("Total"), *sums), kind="total"))
+
+
 def per_month_table(insights: Insights) -> Table:
-    rows = [
-        Row(cells=(date_format(m.month, "F Y"), m.published, m.matched)) for m in insights.per_month
-    ]
-    rows.append(
-        Row(
-            cells=(
-                _("Total"),
-                sum(m.published for m in insights.per_month),
-                sum(m.matched for m in insights.per_month),
-            ),
-            kind="total",
-        )
+    rows = _with_summed_total(
+        [(date_format(m.month, "F Y"), m.published, m.matched) for m in insights.per_month],
+        width=3,
     )
     return Table(
         name="per-month",
@@ -211,14 +209,9 @@ def per_month_table(insights: Insights) -> Table:
 
 
 def communities_table(insights: Insights) -> Table:
-    rows = [
-        Row(cells=(capfirst(str(row.label)), row.count)) for row in insights.communities_by_status
-    ]
-    rows.append(
-        Row(
-            cells=(_("Total"), sum(row.count for row in insights.communities_by_status)),
-            kind="total",
-        )
+    rows = _with_summed_total(
+        [(capfirst(str(row.label)), row.count) for row in insights.communities_by_status],
+        width=2,
     )
     return Table(
         name="communities",
@@ -248,19 +241,9 @@ def participants_table(insights: Insights) -> Table:
 
 
 def knowledge_table(insights: Insights) -> Table:
-    rows = [
-        Row(cells=(capfirst(str(row.label)), row.count, row.extra))
-        for row in insights.knowledge_by_kind
-    ]
-    rows.append(
-        Row(
-            cells=(
-                _("Total"),
-                sum(row.count for row in insights.knowledge_by_kind),
-                sum(row.extra for row in insights.knowledge_by_kind),
-            ),
-            kind="total",
-        )
+    rows = _with_summed_total(
+        [(capfirst(str(row.label)), row.count, row.extra) for row in insights.knowledge_by_kind],
+        width=3,
     )
     return Table(
         name="knowledge",
